@@ -1,0 +1,1 @@
+"""CLI subcommands, one module per instrument. Keep module-level imports cheap."""

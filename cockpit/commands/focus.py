@@ -1,0 +1,9 @@
+"""CLI subcommands of the focus instrument."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add this instrument's subcommands (filled in by its issue)."""

@@ -1,0 +1,305 @@
+"""config.toml -> frozen dataclasses, validated, with a default for every setting.
+
+Each instrument owns one section dataclass below. Validation is driven by the type
+annotations, so adding a setting is one annotated field with a default.
+An invalid file raises ConfigError naming the file, the dotted key and the problem.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, get_args, get_origin
+
+from cockpit.errors import ConfigError
+
+# ---------------------------------------------------------------- shared: categories
+
+
+@dataclass(frozen=True)
+class CategoryConfig:
+    """One time-audit activity category."""
+
+    id: str
+    name: str
+    key: str
+    color: str = "#888888"
+    active: bool = True
+    deep: bool = False
+
+
+DEFAULT_CATEGORIES: tuple[CategoryConfig, ...] = (
+    CategoryConfig("data", "Data Preprocessing/Cleaning", "d", "#4e9a06", True, True),
+    CategoryConfig("model", "Model Development/Experimentation", "m", "#3465a4", True, True),
+    CategoryConfig("training", "Model Training/Deployment", "t", "#75507b", False, False),
+    CategoryConfig("eval", "Evaluation/Analysis", "e", "#06989a", True, True),
+    CategoryConfig("research", "Research/Learning", "r", "#c4a000", True, True),
+    CategoryConfig("meetings", "Meetings/Collaboration", "c", "#ce5c00", True, False),
+    CategoryConfig("docs", "Documentation/Reporting", "w", "#8f5902", True, False),
+    CategoryConfig("admin", "Administrative", "a", "#888a85", True, False),
+    CategoryConfig("switching", "Context Switching", "x", "#cc0000", True, False),
+)
+
+# ---------------------------------------------------------------- ui
+
+
+@dataclass(frozen=True)
+class UIConfig:
+    theme: str = "cockpit-dark"
+    mouse: bool = False
+    first_pane: Literal["focus", "mits", "audit", "papers", "gpu"] = "focus"
+
+
+# ---------------------------------------------------------------- focus
+
+
+@dataclass(frozen=True)
+class FocusConfig:
+    sprint_minutes: int = 90
+    break_minutes: int = 20
+    block_hours: float = 3.5
+    block_break_minutes: int = 10
+    pomodoro_minutes: int = 25
+    pomodoro_break_minutes: int = 5
+    pomodoro_long_break_minutes: int = 15
+    pomodoro_long_every: int = 4
+    timebox_minutes: int = 120
+    extend_minutes: int = 10
+    daily_goal: int = 3
+
+
+# ---------------------------------------------------------------- notifications
+
+
+@dataclass(frozen=True)
+class NotifyConfig:
+    channels: list[str] = field(
+        default_factory=lambda: ["toast", "bell", "osc", "tmux", "desktop", "webhook"]
+    )
+    webhook_url: str = ""
+    webhook_format: Literal["ntfy", "slack", "discord"] = "ntfy"
+    webhook_timeout_s: float = 5.0
+
+
+# ---------------------------------------------------------------- mits
+
+
+@dataclass(frozen=True)
+class MitsConfig:
+    max_mits: int = 3
+    morning_plan: bool = True
+    retro_weekday: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] = "fri"
+
+
+# ---------------------------------------------------------------- audit
+
+
+@dataclass(frozen=True)
+class AuditConfig:
+    categories: list[CategoryConfig] = field(default_factory=lambda: list(DEFAULT_CATEGORIES))
+    fragment_minutes: int = 10
+    away_minutes: int = 15
+    audit_start: str = ""
+    audit_days: int = 14
+    timezone: str = ""
+    jobs_as_training: bool = False
+
+
+# ---------------------------------------------------------------- papers
+
+
+@dataclass(frozen=True)
+class PapersConfig:
+    categories: list[str] = field(default_factory=lambda: ["cs.LG", "cs.CL", "stat.ML"])
+    keywords: list[str] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)
+    seed_papers: list[str] = field(default_factory=list)
+    queue_size: int = 2
+    rss_url: str = "https://rss.arxiv.org/rss/"
+    api_url: str = "https://export.arxiv.org/api/query"
+    request_delay_s: float = 3.0
+
+
+# ---------------------------------------------------------------- gpu
+
+
+@dataclass(frozen=True)
+class HostConfig:
+    name: str
+    kind: Literal["tmux", "slurm", "both"] = "tmux"
+    cost_per_hour: float = 0.0
+    poll_seconds: float = 5.0
+    trust_on_first_use: bool = False
+
+
+@dataclass(frozen=True)
+class GpuConfig:
+    local: bool = True
+    poll_seconds: float = 5.0
+    idle_util_pct: float = 5.0
+    idle_minutes: int = 30
+    idle_repeat_minutes: int = 60
+    early_failure_minutes: int = 10
+    ssh_config: str = "~/.ssh/config"
+    known_hosts: str = "~/.ssh/known_hosts"
+    preflight: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- the whole file
+
+
+@dataclass(frozen=True)
+class Config:
+    ui: UIConfig = field(default_factory=UIConfig)
+    focus: FocusConfig = field(default_factory=FocusConfig)
+    notify: NotifyConfig = field(default_factory=NotifyConfig)
+    mits: MitsConfig = field(default_factory=MitsConfig)
+    audit: AuditConfig = field(default_factory=AuditConfig)
+    papers: PapersConfig = field(default_factory=PapersConfig)
+    gpu: GpuConfig = field(default_factory=GpuConfig)
+    hosts: list[HostConfig] = field(default_factory=list)
+    keymap: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def categories(self) -> list[CategoryConfig]:
+        return self.audit.categories
+
+
+def load(path: Path) -> Config:
+    """Read and validate ``path``; a missing file means all defaults."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return Config()
+    except OSError as e:
+        raise ConfigError(str(path), "", f"cannot read: {e.strerror}") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(str(path), "", "not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(str(path), "", f"invalid TOML: {e}") from None
+    return from_dict(data, str(path))
+
+
+def from_dict(data: dict[str, Any], file: str = "config.toml") -> Config:
+    cfg = _build(Config, data, file, "")
+    _check(cfg, file)
+    return cfg
+
+
+def _check(cfg: Config, file: str) -> None:
+    """Cross-field rules the types cannot say."""
+    if not 1 <= cfg.mits.max_mits <= 3:
+        raise ConfigError(file, "mits.max_mits", f"must be 1, 2 or 3, got {cfg.mits.max_mits}")
+    if not 1 <= cfg.papers.queue_size <= 3:
+        raise ConfigError(file, "papers.queue_size", f"must be 1, 2 or 3, got {cfg.papers.queue_size}")
+    for key in ("sprint_minutes", "break_minutes", "pomodoro_minutes", "timebox_minutes", "daily_goal"):
+        if getattr(cfg.focus, key) <= 0:
+            raise ConfigError(file, f"focus.{key}", "must be greater than 0")
+    seen_ids: set[str] = set()
+    seen_keys: set[str] = set()
+    for i, c in enumerate(cfg.audit.categories):
+        where = f"audit.categories[{i}]"
+        if c.id in seen_ids:
+            raise ConfigError(file, f"{where}.id", f"duplicate category id {c.id!r}")
+        if len(c.key) != 1 or not c.key.isalnum():
+            raise ConfigError(file, f"{where}.key", f"must be one letter or digit, got {c.key!r}")
+        if c.key.lower() in seen_keys:
+            raise ConfigError(file, f"{where}.key", f"key {c.key!r} is used by another category")
+        seen_ids.add(c.id)
+        seen_keys.add(c.key.lower())
+    names = [h.name for h in cfg.hosts]
+    for i, h in enumerate(cfg.hosts):
+        if not h.name or any(ch.isspace() or not ch.isprintable() for ch in h.name):
+            raise ConfigError(file, f"hosts[{i}].name", f"must be a non-empty ssh alias, got {h.name!r}")
+        if names.count(h.name) > 1:
+            raise ConfigError(file, f"hosts[{i}].name", f"duplicate host {h.name!r}")
+        if h.poll_seconds <= 0:
+            raise ConfigError(file, f"hosts[{i}].poll_seconds", "must be greater than 0")
+
+
+def _type_name(tp: Any) -> str:
+    if tp is int:
+        return "a whole number"
+    if tp is float:
+        return "a number"
+    if tp is str:
+        return "a string"
+    if tp is bool:
+        return "true or false"
+    origin = get_origin(tp)
+    if origin is list:
+        return "a list"
+    if origin is dict:
+        return "a table"
+    if origin is Literal:
+        return "one of " + ", ".join(repr(a) for a in get_args(tp))
+    if dataclasses.is_dataclass(tp):
+        return "a table"
+    return str(tp)
+
+
+def _build(cls: type, data: Any, file: str, prefix: str) -> Any:
+    if not isinstance(data, dict):
+        raise ConfigError(file, prefix or "(top level)", f"expected a table, got {_show(data)}")
+    hints = typing.get_type_hints(cls)
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    kwargs: dict[str, Any] = {}
+    for key, value in data.items():
+        dotted = f"{prefix}.{key}" if prefix else key
+        if key not in fields:
+            known = ", ".join(sorted(fields))
+            raise ConfigError(file, dotted, f"unknown setting (known here: {known})")
+        kwargs[key] = _convert(hints[key], value, file, dotted)
+    for name, f in fields.items():
+        if name not in kwargs and f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+            raise ConfigError(file, f"{prefix}.{name}" if prefix else name, "is required")
+    return cls(**kwargs)
+
+
+def _convert(tp: Any, value: Any, file: str, key: str) -> Any:
+    origin = get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        errors = []
+        for arg in get_args(tp):
+            try:
+                return _convert(arg, value, file, key)
+            except ConfigError as e:
+                errors.append(e.problem)
+        raise ConfigError(file, key, errors[0])
+    if tp is bool:
+        if isinstance(value, bool):
+            return value
+    elif tp is int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    elif tp is float:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value)
+    elif tp is str:
+        if isinstance(value, str):
+            return value
+    elif origin is Literal:
+        if value in get_args(tp):
+            return value
+    elif origin is list:
+        (item_tp,) = get_args(tp)
+        if isinstance(value, list):
+            return [_convert(item_tp, v, file, f"{key}[{i}]") for i, v in enumerate(value)]
+    elif origin is dict:
+        _, val_tp = get_args(tp)
+        if isinstance(value, dict):
+            return {str(k): _convert(val_tp, v, file, f"{key}.{k}") for k, v in value.items()}
+    elif dataclasses.is_dataclass(tp):
+        return _build(tp, value, file, key)
+    raise ConfigError(file, key, f"expected {_type_name(tp)}, got {_show(value)}")
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."

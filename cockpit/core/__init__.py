@@ -1,0 +1,1 @@
+"""Pure domain logic per instrument: no Textual, no I/O, the clock injected."""

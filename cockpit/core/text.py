@@ -1,0 +1,29 @@
+"""Make untrusted text safe to show: no escape sequences, no control characters.
+
+Rich markup is neutralised by the UI layer (Content/Text objects, never markup strings);
+this strips what a terminal would interpret.
+"""
+
+from __future__ import annotations
+
+import re
+
+_ESCAPES = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC
+    r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"  # DCS/SOS/PM/APC
+    r"|\x1b."  # two-byte escapes
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean(text: str, max_len: int | None = None, keep_newlines: bool = False) -> str:
+    """Remove escape sequences and control characters; tabs become spaces."""
+    text = _ESCAPES.sub("", str(text))
+    text = text.replace("\t", " ")
+    if not keep_newlines:
+        text = text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+    text = _CONTROL.sub("", text)
+    if max_len is not None and len(text) > max_len:
+        text = text[: max(0, max_len - 1)] + "…"
+    return text

@@ -1,0 +1,1 @@
+"""I/O adapters: NVML, SSH, tmux, Slurm, arXiv, notifications. Blocking; run them from workers."""

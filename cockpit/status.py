@@ -1,0 +1,158 @@
+"""The small status file that the app and the CLI keep current, and its renderers.
+
+``cockpit status`` reads only this file (no store, no Textual), so it stays fast enough
+for tmux's ``status-interval 1``. Sections, each owned by one instrument:
+
+- ``focus``: {"state": "idle|running|paused|break|overrun", "mode", "started", "ends",
+  "paused_remaining_s", "planned_s", "task", "category"} (stamps are ISO UTC)
+- ``mits``:  {"current": title of the first open MIT, "done": n, "total": n}
+- ``track``: {"category": name, "since": stamp}
+- ``gpu``:   {"running": n, "failed": n, "idle_cost": float}
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from cockpit.paths import Paths, make_private_dir
+from cockpit.store.fs import atomic_write, locked
+
+
+def read(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def update_section(paths: Paths, name: str, value: dict[str, Any] | None) -> None:
+    """Replace one section (None removes it), atomically, under a lock."""
+    make_private_dir(paths.state_dir)
+    with locked(paths.state_dir / ".status.lock"):
+        data = read(paths.status_file)
+        if value is None:
+            data.pop(name, None)
+        else:
+            data[name] = value
+        atomic_write(paths.status_file, json.dumps(data, ensure_ascii=False).encode())
+
+
+def _parse(stamp: str | None) -> dt.datetime | None:
+    if not stamp:
+        return None
+    try:
+        t = dt.datetime.fromisoformat(stamp)
+    except ValueError:
+        return None
+    return t if t.tzinfo else t.replace(tzinfo=dt.UTC)
+
+
+def focus_remaining(focus: dict[str, Any], now: dt.datetime) -> int | None:
+    """Seconds left (negative when overrun), computed from stamps at call time."""
+    if focus.get("state") in (None, "idle"):
+        return None
+    if focus.get("state") == "paused" and focus.get("paused_remaining_s") is not None:
+        return int(focus["paused_remaining_s"])
+    ends = _parse(focus.get("ends"))
+    if ends is None:
+        return None
+    return int((ends - now).total_seconds() // 1) if ends >= now else -int((now - ends).total_seconds())
+
+
+def fmt_duration(seconds: int) -> str:
+    sign = "-" if seconds < 0 else ""
+    s = abs(seconds)
+    h, rem = divmod(s, 3600)
+    m, sec = divmod(rem, 60)
+    return f"{sign}{h}:{m:02d}:{sec:02d}" if h else f"{sign}{m:02d}:{sec:02d}"
+
+
+def _clean(text: Any, limit: int = 40) -> str:
+    s = "".join(ch for ch in str(text) if ch.isprintable())
+    return s if len(s) <= limit else s[: limit - 1] + "…"
+
+
+def snapshot(data: dict[str, Any], now: dt.datetime) -> dict[str, Any]:
+    out = dict(data)
+    focus = dict(data.get("focus") or {"state": "idle"})
+    remaining = focus_remaining(focus, now)
+    focus["remaining_s"] = remaining
+    if remaining is not None and remaining < 0 and focus.get("state") == "running":
+        focus["state"] = "overrun"
+    out["focus"] = focus
+    return out
+
+
+def render(fmt: str, data: dict[str, Any], now: dt.datetime) -> str:
+    snap = snapshot(data, now)
+    if fmt == "json":
+        return json.dumps(snap, ensure_ascii=False)
+    focus = snap["focus"]
+    mit = (snap.get("mits") or {}).get("current")
+    track = (snap.get("track") or {}).get("category")
+    parts: list[str] = []
+    state = focus.get("state", "idle")
+    if state != "idle" and focus.get("remaining_s") is not None:
+        rem = fmt_duration(int(focus["remaining_s"]))
+        mode = focus.get("mode") or "focus"
+        label = {"break": "break", "paused": "paused", "overrun": "over"}.get(state, mode)
+        if fmt == "tmux":
+            colour = {"running": "green", "break": "cyan", "paused": "yellow", "overrun": "red"}.get(state, "white")
+            parts.append(f"#[fg={colour},bold]{rem}#[default] {label}")
+        else:
+            parts.append(f"{rem} {label}")
+    if mit:
+        text = _clean(mit)
+        if fmt == "tmux":
+            text = text.replace("#", "##")
+        parts.append(f"MIT: {text}")
+    elif track:
+        text = _clean(track, 24)
+        parts.append(text.replace("#", "##") if fmt == "tmux" else text)
+    gpu = snap.get("gpu") or {}
+    if gpu.get("failed"):
+        parts.append(f"#[fg=red]{gpu['failed']} failed#[default]" if fmt == "tmux" else f"{gpu['failed']} failed")
+    if not parts:
+        return "cockpit: idle"
+    return " | ".join(parts)
+
+
+def main_fast(argv: list[str]) -> int:
+    """``cockpit status`` without importing argparse-built command modules."""
+    fmt = "text"
+    home = None
+    args = list(argv)
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if a == "--format" and i + 1 < len(args):
+            fmt = args[i + 1]
+            i += 2
+            continue
+        if a.startswith("--format="):
+            fmt = a.split("=", 1)[1]
+        elif a == "--json":
+            fmt = "json"
+        elif a == "--home" and i + 1 < len(args):
+            home = args[i + 1]
+            i += 2
+            continue
+        elif a.startswith("--home="):
+            home = a.split("=", 1)[1]
+        else:
+            os.write(2, f"cockpit: error: status: unknown argument {a!r}\n".encode())
+            return 2
+        i += 1
+    if fmt not in ("text", "tmux", "json"):
+        os.write(2, f"cockpit: error: status: --format must be text, tmux or json, not {fmt!r}\n".encode())
+        return 2
+    from cockpit.paths import resolve
+
+    paths = resolve(home)
+    print(render(fmt, read(paths.status_file), dt.datetime.now(dt.UTC)))
+    return 0

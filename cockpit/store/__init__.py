@@ -1,0 +1,200 @@
+"""The store: the only code that imports TinyDB.
+
+Layout under the data folder::
+
+    store/meta.json                 schema version
+    store/<collection>/<part>.json  one TinyDB file per partition (month, ISO week, or "all")
+    store/<collection>/.lock        flock held around each read-modify-write
+    store/.backups/<collection>/<part>/<time>.json   rotating backups (5 kept)
+
+Every write is atomic and durable; a corrupt file is never written over.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from cockpit.errors import CockpitError, UsageError
+from cockpit.paths import make_private_dir
+from cockpit.store.collection import SINGLE, Collection, Doc, NotFound, Part
+from cockpit.store.fs import StoreWriteError, atomic_write, locked
+from cockpit.store.storage import CorruptFileError
+
+__all__ = [
+    "Collection",
+    "CorruptFileError",
+    "Doc",
+    "DocRef",
+    "NotFound",
+    "Part",
+    "Store",
+    "StoreWriteError",
+    "by_iso_week",
+    "by_month",
+]
+
+SCHEMA_VERSION = 1
+
+# version -> function upgrading a store from (version - 1) to version
+MIGRATIONS: dict[int, Callable[[Store], None]] = {}
+
+
+def by_month(field: str) -> Callable[[Doc], str]:
+    """Partition on the month of an ISO-8601 UTC stamp field: ``2026-11``."""
+
+    def part(doc: Doc) -> str:
+        return str(doc[field])[:7]
+
+    return part
+
+
+def by_iso_week(field: str) -> Callable[[Doc], str]:
+    """Partition on the ISO week of an ISO date/stamp field: ``2026-W48``."""
+
+    def part(doc: Doc) -> str:
+        y, w, _ = dt.date.fromisoformat(str(doc[field])[:10]).isocalendar()
+        return f"{y}-W{w:02d}"
+
+    return part
+
+
+class DocRef:
+    """One small JSON document (settings, the running session, ...), updated atomically."""
+
+    def __init__(self, collection: Collection) -> None:
+        self._c = collection
+
+    def read(self) -> dict[str, Any]:
+        doc = self._c.get("1")
+        if doc is None:
+            return {}
+        doc.pop("id", None)
+        return doc
+
+    def update(self, fn: Callable[[dict[str, Any]], dict[str, Any] | None]) -> dict[str, Any]:
+        """Apply ``fn`` to the current value under the lock; it may mutate or return a new dict."""
+        with self._c.transaction(SINGLE) as p:
+            cur = p.get("1") or {}
+            cur.pop("id", None)
+            new = fn(cur)
+            new = cur if new is None else new
+            p.put("1", new)
+            return new
+
+    def set(self, value: dict[str, Any]) -> None:
+        self.update(lambda _cur: dict(value))
+
+    def fingerprint(self) -> int:
+        return self._c.fingerprint()
+
+
+class Store:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        make_private_dir(root)
+        self.problems: list[CorruptFileError] = []
+        self._collections: dict[str, Collection] = {}
+        self._lock = threading.Lock()
+        self.read_only_reason: str | None = None
+        self._migrate()
+
+    # ------------------------------------------------------------------ collections
+
+    def collection(
+        self, name: str, partition: Callable[[Doc], str] | None = None, label: str | None = None
+    ) -> Collection:
+        with self._lock:
+            c = self._collections.get(name)
+            if c is None:
+                c = Collection(self.root, name, partition, label, on_corrupt=self._note_problem)
+                self._collections[name] = c
+            elif partition is not None and c.partition is None:
+                c.partition = partition
+            if label is not None:
+                c.label = label
+            return c
+
+    def doc(self, name: str) -> DocRef:
+        return DocRef(self.collection(f"doc-{name}"))
+
+    def _note_problem(self, err: CorruptFileError) -> None:
+        if all(p.path != err.path for p in self.problems):
+            self.problems.append(err)
+
+    # ------------------------------------------------------------------ schema
+
+    @property
+    def meta_path(self) -> Path:
+        return self.root / "meta.json"
+
+    def schema_version(self) -> int:
+        try:
+            meta = json.loads(self.meta_path.read_bytes())
+            return int(meta["schema"])
+        except FileNotFoundError:
+            return 0
+        except (ValueError, KeyError, TypeError):
+            raise CockpitError(
+                f"store file {self.meta_path} is unreadable; it was left untouched; "
+                'restore it by hand (it holds {"schema": N})'
+            ) from None
+
+    def _migrate(self) -> None:
+        with locked(self.root / ".lock"):
+            version = self.schema_version()
+            if version > SCHEMA_VERSION:
+                self.read_only_reason = (
+                    f"the store at {self.root} was written by a newer cockpit (schema {version}); "
+                    "upgrade cockpit to change it"
+                )
+                return
+            if version == 0 and not any(p.is_dir() and not p.name.startswith(".") for p in self.root.iterdir()):
+                version = SCHEMA_VERSION  # a new store starts at the current schema
+            while version < SCHEMA_VERSION:
+                version += 1
+                MIGRATIONS[version](self)
+            if version != self._written_version():
+                atomic_write(self.meta_path, json.dumps({"schema": version}).encode())
+
+    def _written_version(self) -> int:
+        try:
+            return self.schema_version()
+        except CockpitError:
+            return -1
+
+    # ------------------------------------------------------------------ repair
+
+    def locate(self, path: Path) -> tuple[Collection, str]:
+        path = Path(path).absolute()
+        try:
+            rel = path.relative_to(self.root.absolute())
+        except ValueError:
+            raise UsageError(f"{path} is not a file of the store at {self.root}") from None
+        if len(rel.parts) != 2 or not rel.name.endswith(".json"):
+            raise UsageError(f"{path} is not a store partition file")
+        return self.collection(rel.parts[0]), rel.name[:-5]
+
+    def restore(self, path: Path, backup: Path | None = None) -> Path:
+        c, part = self.locate(path)
+        used = c.restore(part, backup)
+        self.problems = [p for p in self.problems if p.path != c.path(part)]
+        return used
+
+    def check(self) -> list[CorruptFileError]:
+        """Read every file of every collection; return those that cannot be read."""
+        bad: list[CorruptFileError] = []
+        for d in sorted(self.root.iterdir()):
+            if not d.is_dir() or d.name.startswith("."):
+                continue
+            c = self.collection(d.name)
+            for part in c.parts():
+                try:
+                    c.read_part(part)
+                except CorruptFileError as e:
+                    bad.append(e)
+        return bad

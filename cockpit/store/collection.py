@@ -1,0 +1,309 @@
+"""Partitioned collections: one TinyDB file per partition (a month, an ISO week, ...).
+
+A write locks the collection, reads only its partition, and rewrites only that file,
+so its cost grows with recent data, not with all history. Record ids carry their
+partition (``2026-11-42``), so a lookup by id opens one file.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import shutil
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from cockpit.errors import UsageError
+from cockpit.paths import make_private_dir
+from cockpit.store.fs import atomic_write, locked, write_error
+from cockpit.store.storage import (
+    TABLE,
+    CorruptFileError,
+    Loaded,
+    dumps,
+    make_document,
+    open_table,
+    parse,
+    stamp_of,
+)
+
+Doc = dict[str, Any]
+SINGLE = "all"
+BACKUPS_KEPT = 5
+BACKUP_EVERY_S = 6 * 3600
+
+
+class NotFound(UsageError):
+    pass
+
+
+class Part:
+    """The records of one partition inside a locked read-modify-write."""
+
+    def __init__(self, collection: Collection, part: str, table: Any) -> None:
+        self._c, self.part, self._t = collection, part, table
+
+    def _id(self, doc_id: int) -> str:
+        return self._c.make_id(self.part, doc_id)
+
+    def all(self) -> list[Doc]:
+        return [{**d, "id": self._id(d.doc_id)} for d in self._t.all()]
+
+    def get(self, id: str) -> Doc | None:
+        d = self._t.get(doc_id=self._c.split_id(id)[1])
+        return None if d is None else {**d, "id": id}
+
+    def insert(self, doc: Doc) -> str:
+        body = {k: v for k, v in doc.items() if k != "id"}
+        return self._id(self._t.insert(body))
+
+    def put(self, id: str, doc: Doc) -> None:
+        """Insert or replace the record with exactly this id (used by undo)."""
+        n = self._c.split_id(id)[1]
+        body = {k: v for k, v in doc.items() if k != "id"}
+        if self._t.contains(doc_id=n):
+            self._t.remove(doc_ids=[n])
+        self._t.insert(make_document(body, n))
+
+    def update(self, id: str, fields: Doc) -> Doc:
+        n = self._c.split_id(id)[1]
+        if not self._t.contains(doc_id=n):
+            raise NotFound(f"no {self._c.label} with id {id}")
+        self._t.update({k: v for k, v in fields.items() if k != "id"}, doc_ids=[n])
+        return {**self._t.get(doc_id=n), "id": id}
+
+    def remove(self, id: str) -> Doc:
+        n = self._c.split_id(id)[1]
+        d = self._t.get(doc_id=n)
+        if d is None:
+            raise NotFound(f"no {self._c.label} with id {id}")
+        self._t.remove(doc_ids=[n])
+        return {**d, "id": id}
+
+
+class Collection:
+    def __init__(
+        self,
+        root: Path,
+        name: str,
+        partition: Callable[[Doc], str] | None = None,
+        label: str | None = None,
+        on_corrupt: Callable[[CorruptFileError], None] | None = None,
+    ) -> None:
+        self.name = name
+        self.dir = root / name
+        self.partition = partition
+        self.label = label or name.rstrip("s")
+        self._backups = root / ".backups" / name
+        self._cache: dict[str, Loaded] = {}
+        self._cache_lock = threading.Lock()
+        self._last_backup: dict[str, float] = {}
+        self._on_corrupt = on_corrupt
+
+    # ------------------------------------------------------------------ ids
+
+    def make_id(self, part: str, doc_id: int) -> str:
+        return str(doc_id) if self.partition is None else f"{part}-{doc_id}"
+
+    def split_id(self, id: str) -> tuple[str, int]:
+        id = str(id).strip()
+        if self.partition is None:
+            part, num = SINGLE, id
+        else:
+            part, _, num = id.rpartition("-")
+        if not num.isdigit() or (self.partition is not None and not part):
+            raise NotFound(f"no {self.label} with id {id!r}")
+        return part, int(num)
+
+    def part_of(self, doc: Doc) -> str:
+        return SINGLE if self.partition is None else self.partition(doc)
+
+    # ------------------------------------------------------------------ files
+
+    def path(self, part: str) -> Path:
+        if "/" in part or part.startswith("."):
+            raise NotFound(f"no {self.label} partition {part!r}")
+        return self.dir / f"{part}.json"
+
+    def parts(self) -> list[str]:
+        try:
+            names = os.listdir(self.dir)
+        except FileNotFoundError:
+            return []
+        return sorted(n[:-5] for n in names if n.endswith(".json") and not n.startswith("."))
+
+    def fingerprint(self) -> int:
+        """Changes whenever any partition is replaced (by this or another process)."""
+        try:
+            return os.stat(self.dir).st_mtime_ns
+        except FileNotFoundError:
+            return 0
+
+    def _load(self, part: str) -> Loaded | None:
+        path = self.path(part)
+        stamp = stamp_of(path)
+        if stamp is None:
+            return None
+        with self._cache_lock:
+            hit = self._cache.get(part)
+        if hit is not None and hit.stamp == stamp:
+            return hit
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as e:
+            err = CorruptFileError(path, f"cannot read: {e.strerror}", self.latest_backup(part))
+            self._report(err)
+            raise err from None
+        try:
+            data = parse(path, raw)
+        except CorruptFileError as e:
+            err = CorruptFileError(path, e.detail, self.latest_backup(part))
+            self._report(err)
+            raise err from None
+        loaded = Loaded(stamp_of(path) or stamp, data)
+        with self._cache_lock:
+            self._cache[part] = loaded
+        return loaded
+
+    def _report(self, err: CorruptFileError) -> None:
+        if self._on_corrupt is not None:
+            self._on_corrupt(err)
+
+    # ------------------------------------------------------------------ reads (no lock: files are replaced atomically)
+
+    def read_part(self, part: str) -> list[Doc]:
+        loaded = self._load(part)
+        if loaded is None:
+            return []
+        table = loaded.data.get(TABLE, {})
+        return [{**doc, "id": self.make_id(part, int(k))} for k, doc in table.items()]
+
+    def all(self, parts: Iterable[str] | None = None) -> list[Doc]:
+        out: list[Doc] = []
+        for p in self.parts() if parts is None else parts:
+            out.extend(self.read_part(p))
+        return out
+
+    def iter_parts(self, parts: Iterable[str] | None = None) -> Iterator[tuple[str, list[Doc]]]:
+        for p in self.parts() if parts is None else parts:
+            yield p, self.read_part(p)
+
+    def get(self, id: str) -> Doc | None:
+        part, n = self.split_id(id)
+        loaded = self._load(part)
+        if loaded is None:
+            return None
+        doc = loaded.data.get(TABLE, {}).get(str(n))
+        return None if doc is None else {**doc, "id": self.make_id(part, n)}
+
+    def require(self, id: str) -> Doc:
+        doc = self.get(id)
+        if doc is None:
+            raise NotFound(f"no {self.label} with id {id}")
+        return doc
+
+    # ------------------------------------------------------------------ writes
+
+    @contextmanager
+    def transaction(self, part: str) -> Iterator[Part]:
+        """Lock, load one partition, let the caller change it, write it atomically."""
+        make_private_dir(self.dir)
+        path = self.path(part)
+        with locked(self.dir / ".lock"):
+            loaded = self._load(part)  # raises CorruptFileError: never written over
+            data = copy.deepcopy(loaded.data) if loaded is not None else {}
+            table, storage = open_table(data)
+            yield Part(self, part, table)
+            if storage.dirty:
+                if loaded is not None:
+                    self._maybe_backup(part, path)
+                atomic_write(path, dumps(storage.data))
+                with self._cache_lock:
+                    self._cache[part] = Loaded(stamp_of(path) or (0, 0, 0), storage.data)
+
+    def insert(self, doc: Doc, part: str | None = None) -> str:
+        with self.transaction(part or self.part_of(doc)) as p:
+            return p.insert(doc)
+
+    def insert_many(self, docs: Iterable[Doc]) -> list[str]:
+        by_part: dict[str, list[Doc]] = {}
+        for d in docs:
+            by_part.setdefault(self.part_of(d), []).append(d)
+        ids: list[str] = []
+        for part, items in sorted(by_part.items()):
+            with self.transaction(part) as p:
+                ids.extend(p.insert(d) for d in items)
+        return ids
+
+    def update(self, id: str, fields: Doc) -> Doc:
+        part, _ = self.split_id(id)
+        with self.transaction(part) as p:
+            return p.update(id, fields)
+
+    def remove(self, id: str) -> Doc:
+        part, _ = self.split_id(id)
+        with self.transaction(part) as p:
+            return p.remove(id)
+
+    def put(self, id: str, doc: Doc) -> None:
+        part, _ = self.split_id(id)
+        with self.transaction(part) as p:
+            p.put(id, doc)
+
+    # ------------------------------------------------------------------ backups
+
+    def backup_dir(self, part: str) -> Path:
+        return self._backups / part
+
+    def backups(self, part: str) -> list[Path]:
+        try:
+            return sorted(self.backup_dir(part).glob("*.json"))
+        except OSError:
+            return []
+
+    def latest_backup(self, part: str) -> Path | None:
+        found = self.backups(part)
+        return found[-1] if found else None
+
+    def _maybe_backup(self, part: str, path: Path) -> None:
+        now = time.time()
+        last = self._last_backup.get(part)
+        if last is None:
+            newest = self.latest_backup(part)
+            last = newest.stat().st_mtime if newest is not None else 0.0
+        if now - last < BACKUP_EVERY_S:
+            self._last_backup[part] = last
+            return
+        bdir = self.backup_dir(part)
+        try:
+            make_private_dir(bdir)
+            stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime(now)) + f"{int(now * 1000) % 1000:03d}"
+            atomic_write(bdir / f"{stamp}.json", path.read_bytes())
+            for old in self.backups(part)[:-BACKUPS_KEPT]:
+                old.unlink(missing_ok=True)
+        except OSError as e:
+            raise write_error(bdir, e) from e
+        self._last_backup[part] = now
+
+    def restore(self, part: str, backup: Path | None = None) -> Path:
+        """Put a backup back in place; the unreadable file is kept beside it as ``*.corrupt-<time>``."""
+        backup = backup or self.latest_backup(part)
+        if backup is None:
+            raise NotFound(f"no backup of {self.path(part)}")
+        parse(backup, backup.read_bytes())  # refuse to restore a bad backup
+        path = self.path(part)
+        with locked(self.dir / ".lock"):
+            if path.exists():
+                kept = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%dT%H%M%S')}")
+                shutil.copy2(path, kept)
+                kept.chmod(0o600)
+            atomic_write(path, backup.read_bytes())
+        with self._cache_lock:
+            self._cache.pop(part, None)
+        return backup

@@ -1,0 +1,79 @@
+"""Crash-safe file primitives: atomic durable writes and an inter-process lock."""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from cockpit.errors import CockpitError
+
+
+class StoreWriteError(CockpitError):
+    """The disk refused a write (full, read-only, no permission); nothing was changed."""
+
+
+_REASONS = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is exceeded",
+    errno.EROFS: "the file system is read-only",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+}
+
+
+def write_error(path: Path, e: OSError) -> StoreWriteError:
+    reason = _REASONS.get(e.errno or 0, e.strerror or str(e))
+    return StoreWriteError(f"cannot save {path}: {reason}; nothing was changed")
+
+
+def fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that a crash at any instant leaves old or new, never torn.
+
+    Temp file in the same folder -> write -> fsync -> os.replace -> fsync the folder.
+    Files are created 0600.
+    """
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            view = memoryview(data)
+            while view:
+                n = os.write(fd, view)
+                view = view[n:]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+        fsync_dir(path.parent)
+    except OSError as e:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        raise write_error(path, e) from e
+
+
+@contextmanager
+def locked(lock_path: Path) -> Iterator[None]:
+    """Exclusive lock (flock) around a read-modify-write; works across processes and threads."""
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as e:
+        raise write_error(lock_path, e) from e
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the flock

@@ -1,0 +1,86 @@
+"""The TinyDB side of the store: one JSON file = one TinyDB database with a ``docs`` table."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tinydb import TinyDB
+from tinydb.storages import Storage
+from tinydb.table import Document, Table
+
+from cockpit.errors import CockpitError
+
+TABLE = "docs"
+
+
+class CorruptFileError(CockpitError):
+    """A store file that cannot be read. It is never written over."""
+
+    def __init__(self, path: Path, detail: str, backup: Path | None = None) -> None:
+        self.path, self.detail, self.backup = path, detail, backup
+        if backup is not None:
+            how = f"restore the last good copy with: cockpit store restore {path}  (backup {backup})"
+        else:
+            how = "no backup exists; fix the file by hand or move it away"
+        super().__init__(f"store file {path} is unreadable ({detail}); it was left untouched; {how}")
+
+
+class _MemoryStorage(Storage):
+    """Hands TinyDB the data we loaded under the lock; collects what it writes."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+        self.dirty = False
+
+    def read(self) -> dict[str, Any]:
+        return self.data
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        self.data = data
+        self.dirty = True
+
+
+@dataclass
+class Loaded:
+    stamp: tuple[int, int, int]
+    data: dict[str, Any]
+
+
+def stamp_of(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+def parse(path: Path, raw: bytes) -> dict[str, Any]:
+    try:
+        data = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise CorruptFileError(path, f"not valid JSON: {e}") from None
+    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+        raise CorruptFileError(path, "not a cockpit store file (unexpected layout)")
+    for table in data.values():
+        for key, doc in table.items():
+            if not key.isdigit() or not isinstance(doc, dict):
+                raise CorruptFileError(path, f"not a cockpit store file (bad record {key!r})")
+    return data
+
+
+def dumps(data: dict[str, Any]) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def open_table(data: dict[str, Any]) -> tuple[Table, _MemoryStorage]:
+    db = TinyDB(storage=_MemoryStorage, data=data)
+    storage: _MemoryStorage = db.storage  # type: ignore[assignment]
+    return db.table(TABLE, cache_size=0), storage
+
+
+def make_document(doc: dict[str, Any], doc_id: int) -> Document:
+    return Document(doc, doc_id=doc_id)

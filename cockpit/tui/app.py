@@ -1,0 +1,222 @@
+"""CockpitApp: composition, themes, bindings, palette commands and one error sink."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from cockpit.store import CorruptFileError
+from cockpit.tui.screens.help import HelpScreen
+from cockpit.tui.screens.main import MainScreen
+from cockpit.tui.themes import DEFAULT_THEME, VARIABLE_DEFAULTS, builtin_themes, user_themes
+from cockpit.tui.widgets.pane import Pane
+
+if TYPE_CHECKING:
+    from cockpit.context import Context
+
+log = logging.getLogger("cockpit")
+
+
+class CockpitApp(App[int]):
+    TITLE = "cockpit"
+    CSS_PATH = "app.tcss"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("tab", "next_pane", "Next pane", id="app.next_pane", show=False, priority=True),
+        Binding("shift+tab", "prev_pane", "Prev pane", id="app.prev_pane", show=False, priority=True),
+        Binding("1", "pane(1)", "Focus", id="app.pane1", show=False),
+        Binding("2", "pane(2)", "MITs", id="app.pane2", show=False),
+        Binding("3", "pane(3)", "Audit", id="app.pane3", show=False),
+        Binding("4", "pane(4)", "Papers", id="app.pane4", show=False),
+        Binding("5", "pane(5)", "GPU", id="app.pane5", show=False),
+        Binding("z", "zoom", "Zoom", id="app.zoom"),
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("ctrl+p", "command_palette", "Commands", id="app.palette", show=False),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
+    ]
+
+    def __init__(self, ctx: Context) -> None:
+        self._started = time.perf_counter()
+        super().__init__()
+        self.ctx = ctx
+        self.startup_notes: list[tuple[str, str]] = []
+        for theme in builtin_themes():
+            self.register_theme(theme)
+        mine, errors = user_themes(ctx.paths.themes_dir)
+        for theme in mine:
+            self.register_theme(theme)
+        self.startup_notes += [(e, "error") for e in errors]
+        self.theme = self._initial_theme()
+        if ctx.config.keymap:
+            self.set_keymap(ctx.config.keymap)
+        self._store_stamp: tuple[tuple[str, int], ...] = ()
+
+    # ------------------------------------------------------------------ theme
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        return dict(VARIABLE_DEFAULTS)
+
+    def _initial_theme(self) -> str:
+        wanted = self.ctx.config.ui.theme
+        try:
+            wanted = self.ctx.store.doc("settings").read().get("theme") or wanted
+        except CorruptFileError as e:
+            self.startup_notes.append((str(e), "error"))
+        if wanted in self.available_themes:
+            return wanted
+        self.startup_notes.append((f"theme {wanted!r} not found; using {DEFAULT_THEME}", "warning"))
+        return DEFAULT_THEME
+
+    def _save_theme(self, name: str) -> None:
+        try:
+            self.ctx.store.doc("settings").update(lambda cur: {**cur, "theme": name})
+        except Exception as e:  # noqa: BLE001 - any store failure becomes a toast, never a crash
+            self.notify(f"theme not saved: {e}", severity="error")
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def get_default_screen(self) -> Screen:
+        return MainScreen(self.ctx)
+
+    @property
+    def main(self) -> MainScreen:
+        return self.screen_stack[0]  # type: ignore[return-value]
+
+    def on_mount(self) -> None:
+        self.theme_changed_signal.subscribe(self, lambda theme: self._save_theme(theme.name))
+        for message, severity in self.startup_notes:
+            self.notify(message, severity=severity, timeout=15)  # type: ignore[arg-type]
+        self._store_stamp = self._store_fingerprint()
+        self.set_interval(1.0, self._poll_store, name="store-poll")
+
+    def on_ready(self) -> None:
+        log.info("first frame after %.0f ms", (time.perf_counter() - self._started) * 1000)
+        if os.environ.get("COCKPIT_EXIT_AFTER_PAINT"):
+            self.call_after_refresh(self.exit, 0)
+
+    # ------------------------------------------------------------------ store watching
+
+    def _store_fingerprint(self) -> tuple[tuple[str, int], ...]:
+        root = self.ctx.paths.store_dir
+        try:
+            entries = sorted(os.scandir(root), key=lambda e: e.name)
+        except FileNotFoundError:
+            return ()
+        return tuple((e.name, e.stat().st_mtime_ns) for e in entries if e.is_dir() and e.name[0] != ".")
+
+    def _poll_store(self) -> None:
+        stamp = self._store_fingerprint()
+        if stamp != self._store_stamp:
+            self._store_stamp = stamp
+            self.reload_panes()
+
+    def reload_panes(self) -> None:
+        for pane in self.main.panes:
+            try:
+                pane.reload()
+            except CorruptFileError as e:
+                self.ctx.store._note_problem(e)
+        self._show_store_problems()
+
+    def _show_store_problems(self) -> None:
+        if isinstance(self.screen_stack[0], MainScreen) and self.main.is_mounted:
+            self.main.show_problems([str(p) for p in self.ctx.store.problems])
+
+    # ------------------------------------------------------------------ actions
+
+    def _cycle(self, step: int) -> None:
+        if not isinstance(self.screen, MainScreen):
+            (self.screen.focus_next if step > 0 else self.screen.focus_previous)()
+            return
+        panes = [p for p in self.main.panes if p.display]
+        current = self.main.current_pane()
+        i = panes.index(current) if current in panes else -step
+        panes[(i + step) % len(panes)].focus_pane()
+
+    def action_next_pane(self) -> None:
+        self._cycle(1)
+
+    def action_prev_pane(self) -> None:
+        self._cycle(-1)
+
+    def action_pane(self, number: int) -> None:
+        if not isinstance(self.screen, MainScreen):
+            return
+        pane = self.main.panes[number - 1]
+        if self.main.has_class("-zoom"):
+            for p in self.main.panes:
+                p.set_class(p is pane, "-zoomed")
+        pane.focus_pane()
+
+    def action_zoom(self) -> None:
+        if isinstance(self.screen, MainScreen):
+            self.main.toggle_zoom()
+
+    def action_help(self) -> None:
+        sections: list[tuple[str, list[Binding]]] = [("Everywhere", [b for b in self.BINDINGS if isinstance(b, Binding)])]
+        for pane in self.main.panes:
+            bindings = [b for b in pane.BINDINGS if isinstance(b, Binding)]
+            if bindings:
+                sections.append((f"{pane.NUMBER} {pane.TITLE}", bindings))
+        self.push_screen(HelpScreen(sections, dict(self._keymap)))
+
+    # ------------------------------------------------------------------ command palette
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if not isinstance(screen, MainScreen):
+            return
+        for pane in screen.panes:
+            yield SystemCommand(f"Go to {pane.TITLE}", f"Focus the {pane.TITLE} pane", pane.focus_pane)
+        yield SystemCommand("Zoom pane", "Show the focused pane full screen, or go back", self.action_zoom)
+        yield SystemCommand("Show keys", "Every key binding and its id", self.action_help)
+        for name in sorted(self.available_themes):
+            if name.startswith("cockpit-") or name in self._user_theme_names():
+                yield SystemCommand(f"Theme: {name}", "Switch theme (remembered)", lambda n=name: setattr(self, "theme", n))
+        for pane in screen.panes:
+            for title, help_text, callback in pane.commands():
+                yield SystemCommand(title, help_text, callback)
+
+    def _user_theme_names(self) -> set[str]:
+        mine, _ = user_themes(self.ctx.paths.themes_dir)
+        return {t.name for t in mine}
+
+    # ------------------------------------------------------------------ errors
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR:
+            error = event.worker.error
+            log.error("worker %s failed: %r", event.worker.name, error)
+            self.notify(f"{event.worker.name}: {error}", severity="error", timeout=10)
+
+
+def _setup_logging(ctx: Context) -> None:
+    handler = logging.FileHandler(ctx.paths.log_file, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger("cockpit")
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    try:
+        os.chmod(ctx.paths.log_file, 0o600)
+    except OSError:
+        pass
+
+
+def run_app(ctx: Context) -> int:
+    _setup_logging(ctx)
+    app = CockpitApp(ctx)
+    app.run(mouse=ctx.config.ui.mouse)
+    return app.return_code or 0
+
+
+__all__ = ["CockpitApp", "Pane", "run_app"]

@@ -1,0 +1,70 @@
+"""The main screen: the five instrument panes in a grid; one can be zoomed to full screen."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.containers import Grid
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from cockpit.tui.widgets.audit import AuditPane
+from cockpit.tui.widgets.focus import FocusPane
+from cockpit.tui.widgets.gpu import GpuPane
+from cockpit.tui.widgets.mits import MitsPane
+from cockpit.tui.widgets.pane import Pane
+from cockpit.tui.widgets.papers import PapersPane
+
+if TYPE_CHECKING:
+    from cockpit.context import Context
+
+PANE_CLASSES: tuple[type[Pane], ...] = (FocusPane, MitsPane, AuditPane, PapersPane, GpuPane)
+
+
+class MainScreen(Screen[None]):
+    AUTO_FOCUS = None
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(id="main")
+        self.ctx = ctx
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="store-banner", markup=False)
+        with Grid(id="panes"):
+            for cls in PANE_CLASSES:
+                yield cls(self.ctx)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.focused is None:
+            self.pane(self.ctx.config.ui.first_pane).focus_pane()
+        self.show_problems([str(p) for p in self.ctx.store.problems])
+
+    @property
+    def panes(self) -> list[Pane]:
+        return list(self.query(Pane))
+
+    def pane(self, pane_id: str) -> Pane:
+        return self.query_one(f"#{pane_id}", Pane)
+
+    def current_pane(self) -> Pane | None:
+        node = self.focused
+        while node is not None:
+            if isinstance(node, Pane):
+                return node
+            node = node.parent  # type: ignore[assignment]
+        return None
+
+    def show_problems(self, lines: list[str]) -> None:
+        banner = self.query_one("#store-banner", Static)
+        banner.update("\n".join(lines))
+        banner.display = bool(lines)
+
+    def toggle_zoom(self) -> None:
+        pane = self.current_pane() or self.panes[0]
+        zoomed = not self.has_class("-zoom")
+        for p in self.panes:
+            p.set_class(zoomed and p is pane, "-zoomed")
+        self.set_class(zoomed, "-zoom")
+        pane.focus_pane()

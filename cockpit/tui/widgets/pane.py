@@ -1,0 +1,71 @@
+"""The base of the five instrument panes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import events
+from textual.containers import Vertical
+from textual.content import Content
+
+if TYPE_CHECKING:
+    from cockpit.context import Context
+
+Command = tuple[str, str, Callable[[], object]]
+
+
+class Pane(Vertical, can_focus=True):
+    """One instrument. Subclasses set PANE_ID, TITLE and NUMBER and compose their body.
+
+    - ``reload()`` is called when the store changed (this or another process wrote it).
+    - ``commands()`` adds entries to the command palette.
+    - The ``-compact`` class is set while the pane is small; style the compact form with it.
+    """
+
+    PANE_ID: ClassVar[str] = ""
+    TITLE: ClassVar[str] = ""
+    NUMBER: ClassVar[int] = 0
+    COMPACT_WIDTH: ClassVar[int] = 40
+    COMPACT_HEIGHT: ClassVar[int] = 12
+
+    DEFAULT_CSS = """
+    Pane {
+        border: round $panel-lighten-2;
+        border-title-color: $text-muted;
+        padding: 0 1;
+        height: 1fr;
+        width: 1fr;
+    }
+    Pane:focus-within, Pane:focus {
+        border: round $accent;
+        border-title-color: $accent;
+        border-title-style: bold;
+    }
+    Pane .empty {
+        color: $text-muted;
+    }
+    """
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(id=self.PANE_ID)
+        self.ctx = ctx
+        self.border_title = Content(f"{self.NUMBER} {self.TITLE}")
+
+    def reload(self) -> None:
+        """The store changed; re-read what this pane shows (cheap when nothing changed)."""
+
+    def commands(self) -> Iterable[Command]:
+        return ()
+
+    def focus_pane(self) -> None:
+        """Focus the pane's main widget, or the pane itself."""
+        for child in self.query("*"):
+            if child.focusable and child is not self:
+                child.focus()
+                return
+        self.focus()
+
+    def on_resize(self, event: events.Resize) -> None:
+        compact = event.size.width < self.COMPACT_WIDTH or event.size.height < self.COMPACT_HEIGHT
+        self.set_class(compact, "-compact")

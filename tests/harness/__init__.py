@@ -1,0 +1,1 @@
+"""Test harnesses that drive real programs: tmux, sshd, Slurm, D-Bus, HTTP on loopback."""

@@ -1,0 +1,136 @@
+import json
+import os
+import stat
+
+import pytest
+
+from cockpit.store import CorruptFileError, NotFound, Store, by_iso_week, by_month
+
+
+@pytest.fixture
+def store(tmp_path):
+    return Store(tmp_path / "store")
+
+
+def test_insert_get_update_remove_partitioned(store):
+    c = store.collection("entries", by_month("start"))
+    a = c.insert({"start": "2026-11-02T10:00:00+00:00", "cat": "model"})
+    b = c.insert({"start": "2026-10-30T10:00:00+00:00", "cat": "data"})
+    assert a.startswith("2026-11-") and b.startswith("2026-10-")
+    assert c.get(a)["cat"] == "model"
+    assert c.parts() == ["2026-10", "2026-11"]
+    c.update(a, {"cat": "eval"})
+    assert c.get(a)["cat"] == "eval"
+    removed = c.remove(a)
+    assert c.get(a) is None
+    c.put(a, removed)  # undo puts it back under the same id
+    assert c.get(a)["cat"] == "eval"
+    with pytest.raises(NotFound):
+        c.update("2026-11-999", {"x": 1})
+
+
+def test_week_partition():
+    assert by_iso_week("day")({"day": "2026-11-25"}) == "2026-W48"
+    assert by_iso_week("day")({"day": "2027-01-01"}) == "2026-W53"
+
+
+def test_files_are_private(store):
+    c = store.collection("tasks")
+    c.insert({"title": "x"})
+    f = c.path("all")
+    assert stat.S_IMODE(os.stat(f).st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(c.dir).st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(store.root).st_mode) == 0o700
+
+
+def test_other_process_writes_are_seen(tmp_path):
+    s1, s2 = Store(tmp_path / "s"), Store(tmp_path / "s")
+    c1, c2 = s1.collection("tasks"), s2.collection("tasks")
+    c1.insert({"title": "one"})
+    assert [d["title"] for d in c2.all()] == ["one"]
+    c2.insert({"title": "two"})
+    assert sorted(d["title"] for d in c1.all()) == ["one", "two"]
+
+
+def test_corrupt_file_is_never_written_over(store):
+    c = store.collection("tasks")
+    c.insert({"title": "x"})
+    path = c.path("all")
+    path.write_bytes(b'{"docs": {"1": {"title": "x"}')  # torn by some other tool
+    before = path.read_bytes()
+    with pytest.raises(CorruptFileError) as e:
+        c.insert({"title": "y"})
+    assert str(path) in str(e.value)
+    assert "left untouched" in str(e.value)
+    assert path.read_bytes() == before
+    assert store.problems and store.problems[0].path == path
+    # other collections keep working
+    other = store.collection("papers")
+    other.insert({"title": "p"})
+    assert other.all()[0]["title"] == "p"
+
+
+def test_restore_from_backup(tmp_path, monkeypatch):
+    import cockpit.store.collection as coll
+
+    monkeypatch.setattr(coll, "BACKUP_EVERY_S", 0)
+    store = Store(tmp_path / "s")
+    c = store.collection("tasks")
+    c.insert({"title": "first"})
+    c.insert({"title": "second"})  # backs up the one-task file first
+    assert c.backups("all")
+    c.path("all").write_text("garbage")
+    with pytest.raises(CorruptFileError):
+        c.all()
+    store.restore(c.path("all"))
+    assert [d["title"] for d in c.all()] == ["first"]
+    kept = list(c.dir.glob("all.json.corrupt-*"))
+    assert kept and kept[0].read_text() == "garbage"
+
+
+def test_backups_rotate(tmp_path, monkeypatch):
+    import cockpit.store.collection as coll
+
+    monkeypatch.setattr(coll, "BACKUP_EVERY_S", 0)
+    c = Store(tmp_path / "s").collection("tasks")
+    for i in range(10):
+        c.insert({"n": i})
+    assert len(c.backups("all")) == coll.BACKUPS_KEPT
+
+
+def test_doc_ref(store):
+    d = store.doc("settings")
+    assert d.read() == {}
+    d.update(lambda cur: {**cur, "theme": "cockpit-light"})
+    assert store.doc("settings").read() == {"theme": "cockpit-light"}
+
+
+def test_schema_version_written_and_newer_store_flagged(tmp_path):
+    s = Store(tmp_path / "s")
+    assert json.loads(s.meta_path.read_text()) == {"schema": 1}
+    s.meta_path.write_text('{"schema": 99}')
+    s2 = Store(tmp_path / "s")
+    assert s2.read_only_reason and "newer cockpit" in s2.read_only_reason
+
+
+def test_migration_runs_once(tmp_path, monkeypatch):
+    import cockpit.store as st
+
+    root = tmp_path / "s"
+    s = Store(root)
+    s.collection("tasks").insert({"title": "old"})
+    calls = []
+
+    def upgrade(store):
+        calls.append(1)
+        c = store.collection("tasks")
+        for d in c.all():
+            c.update(d["id"], {"impact": "low"})
+
+    monkeypatch.setattr(st, "SCHEMA_VERSION", 2)
+    monkeypatch.setitem(st.MIGRATIONS, 2, upgrade)
+    s2 = Store(root)
+    assert s2.collection("tasks").all()[0]["impact"] == "low"
+    Store(root)
+    assert calls == [1]
+    assert json.loads(s2.meta_path.read_text()) == {"schema": 2}
