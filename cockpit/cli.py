@@ -39,7 +39,9 @@ class Parser(argparse.ArgumentParser):
 def build_parser() -> Parser:
     p = Parser(prog="cockpit", description="A terminal cockpit for ML researchers.")
     p.add_argument("--version", action="version", version=f"cockpit {__version__}")
-    p.add_argument("--home", metavar="DIR", help="keep config, data, state and cache under DIR (or set COCKPIT_HOME)")
+    p.add_argument(
+        "--home", metavar="DIR", help="keep config, data, state and cache under DIR (or set COCKPIT_HOME)"
+    )
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)

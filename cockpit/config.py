@@ -257,7 +257,11 @@ def _build(cls: type, data: Any, file: str, prefix: str) -> Any:
             raise ConfigError(file, dotted, f"unknown setting (known here: {known})")
         kwargs[key] = _convert(hints[key], value, file, dotted)
     for name, f in fields.items():
-        if name not in kwargs and f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+        if (
+            name not in kwargs
+            and f.default is dataclasses.MISSING
+            and f.default_factory is dataclasses.MISSING
+        ):
             raise ConfigError(file, f"{prefix}.{name}" if prefix else name, "is required")
     return cls(**kwargs)
 

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cockpit import config as config_mod
 from cockpit.config import Config
 from cockpit.core.clock import Clock, SystemClock, zone
 from cockpit.paths import Paths, resolve
 from cockpit.store import Store
+
+if TYPE_CHECKING:
+    from cockpit.sources.notify import Notifier
 
 
 @dataclass
@@ -18,6 +22,16 @@ class Context:
     config: Config
     clock: Clock
     _store: Store | None = field(default=None, repr=False)
+    _notifier: Notifier | None = field(default=None, repr=False)
+
+    @property
+    def notifier(self) -> Notifier:
+        """The shared alert chain; the TUI sets ``ctx.notifier.toast`` to show in-app toasts."""
+        if self._notifier is None:
+            from cockpit.sources.notify import Notifier
+
+            self._notifier = Notifier(self.config.notify)
+        return self._notifier
 
     @property
     def store(self) -> Store:

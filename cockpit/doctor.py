@@ -40,10 +40,19 @@ def check_env(env: dict[str, str]) -> list[Finding]:
     out: list[Finding] = []
     term = env.get("TERM", "")
     if not term or term == "dumb":
-        out.append(Finding(False, "TERM", f"TERM is {term or 'unset'}: no colours, no keys", "export TERM=xterm-256color"))
+        out.append(
+            Finding(
+                False, "TERM", f"TERM is {term or 'unset'}: no colours, no keys", "export TERM=xterm-256color"
+            )
+        )
     elif "TMUX" in env and not (term.startswith("tmux") or term.startswith("screen")):
         out.append(
-            Finding(False, "TERM", f"TERM={term} inside tmux", 'set -g default-terminal "tmux-256color"  (tmux.conf)')
+            Finding(
+                False,
+                "TERM",
+                f"TERM={term} inside tmux",
+                'set -g default-terminal "tmux-256color"  (tmux.conf)',
+            )
         )
     else:
         out.append(Finding(True, "TERM", term))

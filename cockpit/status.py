@@ -102,7 +102,9 @@ def render(fmt: str, data: dict[str, Any], now: dt.datetime) -> str:
         mode = focus.get("mode") or "focus"
         label = {"break": "break", "paused": "paused", "overrun": "over"}.get(state, mode)
         if fmt == "tmux":
-            colour = {"running": "green", "break": "cyan", "paused": "yellow", "overrun": "red"}.get(state, "white")
+            colour = {"running": "green", "break": "cyan", "paused": "yellow", "overrun": "red"}.get(
+                state, "white"
+            )
             parts.append(f"#[fg={colour},bold]{rem}#[default] {label}")
         else:
             parts.append(f"{rem} {label}")
@@ -116,7 +118,9 @@ def render(fmt: str, data: dict[str, Any], now: dt.datetime) -> str:
         parts.append(text.replace("#", "##") if fmt == "tmux" else text)
     gpu = snap.get("gpu") or {}
     if gpu.get("failed"):
-        parts.append(f"#[fg=red]{gpu['failed']} failed#[default]" if fmt == "tmux" else f"{gpu['failed']} failed")
+        parts.append(
+            f"#[fg=red]{gpu['failed']} failed#[default]" if fmt == "tmux" else f"{gpu['failed']} failed"
+        )
     if not parts:
         return "cockpit: idle"
     return " | ".join(parts)

@@ -153,7 +153,9 @@ class Store:
                     "upgrade cockpit to change it"
                 )
                 return
-            if version == 0 and not any(p.is_dir() and not p.name.startswith(".") for p in self.root.iterdir()):
+            if version == 0 and not any(
+                p.is_dir() and not p.name.startswith(".") for p in self.root.iterdir()
+            ):
                 version = SCHEMA_VERSION  # a new store starts at the current schema
             while version < SCHEMA_VERSION:
                 version += 1

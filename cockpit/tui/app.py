@@ -162,7 +162,9 @@ class CockpitApp(App[int]):
             self.main.toggle_zoom()
 
     def action_help(self) -> None:
-        sections: list[tuple[str, list[Binding]]] = [("Everywhere", [b for b in self.BINDINGS if isinstance(b, Binding)])]
+        sections: list[tuple[str, list[Binding]]] = [
+            ("Everywhere", [b for b in self.BINDINGS if isinstance(b, Binding)])
+        ]
         for pane in self.main.panes:
             bindings = [b for b in pane.BINDINGS if isinstance(b, Binding)]
             if bindings:
@@ -181,7 +183,9 @@ class CockpitApp(App[int]):
         yield SystemCommand("Show keys", "Every key binding and its id", self.action_help)
         for name in sorted(self.available_themes):
             if name.startswith("cockpit-") or name in self._user_theme_names():
-                yield SystemCommand(f"Theme: {name}", "Switch theme (remembered)", lambda n=name: setattr(self, "theme", n))
+                yield SystemCommand(
+                    f"Theme: {name}", "Switch theme (remembered)", lambda n=name: setattr(self, "theme", n)
+                )
         for pane in screen.panes:
             for title, help_text, callback in pane.commands():
                 yield SystemCommand(title, help_text, callback)

@@ -108,7 +108,9 @@ class TmuxScreen:
             time.sleep(0.05)
 
     def pane_info(self) -> dict[str, object]:
-        out = self.tmux("display-message", "-p", "-t", self.target, "#{pane_pid} #{pane_dead} #{pane_dead_status}")
+        out = self.tmux(
+            "display-message", "-p", "-t", self.target, "#{pane_pid} #{pane_dead} #{pane_dead_status}"
+        )
         pid, dead, status = (out.strip().split(" ") + ["", "", ""])[:3]
         return {"pid": int(pid), "dead": dead == "1", "status": int(status) if status.strip() else None}
 

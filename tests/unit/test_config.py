@@ -18,7 +18,9 @@ def test_missing_file_gives_defaults(tmp_path):
 
 def test_values_are_read(tmp_path):
     p = tmp_path / "c.toml"
-    p.write_text('[focus]\nsprint_minutes = 50\n[[hosts]]\nname = "gpu1"\ncost_per_hour = 2\n[keymap]\n"app.zoom" = "f"\n')
+    p.write_text(
+        '[focus]\nsprint_minutes = 50\n[[hosts]]\nname = "gpu1"\ncost_per_hour = 2\n[keymap]\n"app.zoom" = "f"\n'
+    )
     cfg = config.load(p)
     assert cfg.focus.sprint_minutes == 50
     assert cfg.hosts[0].name == "gpu1" and cfg.hosts[0].cost_per_hour == 2.0
@@ -31,8 +33,8 @@ def test_values_are_read(tmp_path):
         ('[focus]\nsprint_minutes = "long"\n', "focus.sprint_minutes", "expected a whole number"),
         ("[focus]\nsprnt_minutes = 5\n", "focus.sprnt_minutes", "unknown setting"),
         ("[mits]\nmax_mits = 5\n", "mits.max_mits", "must be 1, 2 or 3"),
-        ('[ui]\ntheme = 3\n', "ui.theme", "expected a string"),
-        ('[[hosts]]\ncost_per_hour = 1\n', "hosts[0].name", "is required"),
+        ("[ui]\ntheme = 3\n", "ui.theme", "expected a string"),
+        ("[[hosts]]\ncost_per_hour = 1\n", "hosts[0].name", "is required"),
         ('[[hosts]]\nname = "a b"\n', "hosts[0].name", "ssh alias"),
         ('[[hosts]]\nname = "x"\nkind = "k8s"\n', "hosts[0].kind", "one of"),
     ],
@@ -57,7 +59,9 @@ def test_invalid_toml(tmp_path):
 def test_cli_reports_bad_config_in_one_line_exit_2(tmp_path):
     (tmp_path / "config.toml").write_text("[focus]\nsprint_minutes = -3\n")
     r = subprocess.run(
-        [sys.executable, "-m", "cockpit", "--home", str(tmp_path), "store", "path"], capture_output=True, text=True
+        [sys.executable, "-m", "cockpit", "--home", str(tmp_path), "store", "path"],
+        capture_output=True,
+        text=True,
     )
     assert r.returncode == 2
     assert r.stderr.count("\n") == 1
