@@ -155,7 +155,7 @@ def test_unclean_stop_keep_closes_the_sprint_at_its_planned_end(ctx, clock):
     clock.advance(3 * 3600)
     since, _ = svc.unclean_gap(ctx)
     assert svc.resolve_gap(ctx, keep=True, since=since) is None
-    assert [x["end"][11:16] for x in entries(ctx)] == ["09:30", "09:37"]
+    assert [x["end"][11:16] for x in entries(ctx)] == ["09:30", "09:36"]  # a 400 s break (30 * 20/90 min)
 
 
 def test_clean_exit_asks_nothing(ctx, clock):
