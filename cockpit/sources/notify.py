@@ -91,7 +91,7 @@ def desktop_session(env: Mapping[str, str]) -> str | None:
     bus = env.get("DBUS_SESSION_BUS_ADDRESS")
     if not (bus or env.get("DISPLAY") or env.get("WAYLAND_DISPLAY")):
         return "no desktop session (no DISPLAY, WAYLAND_DISPLAY or session bus)"
-    if bus and shutil.which("dbus-send"):
+    if shutil.which("dbus-send", path=env.get("PATH")):
         try:
             r = subprocess.run(
                 [

@@ -93,7 +93,9 @@ def test_interruptions_are_kept_with_the_sprint_record():
 def test_pomodoro_long_break_after_four_then_done():
     s = core.new_session("pomodoro", T0, CFG, category="model")
     s2, recs = core.advance(s, at(4 * 30 - 5 + 15 + 1))
-    phases = [(r["phase"], r["round"], (from_stamp(r["end"]) - from_stamp(r["start"])).seconds // 60) for r in recs]
+    phases = [
+        (r["phase"], r["round"], (from_stamp(r["end"]) - from_stamp(r["start"])).seconds // 60) for r in recs
+    ]
     assert phases == [
         ("focus", 1, 25), ("break", 1, 5), ("focus", 2, 25), ("break", 2, 5),
         ("focus", 3, 25), ("break", 3, 5), ("focus", 4, 25), ("break", 4, 15),

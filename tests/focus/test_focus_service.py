@@ -14,7 +14,14 @@ from cockpit.services import focus as svc
 def add_mit(ctx, title="Train the baseline", category="model", order=0):
     today = ctx.clock.now().astimezone(ctx.clock.tz).date().isoformat()
     return mits.tasks(ctx).insert(
-        {"title": title, "category": category, "mit_date": today, "mit_order": order, "done": None, "focus_s": 0}
+        {
+            "title": title,
+            "category": category,
+            "mit_date": today,
+            "mit_order": order,
+            "done": None,
+            "focus_s": 0,
+        }
     )
 
 
