@@ -45,11 +45,11 @@ class FocusPane(Pane):
         Binding("b", "start('block')", "Deep-work block", id="focus.block", show=False),
         Binding("o", "start('pomodoro')", "Pomodoro", id="focus.pomodoro", show=False),
         Binding("t", "start('timebox')", "Time-box", id="focus.timebox", show=False),
-        Binding("space", "toggle_pause", "Pause/resume", id="focus.pause"),
-        Binding("e", "extend", "Extend +10", id="focus.extend"),
-        Binding("f", "finish", "Finish early", id="focus.finish"),
-        Binding("k", "skip_break", "Skip break", id="focus.skip_break"),
-        Binding("i", "interrupt", "Log interruption", id="focus.interrupt"),
+        Binding("space", "toggle_pause", "Pause", id="focus.pause"),
+        Binding("e", "extend", "Extend +10", id="focus.extend", show=False),
+        Binding("f", "finish", "Finish early", id="focus.finish", show=False),
+        Binding("k", "skip_break", "Skip break", id="focus.skip_break", show=False),
+        Binding("i", "interrupt", "Interruption", id="focus.interrupt"),
         Binding("a", "abandon", "Abandon", id="focus.abandon", show=False),
         Binding("x", "stop", "Stop session", id="focus.stop", show=False),
     ]
@@ -76,7 +76,7 @@ class FocusPane(Pane):
     FocusPane.-idle #focus-clock, FocusPane.-idle #focus-line, FocusPane.-idle #focus-bar,
     FocusPane.-idle #focus-task, FocusPane.-idle #focus-cat { display: none; }
     FocusPane.-idle #focus-hint { display: block; }
-    FocusPane #focus-hint { display: none; color: $text-muted; }
+    FocusPane #focus-hint { display: none; color: $text-muted; text-wrap: wrap; }
     """
 
     def __init__(self, ctx: Any) -> None:
@@ -98,7 +98,7 @@ class FocusPane(Pane):
         yield Static("", id="focus-task", markup=False)
         yield Static("", id="focus-cat", markup=False)
         yield Static(
-            "s sprint  b block  o pomodoro  t time-box",
+            "s sprint · b block · o pomodoro · t time-box · ? all keys",
             id="focus-hint",
             markup=False,
         )

@@ -1,0 +1,127 @@
+"""End to end in a real tmux, by the keys a user presses; kill -9 and restart mid-sprint."""
+
+import datetime as dt
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from cockpit.core.clock import from_stamp
+from tests.harness.tmux import REPO, TmuxScreen, clean_env, cockpit_cmd
+
+pytestmark = pytest.mark.e2e
+
+
+def cli(home, *args):
+    r = subprocess.run(
+        [sys.executable, "-m", "cockpit", *args],
+        env=clean_env({"COCKPIT_HOME": str(home)}),
+        capture_output=True, text=True, timeout=60, cwd=REPO,
+    )  # fmt: skip
+    return r
+
+
+def status_json(home):
+    r = cli(home, "focus", "status", "--json")
+    assert r.returncode == 0, r.stderr
+    return json.loads(r.stdout)
+
+
+def test_sprint_by_keys_start_pause_interrupt_extend_finish(home, tmp_path):
+    with TmuxScreen(cockpit_cmd(), 80, 24, env={"COCKPIT_HOME": str(home)}, sock_dir=tmp_path) as s:
+        s.wait_for("Quit")
+        s.send("s")
+        s.wait_for("Start a sprint")
+        s.send("Enter")
+        s.wait_for("left")
+        st = status_json(home)
+        assert st["state"] == "running" and st["planned_s"] == 5400
+        s.send("Space")
+        s.wait_for("paused")
+        assert status_json(home)["state"] == "paused"
+        s.send("Space")
+        s.wait_gone("paused")
+        s.send("i")
+        s.wait_for("Where did it come from")
+        s.send("i")
+        s.wait_for("A note")
+        s.type("slack ping")
+        s.send("Enter")
+        s.wait_for("1 int.")
+        s.send("e")
+        s.wait_for("1:39:")  # 90 minutes + 10, less the seconds gone
+        assert status_json(home)["planned_s"] == 6000
+        s.send("f")
+        s.wait_for("Break after sprint")
+        st = status_json(home)
+        assert st["state"] == "break" and st["phase"] == "break"
+        tmux_line = cli(home, "status", "--format", "tmux").stdout
+        assert tmux_line.startswith("#[fg=cyan,bold]") and "break" in tmux_line
+        s.send("C-q")
+        assert s.wait_exit() == 0
+    r = cli(home, "focus", "status")
+    assert "0/3 sprints" in r.stdout and "1 internal" in r.stdout
+
+
+def _cockpit_pids(pane_pid):
+    """The python process running cockpit in the pane (the pane's shell may exec it or not)."""
+    out = []
+    for pid in [pane_pid] + [
+        int(p)
+        for p in subprocess.run(["pgrep", "-P", str(pane_pid)], capture_output=True, text=True).stdout.split()
+    ]:
+        try:
+            cmd = open(f"/proc/{pid}/cmdline", "rb").read()
+        except OSError:
+            continue
+        if b"cockpit" in cmd and b"python" in cmd:
+            out.append(pid)
+    return out
+
+
+def _wait_dead(s, timeout=15.0):
+    deadline = time.monotonic() + timeout
+    while not s.pane_info()["dead"]:
+        assert time.monotonic() < deadline, "the killed app's pane never died"
+        # Debian's tmux may miss the pane's SIGCHLD (libutempter); nudge the server
+        os.kill(int(s.tmux("display-message", "-p", "#{pid}").strip()), signal.SIGCHLD)
+        time.sleep(0.1)
+
+
+def _shown_remaining(screen):
+    m = re.search(r"(\d+):(\d\d) left", screen)
+    return int(m.group(1)) * 60 + int(m.group(2)) if m else None
+
+
+def test_kill_9_mid_sprint_and_restart_resumes_with_the_right_time(home, tmp_path):
+    assert cli(home, "focus", "start", "--minutes", "30").returncode == 0
+    with TmuxScreen(cockpit_cmd(), 80, 24, env={"COCKPIT_HOME": str(home)}, sock_dir=tmp_path) as s:
+        s.wait_for("Quit")
+        s.wait_for("left")
+        time.sleep(2)
+        for pid in _cockpit_pids(s.pane_info()["pid"]):
+            os.kill(pid, signal.SIGKILL)
+        _wait_dead(s)
+        time.sleep(2)  # cockpit is down for a while; the sprint goes on
+        s.tmux("respawn-pane", "-k", "-t", s.target, "-c", str(REPO), cockpit_cmd())
+        s.wait_for("Quit")
+        s.wait_for("left")
+        assert "Unclean stop" not in s.screen()  # a short gap asks nothing
+        start = from_stamp(status_json(home)["ends"]) - dt.timedelta(seconds=1800)
+        best = None
+        for _ in range(6):  # the pane ticks once a second: compare a few readings
+            shown = _shown_remaining(s.screen())
+            truth = 1800 - (dt.datetime.now(dt.UTC) - start).total_seconds()
+            if shown is not None:
+                diff = abs(shown - truth)
+                best = diff if best is None else min(best, diff)
+            time.sleep(0.3)
+        assert best is not None and best <= 1.0, best
+        s.send("C-q")
+        assert s.wait_exit() == 0
+    assert status_json(home)["state"] == "running"
