@@ -16,6 +16,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
+from textual.timer import Timer
 from textual.widgets import Digits, Static
 
 from cockpit.core import focus as core
@@ -111,7 +112,7 @@ class FocusPane(Pane):
         n = self.ctx.notifier
         n.toast = self._toast
         n.terminal = self._terminal
-        self._ticker = self.set_interval(1.0, self._tick, pause=True, name="focus-tick")
+        self._ticker: Timer | None = None
         self._startup()
 
     def on_unmount(self) -> None:
@@ -187,18 +188,30 @@ class FocusPane(Pane):
     def _show(self, s: dict[str, Any] | None, today: dict[str, Any]) -> None:
         self._session = s
         self._today = today or self._today
-        if s:
-            self._ticker.resume()
-        else:
-            self._ticker.pause()
         self._redraw()
+        self._schedule()
+
+    def _schedule(self) -> None:
+        """One tick just after the shown second changes (so the display is never a second
+        behind), none while idle or paused: at most one repaint a second, nothing when still."""
+        if self._ticker is not None:
+            self._ticker.stop()
+            self._ticker = None
+        s = self._session
+        if not s or core.is_paused(s):
+            return
+        frac = core.remaining_s(s, self.ctx.clock.now()) % 1.0
+        delay = frac + 0.02
+        if delay < 0.1:
+            delay += 1.0
+        self._ticker = self.set_timer(delay, self._tick, name="focus-tick")
 
     # ------------------------------------------------------------------ ticking
 
     def _tick(self) -> None:
+        self._ticker = None
         s = self._session
         if not s:
-            self._ticker.pause()
             return
         now = self.ctx.clock.now()
         mono = self.ctx.clock.monotonic()
@@ -216,6 +229,7 @@ class FocusPane(Pane):
         if self._beats % HEARTBEAT_S == 0 and not self._hold:
             self._beat()
         self._redraw(now)
+        self._schedule()
 
     @work(thread=True, exit_on_error=False, group="focus-beat")
     def _beat(self) -> None:
