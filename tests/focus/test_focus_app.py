@@ -113,7 +113,8 @@ async def test_compact_in_the_grid_big_digits_when_zoomed(home, clock):
         assert not pane.has_class("-compact")
         digits = pane.query_one(Digits)
         assert digits.display and digits.size.height == 3
-        assert "2:00:00" in str(digits.value)
+        assert digits.value == "120"  # whole minutes, big; the exact time on the line below
+        assert pane_text(app)["focus-line"] == "2:00:00 left"
 
 
 async def test_another_process_starting_shows_up_within_a_second(home, clock):

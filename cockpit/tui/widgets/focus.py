@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
 from collections.abc import Iterable
 from typing import Any
 
@@ -59,7 +60,7 @@ class FocusPane(Pane):
     FocusPane Static { text-wrap: nowrap; text-overflow: ellipsis; }
     FocusPane #focus-head { text-style: bold; }
     FocusPane #focus-clock { width: auto; color: $cockpit-run; }
-    FocusPane #focus-line { display: none; text-style: bold; color: $cockpit-run; }
+    FocusPane #focus-line { text-style: bold; color: $cockpit-run; }
     FocusPane #focus-bar { color: $cockpit-run; }
     FocusPane #focus-task { color: $cockpit-mit; }
     FocusPane #focus-cat, FocusPane #focus-day { color: $text-muted; }
@@ -73,7 +74,6 @@ class FocusPane(Pane):
         color: $cockpit-overrun;
     }
     FocusPane.-compact #focus-clock { display: none; }
-    FocusPane.-compact #focus-line { display: block; }
     FocusPane.-idle #focus-clock, FocusPane.-idle #focus-line, FocusPane.-idle #focus-bar,
     FocusPane.-idle #focus-task, FocusPane.-idle #focus-cat { display: none; }
     FocusPane.-idle #focus-hint { display: block; }
@@ -295,7 +295,9 @@ class FocusPane(Pane):
         }.get(st, label[0].upper() + label[1:])
         self._put("focus-head", head)
         clock = core.fmt_clock(rem if st != "overrun" else rem)
-        self._put("focus-clock", clock)
+        # big digits: whole minutes (they change once a minute; the exact time is the line below)
+        mins = math.ceil(rem / 60) if rem >= 0 else -math.ceil(-rem / 60)
+        self._put("focus-clock", f"{mins}")
         self._put("focus-line", f"{clock} {'left' if rem >= 0 else 'over'}")
         width = max(5, min(30, self.content_size.width - 5))
         self._put("focus-bar", bar(core.progress(s, now), width))
