@@ -342,7 +342,8 @@ def shift(s: Session, seconds: float) -> Session:
 def discard_gap(s: Session, since: dt.datetime, now: dt.datetime) -> Session:
     """Do not count ``since``..``now`` (cockpit was down): it becomes a pause of the phase."""
     s = _close_pause(s, since) if is_paused(s) else copy.deepcopy(s)
-    since = max(since, _t(s["phase_start"]))
+    ends = [_t(b) for _, b in s["pauses"] if b]
+    since = max([since, _t(s["phase_start"]), *ends])  # never count a pause twice
     if now > since:
         s["pauses"].append([to_stamp(since), to_stamp(now)])
     return s

@@ -202,3 +202,10 @@ def test_next_phases_lets_the_status_line_roll_forward():
         {"state": "idle", "ends": None},
     ]
     assert core.next_phases(core.pause(s, at(1)), at(2)) == []
+
+
+def test_discard_gap_never_counts_a_pause_twice():
+    s = core.resume(core.pause(sprint(), at(10)), at(70))  # paused an hour
+    s2 = core.discard_gap(s, at(5), at(100))  # last heartbeat was before the pause
+    # 10 minutes ran before the pause; the discarded gap starts where the pause ended, not earlier
+    assert core.remaining_s(s2, at(100)) == 80 * 60

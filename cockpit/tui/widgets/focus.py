@@ -186,10 +186,13 @@ class FocusPane(Pane):
         self.app.call_from_thread(self._show, s, today)
 
     def _show(self, s: dict[str, Any] | None, today: dict[str, Any]) -> None:
+        changed = s != self._session
         self._session = s
         self._today = today or self._today
         self._redraw()
         self._schedule()
+        if changed and s and not core.is_paused(s) and not self._hold:
+            self._beat()  # the gap question must never reach back past a change
 
     def _schedule(self) -> None:
         """One tick just after the shown second changes (so the display is never a second
