@@ -24,6 +24,7 @@ import json
 import os
 import shutil
 import subprocess
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
@@ -163,11 +164,12 @@ class Notifier:
 
     def _ch_osc(self, alert: Alert) -> str:
         seqs = osc_sequences(alert)
-        if self._env.get("TMUX"):
-            self._write(b"".join(tmux_wrap(s) for s in seqs))
-            return "OSC 777 + OSC 9 via tmux passthrough"
-        self._write(b"".join(seqs))
-        return "OSC 777 + OSC 9"
+        wrap = bool(self._env.get("TMUX"))
+        for i, seq in enumerate(seqs):
+            if i:
+                time.sleep(0.05)  # one sequence per write: tmux may drop a second one in the same read
+            self._write(tmux_wrap(seq) if wrap else seq)
+        return "OSC 777 + OSC 9" + (" via tmux passthrough" if wrap else "")
 
     def _tmux(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(["tmux", *args], env=dict(self._env), capture_output=True, text=True, timeout=5)

@@ -125,3 +125,24 @@ def test_kill_9_mid_sprint_and_restart_resumes_with_the_right_time(home, tmp_pat
         s.send("C-q")
         assert s.wait_exit() == 0
     assert status_json(home)["state"] == "running"
+
+
+def test_app_alerts_reach_the_outer_terminal_when_a_sprint_ends(home, tmp_path):
+    """The running app, inside tmux over 'SSH', announces the sprint's end on the user's terminal."""
+    from tests.harness.tmux_nested import NestedTmux
+
+    # tmux holds back a pane's output while it shows a message, escapes included: keep it short
+    (home / "config.toml").write_text(
+        '[notify]\nchannels = ["toast", "osc", "tmux"]\ntmux_display_ms = 500\n'
+    )
+    assert cli(home, "focus", "start", "--minutes", "0.1").returncode == 0  # 6 s, then a 1.3 s break
+    with NestedTmux(tmp_path, env={"COCKPIT_HOME": str(home)}) as t:
+        t.run("exec " + cockpit_cmd())
+        last = b"\x1b]9;Break over: Ready for the next sprint?\x07"
+        out = t.wait(lambda: last in t.read_bytes("outer") and t.read_bytes("outer"), "the break's OSC 9", 30)
+        assert b"\x1b]777;notify;Break over;Ready for the next sprint?\x07" in out
+        assert b"\x1b]777;notify;Sprint done;0 min of focus. Break: 0 min.\x07" in out
+        assert b"\x1bPtmux;\x1b\x1b]777;notify;Sprint done;" in t.read_bytes("inner")  # wrapped by cockpit
+        t.wait(lambda: "Break over: Ready for the next sprint?" in t.outer_screen(), "display-message")
+        t.wait(lambda: "No sprint running" in t.outer_screen(), "idle again")
+    assert status_json(home)["state"] == "idle"

@@ -60,7 +60,7 @@ class FocusPane(Pane):
     FocusPane Static { text-wrap: nowrap; text-overflow: ellipsis; }
     FocusPane #focus-head { text-style: bold; }
     FocusPane #focus-clock { width: auto; color: $cockpit-run; }
-    FocusPane #focus-line { text-style: bold; color: $cockpit-run; }
+    FocusPane #focus-line { width: auto; text-style: bold; color: $cockpit-run; }
     FocusPane #focus-bar { color: $cockpit-run; }
     FocusPane #focus-task { color: $cockpit-mit; }
     FocusPane #focus-cat, FocusPane #focus-day { color: $text-muted; }
