@@ -17,16 +17,20 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+import sys
 
-if TYPE_CHECKING:  # imported lazily: `cockpit status` must stay cheap
+TYPE_CHECKING = False  # no `typing`, `pathlib` or `dataclasses` import: `cockpit status` stays cheap
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
+
     from cockpit.paths import Paths
 
 
-def read(path: Path) -> dict[str, Any]:
+def read(path: str | os.PathLike[str]) -> dict[str, Any]:
     try:
-        data = json.loads(path.read_bytes())
+        with open(path, "rb") as f:
+            data = json.loads(f.read())
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
@@ -180,8 +184,18 @@ def main_fast(argv: list[str]) -> int:
     if fmt not in ("text", "tmux", "json"):
         os.write(2, f"cockpit: error: status: --format must be text, tmux or json, not {fmt!r}\n".encode())
         return 2
+    print(render(fmt, read(status_file(home, os.environ)), dt.datetime.now(dt.UTC)))
+    return 0
+
+
+def status_file(home: str | None, env: Mapping[str, str]) -> str:
+    """Where the status file is, as ``cockpit.paths.resolve`` says, without importing it on Linux."""
+    home = home or env.get("COCKPIT_HOME")
+    if home:
+        return os.path.join(os.path.abspath(os.path.expanduser(home)), "state", "status.json")
+    if sys.platform.startswith("linux"):
+        base = (env.get("XDG_STATE_HOME") or "").strip() or os.path.expanduser("~/.local/state")
+        return os.path.join(base, "cockpit", "status.json")
     from cockpit.paths import resolve
 
-    paths = resolve(home)
-    print(render(fmt, read(paths.status_file), dt.datetime.now(dt.UTC)))
-    return 0
+    return str(resolve(None, dict(env)).status_file)

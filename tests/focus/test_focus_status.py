@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import os
 import subprocess
 import sys
 
@@ -78,3 +79,18 @@ def test_idle_after_stop_in_process(ctx):
     svc.start(ctx)
     svc.stop(ctx)
     assert status.render("tmux", status.read(ctx.paths.status_file), ctx.clock.now()) == "cockpit: idle"
+
+
+def test_fast_status_path_matches_the_real_paths(monkeypatch, tmp_path):
+    from cockpit.paths import resolve
+
+    monkeypatch.delenv("COCKPIT_HOME", raising=False)
+    for xdg in (None, str(tmp_path / "xdg"), "  "):
+        if xdg is None:
+            monkeypatch.delenv("XDG_STATE_HOME", raising=False)
+        else:
+            monkeypatch.setenv("XDG_STATE_HOME", xdg)
+        assert status.status_file(None, os.environ) == str(resolve(None).status_file), xdg
+    assert status.status_file(str(tmp_path), {}) == str(resolve(tmp_path).status_file)
+    monkeypatch.setenv("COCKPIT_HOME", str(tmp_path / "h"))
+    assert status.status_file(None, os.environ) == str(resolve(None).status_file)
