@@ -15,7 +15,8 @@ Channels:
 - ``webhook``: a POST to ``webhook_url``: ntfy-style plain text, or Slack/Discord JSON.
 
 Terminal bytes go to ``Notifier.terminal`` (the TUI routes them through its driver) or else
-to ``/dev/tty``.
+to ``/dev/tty``. ``send`` blocks (subprocesses, HTTP with a timeout): in the TUI call it from a
+worker thread; the toast and terminal hooks the Focus pane installs work from any thread.
 """
 
 from __future__ import annotations

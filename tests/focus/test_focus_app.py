@@ -185,3 +185,19 @@ async def test_hostile_task_title_shown_literally_layout_intact(home, clock):
         assert shown.size.height == 1  # one line, cut with an ellipsis; nothing pushed off
         day = pane.query_one("#focus-day")
         assert day.region.height == 1 and pane.region.contains_region(day.region)
+
+
+async def test_other_panes_can_alert_from_the_ui_thread_or_a_worker(home, clock, write_config):
+    from cockpit.sources.notify import Alert
+
+    write_config('[notify]\nchannels = ["toast", "bell"]\n')
+    ctx = Context.open(home, clock=clock)
+    app = CockpitApp(ctx)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(app, pilot)
+        results = ctx.notifier.send(Alert("GPU idle", "gpu3 idle for 30 min"))  # from the UI thread
+        assert [(r.channel, r.ok) for r in results] == [("toast", True), ("bell", True)]
+        worker = app.run_worker(lambda: ctx.notifier.send(Alert("Job failed", "exit 7")), thread=True)
+        await worker.wait()
+        await pilot.pause(0.1)
+        assert [n.title for n in app._notifications] == ["GPU idle", "Job failed"]

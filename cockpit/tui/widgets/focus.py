@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
+import threading
 from collections.abc import Iterable
 from typing import Any
 
@@ -121,11 +122,16 @@ class FocusPane(Pane):
         except Exception:  # noqa: BLE001 - quitting never fails
             pass
 
+    def _on_ui(self, fn: Any, *args: Any, **kw: Any) -> None:
+        """Run on the app's thread, whether ``Notifier.send`` was called from a worker or not."""
+        if threading.get_ident() == getattr(self.app, "_thread_id", None):
+            fn(*args, **kw)
+        else:
+            self.app.call_from_thread(fn, *args, **kw)
+
     def _toast(self, alert: Any) -> None:
         severity = "warning" if alert.urgency == "critical" else "information"
-        self.app.call_from_thread(
-            self.app.notify, clean(alert.body), title=clean(alert.title), severity=severity
-        )
+        self._on_ui(self.app.notify, clean(alert.body), title=clean(alert.title), severity=severity)
 
     def _terminal(self, data: bytes) -> None:
         def write() -> None:
@@ -134,7 +140,7 @@ class FocusPane(Pane):
                 driver.write(data.decode("utf-8", "replace"))
                 driver.flush()
 
-        self.app.call_from_thread(write)
+        self._on_ui(write)
 
     @work(thread=True, exit_on_error=False, group="focus-start")
     def _startup(self) -> None:
