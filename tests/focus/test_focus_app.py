@@ -68,7 +68,7 @@ async def test_sprint_by_keys_start_pause_interrupt_extend_finish_skip(home, clo
         await pilot.press("e")
         await settle(app, pilot, 1.1)
         assert pane_text(app)["focus-line"] == "1:25:00 left"  # 90 - 15 done + 10 extended
-        await pilot.press("f")
+        await pilot.press("d")
         await settle(app, pilot, 1.1)
         assert pane_text(app)["focus-head"] == "Break after sprint"
         assert app.main.pane("focus").has_class("-break")

@@ -56,7 +56,7 @@ def test_sprint_by_keys_start_pause_interrupt_extend_finish(home, tmp_path):
         s.send("e")
         s.wait_for("1:39:")  # 90 minutes + 10, less the seconds gone
         assert status_json(home)["planned_s"] == 6000
-        s.send("f")
+        s.send("d")
         s.wait_for("Break after sprint")
         st = status_json(home)
         assert st["state"] == "break" and st["phase"] == "break"

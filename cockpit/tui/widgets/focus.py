@@ -50,7 +50,7 @@ class FocusPane(Pane):
         Binding("t", "start('timebox')", "Time-box", id="focus.timebox", show=False),
         Binding("space", "toggle_pause", "Pause", id="focus.pause"),
         Binding("e", "extend", "Extend +10", id="focus.extend", show=False),
-        Binding("f", "finish", "Finish early", id="focus.finish", show=False),
+        Binding("d", "finish", "Finish early", id="focus.finish", show=False),
         Binding("k", "skip_break", "Skip break", id="focus.skip_break", show=False),
         Binding("i", "interrupt", "Interruption", id="focus.interrupt"),
         Binding("a", "abandon", "Abandon", id="focus.abandon", show=False),
