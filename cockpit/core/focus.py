@@ -169,7 +169,7 @@ def progress(s: Session, now: dt.datetime) -> float:
     return min(1.0, elapsed_s(s, now) / s["planned_s"])
 
 
-def next_phases(s: Session, now: dt.datetime, limit: int = 2) -> list[dict[str, Any]]:
+def next_phases(s: Session, now: dt.datetime, limit: int = 40) -> list[dict[str, Any]]:
     """The phases that follow if nothing is touched: [{"state", "ends"}...], ending with idle."""
     if is_paused(s) or s["mode"] == "timebox":
         return []

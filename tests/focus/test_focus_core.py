@@ -209,3 +209,10 @@ def test_discard_gap_never_counts_a_pause_twice():
     s2 = core.discard_gap(s, at(5), at(100))  # last heartbeat was before the pause
     # 10 minutes ran before the pause; the discarded gap starts where the pause ended, not earlier
     assert core.remaining_s(s2, at(100)) == 80 * 60
+
+
+def test_next_phases_cover_a_whole_block():
+    s = core.new_session("block", T0, CFG, category="model")
+    phases = core.next_phases(s, at(1))
+    assert [p["state"] for p in phases] == ["break", "running", "break", "running", "idle"]
+    assert phases[-2]["ends"] == at(3 * 70 + 2 * 10).isoformat()

@@ -218,3 +218,16 @@ def test_cli_start_status_json_and_errors(home, capsys):
     assert main(["focus", "abandon", "--reason", "fire drill"]) == 0
     assert main(["focus", "resume"]) == 1
     assert "no session is running" in capsys.readouterr().err
+
+
+def test_hostile_note_and_reason_are_cleaned_and_kept(ctx, clock):
+    svc.start(ctx, minutes=30)
+    clock.advance(60)
+    svc.interrupt(ctx, "internal", "\x1b]52;c;eA==\x07[red]x[/]\x00" + "n" * 10000)
+    clock.advance(60)
+    (r,) = svc.abandon(ctx, "\x1b[2Jwhy\r\nnot")
+    note = r["interruptions"][0]["note"]
+    assert note.startswith("[red]x[/]n") and "\x1b" not in note and "\x00" not in note and len(note) <= 500
+    assert r["reason"] == "why not" and r["outcome"] == "abandoned"
+    (e,) = entries(ctx)
+    assert "abandoned: why not" in e["note"]
