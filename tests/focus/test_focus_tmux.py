@@ -146,3 +146,53 @@ def test_app_alerts_reach_the_outer_terminal_when_a_sprint_ends(home, tmp_path):
         t.wait(lambda: "Break over: Ready for the next sprint?" in t.outer_screen(), "display-message")
         t.wait(lambda: "No sprint running" in t.outer_screen(), "idle again")
     assert status_json(home)["state"] == "idle"
+
+
+def test_two_instances_show_the_same_session(home, tmp_path):
+    env = {"COCKPIT_HOME": str(home)}
+    with (
+        TmuxScreen(cockpit_cmd(), 80, 24, env=env, sock_dir=tmp_path) as a,
+        TmuxScreen(cockpit_cmd(), 80, 24, env=env, sock_dir=tmp_path) as b,
+    ):
+        a.wait_for("Quit")
+        b.wait_for("Quit")
+        a.send("o")  # a pomodoro, started in the first
+        a.wait_for("Start a pomodoro")
+        a.send("Enter")
+        a.wait_for("Pomodoro 1/4")
+        b.wait_for("Pomodoro 1/4", timeout=5)  # the second shows it within a second or two
+        b.send("Space")  # paused from the second
+        a.wait_for("paused", timeout=5)
+        for s in (a, b):
+            s.send("C-q")
+            assert s.wait_exit() == 0
+
+
+def test_unclean_stop_asks_keep_or_discard_by_keys(home, tmp_path):
+    assert cli(home, "focus", "start", "--minutes", "60").returncode == 0
+    # the sprint began 20 minutes ago; the app's last sign of life was 5 s into it (then: kill -9)
+    subprocess.run(
+        [sys.executable, "-c", SHIFT_START, str(home), "-1200"], check=True, cwd=REPO, env=clean_env()
+    )
+    started = from_stamp(status_json(home)["ends"]) - dt.timedelta(minutes=60)
+    beat = {"beat": (started + dt.timedelta(seconds=5)).isoformat(), "clean": False, "pid": 1}
+    (home / "state" / "focus-heartbeat.json").write_text(json.dumps(beat))
+    with TmuxScreen(cockpit_cmd(), 80, 24, env={"COCKPIT_HOME": str(home)}, sock_dir=tmp_path) as s:
+        s.wait_for("Unclean stop")
+        s.wait_for("discard")
+        s.send("d")
+        s.wait_gone("Unclean stop")
+        s.wait_for("left")
+        remaining = status_json(home)["remaining_s"]
+        assert 3580 <= remaining <= 3595, remaining  # only the 5 s before the crash counted
+        s.send("C-q")
+        assert s.wait_exit() == 0
+
+
+SHIFT_START = """
+import sys
+from cockpit.context import Context
+from cockpit.core import focus as core
+ctx = Context.open(sys.argv[1])
+ctx.store.doc("focus").update(lambda d: {**d, "session": core.shift(d["session"], float(sys.argv[2]))})
+"""
