@@ -70,6 +70,7 @@ class FocusConfig:
     timebox_minutes: int = 120
     extend_minutes: int = 10
     daily_goal: int = 3
+    gap_minutes: int = 5  # after an unclean stop longer than this, ask to keep or discard the gap
 
 
 # ---------------------------------------------------------------- notifications
@@ -83,6 +84,7 @@ class NotifyConfig:
     webhook_url: str = ""
     webhook_format: Literal["ntfy", "slack", "discord"] = "ntfy"
     webhook_timeout_s: float = 5.0
+    tmux_display_ms: int = 8000  # how long `tmux display-message` shows an alert
 
 
 # ---------------------------------------------------------------- mits

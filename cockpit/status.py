@@ -3,8 +3,10 @@
 ``cockpit status`` reads only this file (no store, no Textual), so it stays fast enough
 for tmux's ``status-interval 1``. Sections, each owned by one instrument:
 
-- ``focus``: {"state": "idle|running|paused|break|overrun", "mode", "started", "ends",
-  "paused_remaining_s", "planned_s", "task", "category"} (stamps are ISO UTC)
+- ``focus``: {"state": "idle|running|paused|break|overrun", "mode", "phase", "started", "ends",
+  "paused_remaining_s", "planned_s", "task", "task_title", "category",
+  "then": [{"state", "ends"}, ...]} (stamps are ISO UTC; ``then`` lists the phases that follow
+  if nobody touches the session, so the line stays right while no cockpit process runs)
 - ``mits``:  {"current": title of the first open MIT, "done": n, "total": n}
 - ``track``: {"category": name, "since": stamp}
 - ``gpu``:   {"running": n, "failed": n, "idle_cost": float}
@@ -15,16 +17,20 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from pathlib import Path
-from typing import Any
+import sys
 
-from cockpit.paths import Paths, make_private_dir
-from cockpit.store.fs import atomic_write, locked
+TYPE_CHECKING = False  # no `typing`, `pathlib` or `dataclasses` import: `cockpit status` stays cheap
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
+
+    from cockpit.paths import Paths
 
 
-def read(path: Path) -> dict[str, Any]:
+def read(path: str | os.PathLike[str]) -> dict[str, Any]:
     try:
-        data = json.loads(path.read_bytes())
+        with open(path, "rb") as f:
+            data = json.loads(f.read())
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
@@ -32,6 +38,9 @@ def read(path: Path) -> dict[str, Any]:
 
 def update_section(paths: Paths, name: str, value: dict[str, Any] | None) -> None:
     """Replace one section (None removes it), atomically, under a lock."""
+    from cockpit.paths import make_private_dir
+    from cockpit.store.fs import atomic_write, locked
+
     make_private_dir(paths.state_dir)
     with locked(paths.state_dir / ".status.lock"):
         data = read(paths.status_file)
@@ -56,12 +65,13 @@ def focus_remaining(focus: dict[str, Any], now: dt.datetime) -> int | None:
     """Seconds left (negative when overrun), computed from stamps at call time."""
     if focus.get("state") in (None, "idle"):
         return None
-    if focus.get("state") == "paused" and focus.get("paused_remaining_s") is not None:
+    if focus.get("state") == "paused" and isinstance(focus.get("paused_remaining_s"), int | float):
         return int(focus["paused_remaining_s"])
     ends = _parse(focus.get("ends"))
     if ends is None:
         return None
-    return int((ends - now).total_seconds() // 1) if ends >= now else -int((now - ends).total_seconds())
+    left = (ends - now).total_seconds()
+    return int(-(-left // 1)) if left >= 0 else -int(-left)
 
 
 def fmt_duration(seconds: int) -> str:
@@ -77,9 +87,25 @@ def _clean(text: Any, limit: int = 40) -> str:
     return s if len(s) <= limit else s[: limit - 1] + "…"
 
 
+def _roll(focus: dict[str, Any], now: dt.datetime) -> dict[str, Any]:
+    """Step past phases that ran out since the file was written (no cockpit process ran)."""
+    if focus.get("state") not in ("running", "break"):
+        return focus
+    ends = _parse(focus.get("ends"))
+    for nxt in focus.get("then") or []:
+        if ends is None or ends > now or not isinstance(nxt, dict):
+            break
+        focus = {**focus, "state": nxt.get("state", "idle"), "ends": nxt.get("ends")}
+        if focus["state"] == "idle":
+            return {"state": "idle"}
+        ends = _parse(focus.get("ends"))
+    return focus
+
+
 def snapshot(data: dict[str, Any], now: dt.datetime) -> dict[str, Any]:
     out = dict(data)
-    focus = dict(data.get("focus") or {"state": "idle"})
+    focus = data.get("focus") if isinstance(data.get("focus"), dict) else None
+    focus = _roll(dict(focus or {"state": "idle"}), now)
     remaining = focus_remaining(focus, now)
     focus["remaining_s"] = remaining
     if remaining is not None and remaining < 0 and focus.get("state") == "running":
@@ -99,20 +125,23 @@ def render(fmt: str, data: dict[str, Any], now: dt.datetime) -> str:
     state = focus.get("state", "idle")
     if state != "idle" and focus.get("remaining_s") is not None:
         rem = fmt_duration(int(focus["remaining_s"]))
-        mode = focus.get("mode") or "focus"
-        label = {"break": "break", "paused": "paused", "overrun": "over"}.get(state, mode)
+        mode = _clean(focus.get("mode") or "focus", 12)
+        label = {"break": "break", "paused": f"{mode} paused", "overrun": f"{mode} over"}.get(state, mode)
         if fmt == "tmux":
             colour = {"running": "green", "break": "cyan", "paused": "yellow", "overrun": "red"}.get(
                 state, "white"
             )
-            parts.append(f"#[fg={colour},bold]{rem}#[default] {label}")
+            style = f"fg={colour},bold" + (",reverse" if state == "overrun" else "")
+            parts.append(f"#[{style}]{rem}#[default] #[fg={colour}]{label}#[default]")
         else:
             parts.append(f"{rem} {label}")
     if mit:
         text = _clean(mit)
         if fmt == "tmux":
             text = text.replace("#", "##")
-        parts.append(f"MIT: {text}")
+            parts.append(f"#[fg=magenta]MIT:#[default] {text}")
+        else:
+            parts.append(f"MIT: {text}")
     elif track:
         text = _clean(track, 24)
         parts.append(text.replace("#", "##") if fmt == "tmux" else text)
@@ -155,8 +184,18 @@ def main_fast(argv: list[str]) -> int:
     if fmt not in ("text", "tmux", "json"):
         os.write(2, f"cockpit: error: status: --format must be text, tmux or json, not {fmt!r}\n".encode())
         return 2
+    print(render(fmt, read(status_file(home, os.environ)), dt.datetime.now(dt.UTC)))
+    return 0
+
+
+def status_file(home: str | None, env: Mapping[str, str]) -> str:
+    """Where the status file is, as ``cockpit.paths.resolve`` says, without importing it on Linux."""
+    home = home or env.get("COCKPIT_HOME")
+    if home:
+        return os.path.join(os.path.abspath(os.path.expanduser(home)), "state", "status.json")
+    if sys.platform.startswith("linux"):
+        base = (env.get("XDG_STATE_HOME") or "").strip() or os.path.expanduser("~/.local/state")
+        return os.path.join(base, "cockpit", "status.json")
     from cockpit.paths import resolve
 
-    paths = resolve(home)
-    print(render(fmt, read(paths.status_file), dt.datetime.now(dt.UTC)))
-    return 0
+    return str(resolve(None, dict(env)).status_file)

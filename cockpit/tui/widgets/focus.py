@@ -1,11 +1,41 @@
-"""The Focus pane."""
+"""The Focus pane: the running sprint (or break, pomodoro, time-box) and today's count.
+
+Remaining time is computed from the session's stamps each second; nothing is counted. The
+pane repaints at most once a second while a session runs, and only the parts whose text
+changed; while idle its timer is paused, so it writes nothing.
+"""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.widgets import Static
+import datetime as dt
+import logging
+import math
+import threading
+from collections.abc import Iterable
+from typing import Any
 
-from cockpit.tui.widgets.pane import Pane
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.timer import Timer
+from textual.widgets import Digits, Static
+
+from cockpit.core import focus as core
+from cockpit.core.text import clean
+from cockpit.errors import CockpitError
+from cockpit.services import focus as svc
+from cockpit.tui.widgets.pane import Command, Pane
+
+log = logging.getLogger("cockpit.focus")
+
+BAR_WIDTH = 20
+HEARTBEAT_S = 10
+
+
+def bar(fraction: float, width: int = BAR_WIDTH) -> str:
+    filled = max(0, min(width, int(fraction * width)))
+    return "█" * filled + "░" * (width - filled) + f" {int(fraction * 100):3d}%"
 
 
 class FocusPane(Pane):
@@ -13,6 +43,437 @@ class FocusPane(Pane):
     TITLE = "Focus"
     NUMBER = 1
 
+    BINDINGS = [
+        Binding("s", "start('sprint')", "Sprint", id="focus.start"),
+        Binding("b", "start('block')", "Deep-work block", id="focus.block", show=False),
+        Binding("o", "start('pomodoro')", "Pomodoro", id="focus.pomodoro", show=False),
+        Binding("t", "start('timebox')", "Time-box", id="focus.timebox", show=False),
+        Binding("space", "toggle_pause", "Pause", id="focus.pause"),
+        Binding("e", "extend", "Extend +10", id="focus.extend", show=False),
+        Binding("d", "finish", "Finish early", id="focus.finish", show=False),
+        Binding("k", "skip_break", "Skip break", id="focus.skip_break", show=False),
+        Binding("i", "interrupt", "Interruption", id="focus.interrupt"),
+        Binding("a", "abandon", "Abandon", id="focus.abandon", show=False),
+        Binding("x", "stop", "Stop session", id="focus.stop", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    FocusPane Static { text-wrap: nowrap; text-overflow: ellipsis; }
+    FocusPane #focus-head { text-style: bold; }
+    FocusPane #focus-clock { width: auto; color: $cockpit-run; }
+    FocusPane #focus-line { width: auto; text-style: bold; color: $cockpit-run; }
+    FocusPane #focus-bar { color: $cockpit-run; }
+    FocusPane #focus-task { color: $cockpit-mit; }
+    FocusPane #focus-cat, FocusPane #focus-day { color: $text-muted; }
+    FocusPane.-break #focus-clock, FocusPane.-break #focus-line, FocusPane.-break #focus-bar {
+        color: $cockpit-break;
+    }
+    FocusPane.-paused #focus-clock, FocusPane.-paused #focus-line, FocusPane.-paused #focus-bar {
+        color: $cockpit-paused;
+    }
+    FocusPane.-overrun #focus-clock, FocusPane.-overrun #focus-line, FocusPane.-overrun #focus-bar {
+        color: $cockpit-overrun;
+    }
+    FocusPane.-compact #focus-clock { display: none; }
+    FocusPane.-idle #focus-clock, FocusPane.-idle #focus-line, FocusPane.-idle #focus-bar,
+    FocusPane.-idle #focus-task, FocusPane.-idle #focus-cat { display: none; }
+    FocusPane.-idle #focus-hint { display: block; }
+    FocusPane #focus-hint { display: none; color: $text-muted; text-wrap: wrap; }
+    """
+
+    def __init__(self, ctx: Any) -> None:
+        super().__init__(ctx)
+        self._session: dict[str, Any] | None = None
+        self._today: dict[str, Any] = {}
+        self._texts: dict[str, str] = {}
+        self._hold = False  # the unclean-stop question is open: do not close phases yet
+        self._syncing = False
+        self._last_wall: dt.datetime | None = None
+        self._last_mono = 0.0
+        self._beats = 0
+
     def compose(self) -> ComposeResult:
-        yield Static("No sprint running.", classes="empty")
-        yield Static("Start a 90-minute sprint to protect deep work.", classes="empty hint")
+        yield Static("No sprint running.", id="focus-head", markup=False)
+        yield Digits("", id="focus-clock")
+        yield Static("", id="focus-line", markup=False)
+        yield Static("", id="focus-bar", markup=False)
+        yield Static("", id="focus-task", markup=False)
+        yield Static("", id="focus-cat", markup=False)
+        yield Static(
+            "s sprint · b block · o pomodoro · t time-box · ? all keys",
+            id="focus-hint",
+            markup=False,
+        )
+        yield Static("", id="focus-day", markup=False)
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def on_mount(self) -> None:
+        self.add_class("-idle")
+        n = self.ctx.notifier
+        n.toast = self._toast
+        n.terminal = self._terminal
+        self._ticker: Timer | None = None
+        self._startup()
+
+    def on_unmount(self) -> None:
+        try:
+            svc.heartbeat(self.ctx, clean_exit=True)
+        except Exception:  # noqa: BLE001 - quitting never fails
+            pass
+
+    def _on_ui(self, fn: Any, *args: Any, **kw: Any) -> None:
+        """Run on the app's thread, whether ``Notifier.send`` was called from a worker or not."""
+        if threading.get_ident() == getattr(self.app, "_thread_id", None):
+            fn(*args, **kw)
+        else:
+            self.app.call_from_thread(fn, *args, **kw)
+
+    def _toast(self, alert: Any) -> None:
+        severity = "warning" if alert.urgency == "critical" else "information"
+        self._on_ui(self.app.notify, clean(alert.body), title=clean(alert.title), severity=severity)
+
+    def _terminal(self, data: bytes) -> None:
+        def write() -> None:
+            driver = getattr(self.app, "_driver", None)
+            if driver is not None and hasattr(driver, "write"):
+                driver.write(data.decode("utf-8", "replace"))
+                driver.flush()
+
+        self._on_ui(write)
+
+    @work(thread=True, exit_on_error=False, group="focus-start")
+    def _startup(self) -> None:
+        gap = svc.unclean_gap(self.ctx)
+        if gap is not None:
+            self._hold = True
+            self.app.call_from_thread(self._ask_gap, *gap)
+        else:
+            svc.heartbeat(self.ctx)
+        self._load_now()
+
+    def _ask_gap(self, since: dt.datetime, seconds: float) -> None:
+        from cockpit.tui.screens.focus_prompt import ChoiceScreen
+
+        local = since.astimezone(self.ctx.clock.tz).strftime("%H:%M")
+        msg = (
+            f"cockpit stopped uncleanly at {local} while a session ran ({core.fmt_clock(seconds)} ago). "
+            "Keep that time in the session, or discard it (count it as a pause)?"
+        )
+
+        def done(answer: str | None) -> None:
+            self._resolve_gap(answer != "discard", since)
+
+        self.app.push_screen(
+            ChoiceScreen("Unclean stop", msg, [("k", "keep", "keep"), ("d", "discard", "discard")]), done
+        )
+
+    @work(thread=True, exit_on_error=False, group="focus-act")
+    def _resolve_gap(self, keep: bool, since: dt.datetime) -> None:
+        svc.resolve_gap(self.ctx, keep, since)
+        self._hold = False
+        self._after_change()
+
+    # ------------------------------------------------------------------ loading
+
+    def reload(self) -> None:
+        self._reload_worker()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="focus-load")
+    def _reload_worker(self) -> None:
+        self._load_now()
+
+    def _load_now(self) -> None:
+        s = svc.raw(self.ctx)
+        try:
+            today = svc.today(self.ctx)
+        except CockpitError:
+            today = {}
+        self.app.call_from_thread(self._show, s, today)
+
+    def _show(self, s: dict[str, Any] | None, today: dict[str, Any]) -> None:
+        changed = s != self._session
+        self._session = s
+        self._today = today or self._today
+        self._redraw()
+        self._schedule()
+        if changed and s and not core.is_paused(s) and not self._hold:
+            self._beat()  # the gap question must never reach back past a change
+
+    def _schedule(self) -> None:
+        """One tick just after the shown second changes (so the display is never a second
+        behind), none while idle or paused: at most one repaint a second, nothing when still."""
+        if self._ticker is not None:
+            self._ticker.stop()
+            self._ticker = None
+        s = self._session
+        if not s or core.is_paused(s):
+            return
+        frac = core.remaining_s(s, self.ctx.clock.now()) % 1.0
+        delay = frac + 0.02
+        if delay < 0.1:
+            delay += 1.0
+        self._ticker = self.set_timer(delay, self._tick, name="focus-tick")
+
+    # ------------------------------------------------------------------ ticking
+
+    def _tick(self) -> None:
+        self._ticker = None
+        s = self._session
+        if not s:
+            return
+        now = self.ctx.clock.now()
+        mono = self.ctx.clock.monotonic()
+        jumped = False
+        if self._last_wall is not None:
+            wall_d = (now - self._last_wall).total_seconds()
+            jumped = abs(wall_d - (mono - self._last_mono)) > svc.JUMP_TOLERANCE_S
+        self._last_wall, self._last_mono = now, mono
+        due = not core.is_paused(s) and core.phase_end(s, now) <= now
+        due = due and (s["mode"] != "timebox" or not s.get("alerted"))
+        if (due or jumped) and not self._hold and not self._syncing:
+            self._syncing = True
+            self._sync()
+        self._beats += 1
+        if self._beats % HEARTBEAT_S == 0 and not self._hold:
+            self._beat()
+        self._redraw(now)
+        self._schedule()
+
+    @work(thread=True, exit_on_error=False, group="focus-beat")
+    def _beat(self) -> None:
+        svc.heartbeat(self.ctx)
+
+    @work(thread=True, exit_on_error=False, group="focus-sync")
+    def _sync(self) -> None:
+        try:
+            svc.sync(self.ctx)
+            self._after_change()
+        finally:
+            self._syncing = False
+
+    def _after_change(self) -> None:
+        """In a worker: send the alerts this process earned, then show the new state."""
+        for alert in svc.take_alerts(self.ctx):
+            results = self.ctx.notifier.send(alert)
+            log.info("alert %r: %s", alert.title, ", ".join(f"{r.channel}={r.ok}" for r in results))
+        self._load_now()
+
+    # ------------------------------------------------------------------ drawing
+
+    def _put(self, widget_id: str, text: str) -> None:
+        if self._texts.get(widget_id) == text:
+            return
+        self._texts[widget_id] = text
+        w = self.query_one(f"#{widget_id}")
+        if isinstance(w, Digits):
+            w.update(text)
+        else:
+            w.update(Content(text))  # type: ignore[attr-defined]
+
+    def _redraw(self, now: dt.datetime | None = None) -> None:
+        s = self._session
+        now = now or self.ctx.clock.now()
+        st = core.state(s, now)
+        for name in ("running", "break", "paused", "overrun", "idle"):
+            self.set_class(st == name, f"-{name}")
+        t = self._today
+        goal = t.get("goal", self.ctx.config.focus.daily_goal)
+        done = t.get("sprints", 0)
+        marks = "●" * min(done, goal) + "○" * max(0, goal - done) + ("+" if done > goal else "")
+        day = f"Today {marks} {done}/{goal}"
+        if t.get("streak"):
+            day += f" · streak {t['streak']}d"
+        interruptions = t.get("internal", 0) + t.get("external", 0)
+        if s:
+            interruptions += len(s.get("interruptions", []))
+        if interruptions:
+            day += f" · {interruptions} int."
+        self._put("focus-day", day)
+        if not s:
+            self._put("focus-head", "No sprint running.")
+            return
+        rem = core.remaining_s(s, now)
+        label = core.MODE_LABELS.get(s["mode"], s["mode"])
+        if s.get("rounds", 1) > 1:
+            label += f" {s.get('round', 1)}/{s['rounds']}"
+        head = {
+            "break": f"Break after {label}",
+            "paused": f"{label[0].upper() + label[1:]} · paused",
+            "overrun": f"{label[0].upper() + label[1:]} · over time",
+        }.get(st, label[0].upper() + label[1:])
+        self._put("focus-head", head)
+        clock = core.fmt_clock(rem if st != "overrun" else rem)
+        # big digits: whole minutes (they change once a minute; the exact time is the line below)
+        mins = math.ceil(rem / 60) if rem >= 0 else -math.ceil(-rem / 60)
+        self._put("focus-clock", f"{mins}")
+        self._put("focus-line", f"{clock} {'left' if rem >= 0 else 'over'}")
+        width = max(5, min(30, self.content_size.width - 5))
+        self._put("focus-bar", bar(core.progress(s, now), width))
+        task = clean(s.get("task_title") or "", 200) or (f"task {s['task']}" if s.get("task") else "")
+        if s.get("paper"):
+            task = f"paper {clean(s['paper'], 60)}"
+        self._put("focus-task", task or "(no task)")
+        self._put("focus-cat", svc.category_name(self.ctx, s.get("category")))
+
+    # ------------------------------------------------------------------ actions
+
+    def _do(self, name: str, fn: Any, *args: Any) -> None:
+        self._act_worker(name, fn, args)
+
+    @work(thread=True, exit_on_error=False, group="focus-act")
+    def _act_worker(self, name: str, fn: Any, args: tuple[Any, ...]) -> None:
+        try:
+            fn(self.ctx, *args)
+        except CockpitError as e:
+            self.app.call_from_thread(self.app.notify, str(e), title=name, severity="warning")
+        self._after_change()
+
+    def action_start(self, mode: str) -> None:
+        self._prepare_start(mode)
+
+    @work(thread=True, exit_on_error=False, group="focus-act")
+    def _prepare_start(self, mode: str) -> None:
+        cfg = self.ctx.config.focus
+        minutes = {
+            "sprint": cfg.sprint_minutes,
+            "block": cfg.block_hours * 60,
+            "pomodoro": cfg.pomodoro_minutes,
+            "timebox": cfg.timebox_minutes,
+        }[mode]
+        d = svc.defaults(self.ctx)
+        running = svc.raw(self.ctx)
+        self.app.call_from_thread(self._open_start, mode, minutes, d, running)
+
+    def _open_start(
+        self, mode: str, minutes: float, d: dict[str, Any], running: dict[str, Any] | None
+    ) -> None:
+        from cockpit.tui.screens.focus_prompt import ChoiceScreen
+        from cockpit.tui.screens.focus_start import StartScreen
+
+        cats = [(c.id, c.name) for c in self.ctx.config.categories if c.active]
+        if d["category"] not in [c for c, _ in cats]:
+            cats.append((d["category"], svc.category_name(self.ctx, d["category"])))
+        screen = StartScreen(mode, minutes, d["mits"], cats, d["task"], d["category"])
+
+        def started(result: dict[str, Any] | None, replace: bool = False) -> None:
+            if result:
+                self._do(
+                    "Start",
+                    svc.start,
+                    result["mode"],
+                    result["minutes"],
+                    result["task"],
+                    result["category"],
+                    None,
+                    replace,
+                )
+
+        if running:
+            rem = core.fmt_clock(core.remaining_s(running, self.ctx.clock.now()))
+            what = core.MODE_LABELS.get(running["mode"], running["mode"])
+
+            def confirmed(answer: str | None) -> None:
+                if answer == "replace":
+                    self.app.push_screen(screen, lambda r: started(r, replace=True))
+
+            self.app.push_screen(
+                ChoiceScreen(
+                    "A session is running",
+                    f"A {what} is running ({rem} left). Stop it (its time is kept) and start a new one?",
+                    [("y", "replace it", "replace"), ("n", "keep it", "keep")],
+                ),
+                confirmed,
+            )
+            return
+        self.app.push_screen(screen, started)
+
+    def action_toggle_pause(self) -> None:
+        self._do("Pause", svc.toggle_pause)
+
+    def action_extend(self) -> None:
+        self._do("Extend", svc.extend)
+
+    def action_finish(self) -> None:
+        self._do("Finish", svc.finish)
+
+    def action_skip_break(self) -> None:
+        self._do("Skip break", svc.skip_break)
+
+    def action_stop(self) -> None:
+        self._do("Stop", svc.stop)
+
+    def action_interrupt(self) -> None:
+        from cockpit.tui.screens.focus_prompt import ChoiceScreen, TextScreen
+
+        if not self._session or self._session.get("phase") != "focus":
+            self.app.notify("Interruptions are logged during a focus phase.", severity="warning")
+            return
+
+        def kind_chosen(kind: str | None) -> None:
+            if kind is None:
+                return
+
+            def noted(note: str | None) -> None:
+                if note is not None:
+                    self._do("Interruption", svc.interrupt, kind, note)
+
+            self.app.push_screen(
+                TextScreen(f"{kind.capitalize()} interruption", "A note (optional):", "what happened"), noted
+            )
+
+        self.app.push_screen(
+            ChoiceScreen(
+                "Interruption",
+                "The sprint keeps running. Where did it come from?",
+                [("i", "internal (my own urge)", "internal"), ("e", "external (someone else)", "external")],
+            ),
+            kind_chosen,
+        )
+
+    def action_abandon(self) -> None:
+        from cockpit.tui.screens.focus_prompt import TextScreen
+
+        if not self._session:
+            self.app.notify("No session to abandon.", severity="warning")
+            return
+
+        def reason_given(reason: str | None) -> None:
+            if reason is not None:
+                self._do("Abandon", svc.abandon, reason)
+
+        self.app.push_screen(
+            TextScreen("Abandon the session", "Why? (Enter abandons, Esc keeps going)"), reason_given
+        )
+
+    def commands(self) -> Iterable[Command]:
+        yield ("Focus: start a sprint", "90-minute sprint, then a break", lambda: self.action_start("sprint"))
+        yield ("Focus: start a deep-work block", "3-4 hours of sprints", lambda: self.action_start("block"))
+        yield (
+            "Focus: start a pomodoro set",
+            "25/5, long break after four",
+            lambda: self.action_start("pomodoro"),
+        )
+        yield (
+            "Focus: start a time-box",
+            "a countdown that shows the overrun",
+            lambda: self.action_start("timebox"),
+        )
+        yield ("Focus: pause or resume", "", self.action_toggle_pause)
+        yield ("Focus: extend +10 min", "", self.action_extend)
+        yield ("Focus: finish early", "end the sprint now and take the break", self.action_finish)
+        yield ("Focus: skip break", "", self.action_skip_break)
+        yield ("Focus: log an interruption", "", self.action_interrupt)
+        yield ("Focus: abandon", "end the session, with a reason", self.action_abandon)
+        yield ("Focus: stop", "end the session now, keeping the time", self.action_stop)
+        yield ("Focus: test alerts", "send a test alert through every channel", self._test_alerts)
+
+    @work(thread=True, exit_on_error=False, group="focus-act")
+    def _test_alerts(self) -> None:
+        from cockpit.sources.notify import Alert
+
+        results = self.ctx.notifier.send(
+            Alert("cockpit test alert", "If you can read this, alerts reach you.")
+        )
+        text = ", ".join(f"{r.channel} {'ok' if r.ok else 'no'}" for r in results)
+        self.app.call_from_thread(self.app.notify, text, title="Alert channels")
