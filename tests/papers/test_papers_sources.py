@@ -1,0 +1,147 @@
+"""The network path: the real feedparser and arxiv code against an HTTP server on 127.0.0.1."""
+
+import datetime as dt
+
+import pytest
+
+from cockpit.sources import arxiv as src
+from tests.papers import feeds
+
+
+def client(server, delay=0.05, retries=2, timeout=2.0):
+    return src.Client(f"{server.base}/rss/", f"{server.base}/api/query", delay, timeout, retries)
+
+
+def test_rss_items_parsed_with_affiliations_doi_and_types(arxiv_server):
+    arxiv_server.route(
+        "/rss/cs.LG",
+        feeds.rss(
+            [
+                feeds.item("2611.00001", "First", creator="A B, C D (Affil A, Affil B)", cats=("cs.LG", "cs.AI")),
+                feeds.item("2611.00002", "Cross", kind="cross", cats=("stat.ME", "cs.LG"), doi="10.1/XYZ"),
+                feeds.item("2001.00003", "Replaced", kind="replace", version=3),
+            ]
+        ),
+    )
+    parsed = client(arxiv_server).fetch_rss("cs.LG")
+    first, cross, repl = parsed.papers
+    assert first["authors"] == ["A B", "C D"] and first["affiliations"] == ["", "Affil A, Affil B"]
+    assert first["categories"] == ["cs.LG", "cs.AI"] and first["primary"] == "cs.LG"
+    assert first["announced"] == "2026-11-25" and parsed.feed_date == dt.date(2026, 11, 25)
+    assert cross["announce_type"] == "cross" and cross["doi"] == "10.1/XYZ" and cross["primary"] == "stat.ME"
+    assert repl["announce_type"] == "replace" and repl["version"] == 3 and repl["arxiv_id"] == "2001.00003"
+    assert parsed.problems == []
+
+
+def test_http_400_fails_at_once_with_one_line(arxiv_server):
+    arxiv_server.route("/rss/cs.XX", (400, b"<error/>", {}))
+    with pytest.raises(src.HttpStatusError) as e:
+        client(arxiv_server).fetch_rss("cs.XX")
+    assert e.value.status == 400 and "HTTP 400" in str(e.value) and "\n" not in str(e.value)
+    assert len(arxiv_server.requests) == 1  # no retry for a bad request
+
+
+def test_429_and_503_are_retried_with_backoff_then_succeed(arxiv_server):
+    ok = feeds.rss([feeds.item("2611.00001", "Fine")])
+    arxiv_server.route("/rss/cs.LG", (429, b"slow down", {"Retry-After": "0"}), (503, b"", {}), (200, ok, {}))
+    c = client(arxiv_server, delay=0.05, retries=3)
+    parsed = c.fetch_rss("cs.LG")
+    assert [p["title"] for p in parsed.papers] == ["Fine"]
+    times = [t for t, _ in arxiv_server.requests]
+    assert len(times) == 3
+    # backoff: each wait at least the delay times 2**attempt
+    assert times[1] - times[0] >= 0.05 and times[2] - times[1] >= 0.1
+
+
+def test_5xx_exhausts_retries_with_a_clear_error(arxiv_server):
+    arxiv_server.route("/rss/cs.LG", (502, b"", {}))
+    with pytest.raises(src.HttpStatusError, match="HTTP 502"):
+        client(arxiv_server, retries=2).fetch_rss("cs.LG")
+    assert len(arxiv_server.requests) == 3
+
+
+def test_dead_server_is_one_line_error(arxiv_server):
+    c = src.Client("http://127.0.0.1:9/rss/", "http://127.0.0.1:9/api/query", 0.01, 1.0, 1)
+    with pytest.raises(src.ArxivError, match="cannot reach arXiv"):
+        c.fetch_rss("cs.LG")
+
+
+def test_rate_limit_spaces_rss_and_api_requests_of_one_client(arxiv_server):
+    arxiv_server.route("/rss/cs.LG", feeds.rss([]))
+    arxiv_server.route("/api/query", feeds.api([]))
+    c = client(arxiv_server, delay=0.3)
+    c.fetch_rss("cs.LG")
+    c.search("cat:cs.LG", max_results=5)
+    c.fetch_rss("cs.LG")
+    times = [t for t, _ in arxiv_server.requests]
+    assert all(b - a >= 0.29 for a, b in zip(times, times[1:], strict=False))
+
+
+def test_weekend_feed_is_empty_not_an_error(arxiv_server):
+    arxiv_server.route("/rss/cs.LG", feeds.empty_rss())
+    parsed = client(arxiv_server).fetch_rss("cs.LG")
+    assert parsed.papers == [] and parsed.problems == [] and parsed.weekend_skip
+
+
+def test_truncated_feed_keeps_complete_items_only(arxiv_server):
+    body = feeds.rss([feeds.item("2611.00001", "One"), feeds.item("2611.00002", "Two"), feeds.item("2611.00003", "Three")])
+    cut = body[: body.index(b"2611.00003v1 Announce") + 30]
+    arxiv_server.route("/rss/cs.LG", cut)
+    parsed = client(arxiv_server).fetch_rss("cs.LG")
+    assert [p["arxiv_id"] for p in parsed.papers] == ["2611.00001", "2611.00002"]
+    assert parsed.problems and parsed.problems[0].startswith("truncated feed")
+
+
+def test_garbage_is_refused(arxiv_server):
+    arxiv_server.route("/rss/cs.LG", b"<html><body>Service unavailable</body></html>")
+    with pytest.raises(src.ArxivError, match="not an arXiv"):
+        client(arxiv_server).fetch_rss("cs.LG")
+
+
+def test_hostile_title_is_kept_literally(arxiv_server):
+    arxiv_server.route("/rss/cs.LG", feeds.rss([feeds.item("2611.00009", feeds.HOSTILE_TITLE, creator="Ünï Çødé (Ω Lab, Zürich)")]))
+    parsed = client(arxiv_server).fetch_rss("cs.LG")
+    (p,) = parsed.papers
+    assert p["title"].startswith("[bold red]Pwned[/] [link=https://evil]x[/link]")
+    assert "$\\omega$-Test für Ωmega" in p["title"]
+    assert p["authors"] == ["Ünï Çødé"] and p["affiliations"] == ["Ω Lab, Zürich"]
+
+
+def test_api_search_through_the_arxiv_package_with_paging(arxiv_server):
+    entries = [feeds.api_entry(f"2611.{i:05d}", f"Paper {i}", authors=(("Jörg Müller", "TU Wien"),)) for i in range(5)]
+    arxiv_server.route("/api/query", (200, feeds.api(entries[:3], total=5), {}), (200, feeds.api(entries[3:], total=5, start=3), {}))
+    parsed = client(arxiv_server).search("cat:cs.LG", max_results=5, page_size=3)
+    assert [p["title"] for p in parsed.papers] == [f"Paper {i}" for i in range(5)]
+    assert parsed.papers[0]["authors"] == ["Jörg Müller"] and parsed.papers[0]["affiliations"] == ["TU Wien"]
+    assert "start=3" in arxiv_server.paths()[1]
+
+
+def test_api_empty_results_and_empty_later_page(arxiv_server):
+    arxiv_server.route("/api/query", feeds.api([], total=0))
+    assert client(arxiv_server).search("cat:cs.XX").papers == []
+    entries = [feeds.api_entry("2611.00001", "Only")]
+    arxiv_server.route("/api/query", (200, feeds.api(entries, total=4), {}), (200, feeds.api([], total=4), {}))
+    parsed = client(arxiv_server).search("cat:cs.LG", max_results=4, page_size=1)
+    assert [p["title"] for p in parsed.papers] == ["Only"]
+    assert "empty page" in parsed.problems[0]
+
+
+def test_api_bad_id_400_says_why(arxiv_server):
+    arxiv_server.route("/api/query", (400, feeds.API_ERROR_400, {}))
+    with pytest.raises(src.HttpStatusError, match="incorrect id format for abc"):
+        client(arxiv_server).search(ids=["abc"])
+
+
+def test_backfill_queries_the_submission_window(arxiv_server):
+    arxiv_server.route("/api/query", feeds.api([feeds.api_entry("2611.00007", "Missed")]))
+    parsed = client(arxiv_server).backfill("cs.LG", dt.date(2026, 11, 23))  # a Monday
+    assert parsed.papers[0]["announced"] == "2026-11-23"
+    q = arxiv_server.paths()[0]
+    assert "submittedDate" in q and "202611191900" in q and "202611201900" in q  # Thu 14:00 ET to Fri 14:00 ET
+
+
+def test_same_parser_for_ingest_of_api_and_rss():
+    p = src.parse_bytes(feeds.api([feeds.api_entry("2611.00001", "X\n   wrapped  title", doi="10.5/abc")]))
+    assert p.kind == "api" and p.papers[0]["title"] == "X wrapped title" and p.papers[0]["doi"] == "10.5/abc"
+    p = src.parse_bytes(feeds.API_ERROR_400)
+    assert p.papers == [] and p.problems == ["arXiv API error: incorrect id format for abc"]
