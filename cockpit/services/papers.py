@@ -52,6 +52,19 @@ def queue(ctx: Context) -> Collection:
     return ctx.store.collection("paper_queue", label="queued paper")
 
 
+def decisions(ctx: Context) -> Collection:
+    """One small record per decided paper, in the same ISO week partition as the paper."""
+    return ctx.store.collection("paper_decisions", by_iso_week("announced"), label="decision")
+
+
+def decision_map(ctx: Context, week: str | None = None) -> dict[str, Doc]:
+    coll = decisions(ctx)
+    out: dict[str, Doc] = {}
+    for d in coll.all(None if week is None else [week]):
+        out[d["arxiv_id"]] = d
+    return out
+
+
 def today(ctx: Context) -> dt.date:
     return ctx.clock.now().astimezone(ctx.clock.tz).date()
 
@@ -60,8 +73,8 @@ def current_week(ctx: Context) -> str:
     return core.iso_week(today(ctx))
 
 
-def fingerprint(ctx: Context) -> tuple[int, int]:
-    return papers(ctx).fingerprint(), queue(ctx).fingerprint()
+def fingerprint(ctx: Context) -> tuple[int, int, int]:
+    return papers(ctx).fingerprint(), queue(ctx).fingerprint(), decisions(ctx).fingerprint()
 
 
 # ------------------------------------------------------------------ storing papers
@@ -90,8 +103,6 @@ def store_papers(ctx: Context, incoming: list[Doc]) -> StoreReport:
     for p in incoming:
         if not p.get("announced"):
             p = {**p, "announced": fallback}
-        p.setdefault("decision", None)
-        p.setdefault("decided", None)
         by_week.setdefault(core.iso_week(dt.date.fromisoformat(p["announced"][:10])), []).append(p)
     kept = kept_ids(ctx)
     coll = papers(ctx)
@@ -263,7 +274,13 @@ def resolve_week(ctx: Context, week: str | None) -> str:
 
 
 def week_papers(ctx: Context, week: str) -> list[Doc]:
-    return papers(ctx).read_part(week)
+    """The week's digest, each paper with its ``decision`` (None, keep, skip or later)."""
+    dmap = decision_map(ctx, week)
+    out = []
+    for p in papers(ctx).read_part(week):
+        d = dmap.get(p["arxiv_id"])
+        out.append({**p, "decision": d["decision"] if d else None})
+    return out
 
 
 def find_paper(ctx: Context, arxiv_id: str) -> Doc | None:
@@ -283,11 +300,17 @@ def parse_id(text: str) -> str:
 
 
 def decided(ctx: Context) -> list[tuple[Doc, int]]:
+    """Every keep (1) and skip (0) with its paper: the model's training set."""
     out = []
-    for p in papers(ctx).all():
-        d = p.get("decision")
-        if d in ("keep", "skip"):
-            out.append((p, 1 if d == "keep" else 0))
+    dcoll = decisions(ctx)
+    for week in dcoll.parts():
+        labels = {d["arxiv_id"]: d["decision"] for d in dcoll.read_part(week)}
+        labels = {k: v for k, v in labels.items() if v in ("keep", "skip")}
+        if not labels:
+            continue
+        for p in papers(ctx).read_part(week):
+            if p["arxiv_id"] in labels:
+                out.append(({**p, "decision": labels[p["arxiv_id"]]}, 1 if labels[p["arxiv_id"]] == "keep" else 0))
     return out
 
 
@@ -333,7 +356,7 @@ def save_profile(ctx: Context, m: ranking.Model) -> None:
         log.warning("profile not saved: %s", e)
 
 
-def ranked(ctx: Context, week: str, include_replacements: bool = False) -> list[ranking.Ranked]:
+def ranked(ctx: Context, week: str) -> list[ranking.Ranked]:
     items = week_papers(ctx, week)
     m = model(ctx, items)
     save_profile(ctx, m)
@@ -345,8 +368,8 @@ def ranked(ctx: Context, week: str, include_replacements: bool = False) -> list[
 
 @dataclass
 class Undo:
-    paper_id: str
-    paper_before: Doc
+    decision_id: str
+    decision_before: Doc | None
     queue_before: list[tuple[str, Doc | None]]
 
 
@@ -428,15 +451,30 @@ def decide(
                     q.update(i["id"], {"status": "dropped", "dropped": stamp, "reason": decision})
         else:
             res.week = open_mine[0]["week"]
-    before = {k: v for k, v in paper.items() if k != "id"}
-    updated = papers(ctx).update(paper["id"], {"decision": decision, "decided": stamp})
-    res.paper = updated
-    res.undo = Undo(paper["id"], before, queue_before)
+    week_of_paper = core.iso_week(dt.date.fromisoformat(paper["announced"][:10]))
+    with decisions(ctx).transaction(week_of_paper) as part:
+        cur = next((d for d in part.all() if d["arxiv_id"] == arxiv_id), None)
+        fields = {"arxiv_id": arxiv_id, "announced": paper["announced"], "decision": decision, "decided": stamp}
+        if cur is None:
+            did, before = part.insert(fields), None
+        else:
+            did, before = cur["id"], {k: v for k, v in cur.items() if k != "id"}
+            part.put(did, fields)
+    res.paper = {**paper, "decision": decision}
+    res.undo = Undo(did, before, queue_before)
     return res
 
 
 def undo(ctx: Context, u: Undo) -> None:
-    papers(ctx).put(u.paper_id, u.paper_before)
+    """Put the decision and the queue back as they were before one ``decide``."""
+    coll = decisions(ctx)
+    part, _ = coll.split_id(u.decision_id)
+    with coll.transaction(part) as p:
+        if u.decision_before is None:
+            if p.get(u.decision_id) is not None:
+                p.remove(u.decision_id)
+        else:
+            p.put(u.decision_id, u.decision_before)
     if u.queue_before:
         with queue(ctx).transaction(SINGLE) as q:
             for qid, before in reversed(u.queue_before):

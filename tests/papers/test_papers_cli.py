@@ -91,7 +91,12 @@ def test_skip_and_later_record_decisions_that_train(ingested, capsys, home, cloc
     ctx = Context.open(home, clock=clock)
     decided = {p["arxiv_id"]: p["decision"] for p in svc.week_papers(ctx, "2026-W48")}
     assert decided["2611.00002"] == "skip" and decided["2611.00003"] == "later"
-    assert svc.decided(ctx) == [(svc.find_paper(ctx, "2611.00002"), 0)]
+    assert [(p["arxiv_id"], y) for p, y in svc.decided(ctx)] == [("2611.00002", 0)]  # later is no label
+    # undo puts the previous decision back
+    res = svc.decide(ctx, "2611.00002", "keep")
+    assert svc.decision_map(ctx)["2611.00002"]["decision"] == "keep" and svc.queue_items(ctx)
+    svc.undo(ctx, res.undo)
+    assert svc.decision_map(ctx)["2611.00002"]["decision"] == "skip" and svc.queue_items(ctx) == []
 
 
 def test_passes_book_reading_time_to_the_paper(ingested, capsys, home, clock):

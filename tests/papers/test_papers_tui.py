@@ -1,0 +1,139 @@
+"""Pilot tests of the Papers pane and the triage screen on a real store."""
+
+from cockpit.services import papers as svc
+from cockpit.sources import arxiv as src
+from cockpit.tui.app import CockpitApp
+from cockpit.tui.screens.papers_triage import SwapScreen, TriageScreen
+from tests.papers import feeds
+
+
+def seed(ctx, n=4):
+    items = [feeds.item(f"2611.{i:05d}", f"Paper number {i}", abstract=f"Abstract {i}.") for i in range(1, n)]
+    items.append(feeds.item(f"2611.{n:05d}", feeds.HOSTILE_TITLE, creator="Ünï Çødé (Ω Lab, Zürich)"))
+    svc.store_papers(ctx, src.parse_bytes(feeds.rss(items)).papers)
+
+
+async def open_triage(app, pilot):
+    await pilot.press("4")
+    await pilot.press("t")
+    screen = app.screen
+    assert isinstance(screen, TriageScreen)
+    for _ in range(100):
+        await pilot.pause()
+        if not screen.loading:
+            break
+    return screen
+
+
+def text(screen, wid):
+    return str(screen.query_one(wid).render())
+
+
+async def test_triage_keep_skip_undo_progress_and_hostile_text(ctx):
+    seed(ctx)
+    app = CockpitApp(ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_triage(app, pilot)
+        assert "1 / 4" in text(screen, "#triage-progress")
+        first = screen.current.paper["arxiv_id"]
+        await pilot.press("k")
+        assert svc.decision_map(ctx)[first]["decision"] == "keep"
+        assert "2 / 4" in text(screen, "#triage-progress")
+        second = screen.current.paper["arxiv_id"]
+        await pilot.press("s")
+        assert svc.decision_map(ctx)[second]["decision"] == "skip"
+        await pilot.press("u")
+        assert second not in svc.decision_map(ctx)
+        assert screen.current.paper["arxiv_id"] == second and "2 / 4" in text(screen, "#triage-progress")
+        await pilot.press("u")
+        assert svc.decision_map(ctx) == {} and svc.queue_items(ctx) == []
+        # the hostile title is shown literally, escape sequences removed
+        idx = next(i for i, r in enumerate(screen.rows) if r.paper["arxiv_id"] == "2611.00004")
+        screen.index = idx
+        screen.show()
+        await pilot.pause()
+        title = text(screen, "#triage-title")
+        assert "[bold red]Pwned[/] [link=https://evil]x[/link]" in title and "\x1b" not in title
+        assert "Ünï Çødé" in text(screen, "#triage-meta")
+        await pilot.press("o")
+        assert app.clipboard == "https://arxiv.org/abs/2611.00004"
+        await pilot.press("escape")
+        assert not isinstance(app.screen, TriageScreen)
+
+
+async def test_third_keep_asks_swap_or_defer(ctx):
+    seed(ctx)
+    app = CockpitApp(ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_triage(app, pilot)
+        await pilot.press("k", "k")
+        third = screen.current.paper["arxiv_id"]
+        await pilot.press("k")
+        await pilot.pause()
+        assert isinstance(app.screen, SwapScreen)
+        await pilot.press("d")
+        await pilot.pause()
+        v = svc.queue_view(ctx)
+        assert len(v.current) == 2 and [i["arxiv_id"] for i in v.later] == [third]
+        fourth = screen.current.paper["arxiv_id"]
+        await pilot.press("k")
+        await pilot.pause()
+        assert isinstance(app.screen, SwapScreen)
+        await pilot.press("enter")  # the first option: swap out the first queued paper
+        await pilot.pause()
+        v = svc.queue_view(ctx)
+        assert fourth in [i["arxiv_id"] for i in v.current] and len(v.current) == 2
+
+
+async def test_list_mode_and_pane_queue_passes_and_notes(ctx, tmp_path, monkeypatch):
+    seed(ctx)
+    editor = tmp_path / "ed.sh"
+    editor.write_text('#!/bin/sh\necho "- my note" >> "$1"\n')
+    editor.chmod(0o755)
+    monkeypatch.setenv("EDITOR", str(editor))
+    monkeypatch.delenv("VISUAL", raising=False)
+    app = CockpitApp(ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_triage(app, pilot)
+        await pilot.press("v")
+        assert screen.has_class("-list")
+        await pilot.press("down", "down")
+        target = screen.rows[2].paper["arxiv_id"]
+        await pilot.press("k")
+        assert svc.decision_map(ctx)[target]["decision"] == "keep"
+        await pilot.press("v", "escape")
+        await pilot.pause()
+        pane = app.main.pane("papers")
+        assert "1/2 queued" in str(pane.query_one("#papers-summary").render())
+        await pilot.press("r")
+        item = svc.queue_items(ctx)[0]
+        assert item["status"] == "reading" and item["passes"][0]["started"]
+        ctx.clock.advance(600)
+        await pilot.press("r")
+        item = svc.queue_items(ctx)[0]
+        assert item["passes"][0]["actual"] == 10
+        await pilot.press("e")
+        await pilot.pause()
+        note = svc.note_path(ctx, target, create=False)
+        assert note.read_text().endswith("- my note\n")
+
+
+async def test_next_and_prev_move_through_the_digest(ctx):
+    seed(ctx)
+    app = CockpitApp(ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_triage(app, pilot)
+        before = text(screen, "#triage-title")
+        await pilot.press("n")
+        assert text(screen, "#triage-title") != before and "2 / 4" in text(screen, "#triage-progress")
+        await pilot.press("p")
+        assert text(screen, "#triage-title") == before
+
+
+async def test_empty_digest_says_what_to_do(ctx):
+    app = CockpitApp(ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_triage(app, pilot)
+        assert "no papers" in text(screen, "#triage-progress")
+        await pilot.press("k", "u")  # nothing to decide, nothing breaks
+        assert svc.decision_map(ctx) == {}
