@@ -16,7 +16,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     ps = p.add_subparsers(dest="papers_command", metavar="ACTION", required=True)
 
     f = ps.add_parser("fetch", help="fetch today's RSS announcements (and backfill missed weekdays)")
-    f.add_argument("--category", "-c", action="append", metavar="C", help="a category (repeatable); default: config")
+    f.add_argument(
+        "--category", "-c", action="append", metavar="C", help="a category (repeatable); default: config"
+    )
     f.set_defaults(func=cmd_fetch)
 
     i = ps.add_parser("ingest", help="read saved RSS / Atom / API responses")
@@ -29,11 +31,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     r.add_argument("--json", action="store_true")
     r.set_defaults(func=cmd_rank)
 
-    for name, text in (("keep", "keep a paper (queues it)"), ("skip", "skip a paper"), ("later", "decide later")):
+    for name, text in (
+        ("keep", "keep a paper (queues it)"),
+        ("skip", "skip a paper"),
+        ("later", "decide later"),
+    ):
         d = ps.add_parser(name, help=text)
         d.add_argument("id", metavar="ID", help="arXiv id (version optional)")
         if name == "keep":
-            d.add_argument("--swap", metavar="ID", help="when the week is full: drop this queued paper instead")
+            d.add_argument(
+                "--swap", metavar="ID", help="when the week is full: drop this queued paper instead"
+            )
             d.add_argument("--defer", action="store_true", help="queue it for the next week with room")
         d.set_defaults(func=cmd_decide, decision=name)
 
@@ -43,7 +51,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     rd = ps.add_parser("read", help="start the next reading pass of a queued paper (a focus time-box)")
     rd.add_argument("id", metavar="ID")
-    rd.add_argument("--pass", dest="pass_n", type=int, choices=(1, 2, 3), help="which pass (default: the next)")
+    rd.add_argument(
+        "--pass", dest="pass_n", type=int, choices=(1, 2, 3), help="which pass (default: the next)"
+    )
     rd.set_defaults(func=cmd_read)
 
     fin = ps.add_parser("finish", help="finish the running pass (books its minutes to the paper)")
@@ -139,7 +149,9 @@ def cmd_decide(args: argparse.Namespace, ctx: Context) -> int:
     from cockpit.services import papers as svc
 
     aid = svc.parse_id(args.id)
-    res = svc.decide(ctx, aid, args.decision, swap=getattr(args, "swap", None), defer=getattr(args, "defer", False))
+    res = svc.decide(
+        ctx, aid, args.decision, swap=getattr(args, "swap", None), defer=getattr(args, "defer", False)
+    )
     title = _clean(res.paper.get("title"), 70)
     if args.decision == "keep":
         print(f"kept {aid} for {res.week}: {title}")
@@ -162,7 +174,13 @@ def _item_json(item: dict[str, Any], week: str) -> dict[str, Any]:
         "latest_version": item.get("latest_version"),
         "rolled_over": item.get("week", "") < week and item.get("status") in ("queued", "reading"),
         "passes": [
-            {"n": p["n"], "planned": p["planned"], "actual": p.get("actual"), "started": p.get("started"), "finished": p.get("finished")}
+            {
+                "n": p["n"],
+                "planned": p["planned"],
+                "actual": p.get("actual"),
+                "started": p.get("started"),
+                "finished": p.get("finished"),
+            }
             for p in item.get("passes") or []
         ],
     }

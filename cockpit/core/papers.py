@@ -218,7 +218,8 @@ def check_feed(
         return FeedCheck("empty", f"{category}: empty feed (holiday or no announcement today)")
     if expected is not None and feed_date is not None and feed_date < expected:
         return FeedCheck(
-            "stale", f"{category}: stale feed (announced {feed_date.isoformat()}, expected {expected.isoformat()})"
+            "stale",
+            f"{category}: stale feed (announced {feed_date.isoformat()}, expected {expected.isoformat()})",
         )
     if max_id and prev_max_id and id_sort_key(max_id) <= id_sort_key(prev_max_id) and feed_date != expected:
         return FeedCheck("stale", f"{category}: stale feed (no id above {prev_max_id})")
@@ -325,7 +326,9 @@ def new_item(paper: Doc, week: str, now: str) -> Doc:
         "week": week,
         "kept": now,
         "status": "queued",
-        "passes": [{"n": n, "planned": m, "actual": None, "started": None, "finished": None} for n, m, _ in PASSES],
+        "passes": [
+            {"n": n, "planned": m, "actual": None, "started": None, "finished": None} for n, m, _ in PASSES
+        ],
     }
 
 

@@ -24,7 +24,7 @@ from cockpit.store import SINGLE, Collection, by_iso_week
 
 if TYPE_CHECKING:
     from cockpit.context import Context
-    from cockpit.sources.arxiv import Client, Parsed
+    from cockpit.sources.arxiv import Client
 
 Doc = dict[str, Any]
 DECISIONS = ("keep", "skip", "later")
@@ -197,7 +197,9 @@ def fetch(
             rep.lines.append(f"{cat}: {e}")
             continue
         max_id = max((p["arxiv_id"] for p in parsed.papers), key=core.id_sort_key, default=None)
-        check = core.check_feed(cat, len(parsed.papers), parsed.feed_date, expected, max_id, state.get("max_id"))
+        check = core.check_feed(
+            cat, len(parsed.papers), parsed.feed_date, expected, max_id, state.get("max_id")
+        )
         rep.lines.append(check.message)
         rep.lines.extend(f"{cat}: {p}" for p in parsed.problems)
         if check.state == "ok":
@@ -224,7 +226,9 @@ def fetch(
                     rep.errors += 1
                     rep.lines.append(f"{cat}: backfill {day}: {e}")
                     break
-                rep.lines.append(f"{cat}: backfilled {day.isoformat()} from the API: {len(parsed.papers)} papers")
+                rep.lines.append(
+                    f"{cat}: backfilled {day.isoformat()} from the API: {len(parsed.papers)} papers"
+                )
                 rep.lines.extend(f"{cat}: {p}" for p in parsed.problems)
                 collected.extend(parsed.papers)
                 have.add(day.isoformat())
@@ -310,7 +314,9 @@ def decided(ctx: Context) -> list[tuple[Doc, int]]:
             continue
         for p in papers(ctx).read_part(week):
             if p["arxiv_id"] in labels:
-                out.append(({**p, "decision": labels[p["arxiv_id"]]}, 1 if labels[p["arxiv_id"]] == "keep" else 0))
+                out.append(
+                    ({**p, "decision": labels[p["arxiv_id"]]}, 1 if labels[p["arxiv_id"]] == "keep" else 0)
+                )
     return out
 
 
@@ -454,7 +460,12 @@ def decide(
     week_of_paper = core.iso_week(dt.date.fromisoformat(paper["announced"][:10]))
     with decisions(ctx).transaction(week_of_paper) as part:
         cur = next((d for d in part.all() if d["arxiv_id"] == arxiv_id), None)
-        fields = {"arxiv_id": arxiv_id, "announced": paper["announced"], "decision": decision, "decided": stamp}
+        fields = {
+            "arxiv_id": arxiv_id,
+            "announced": paper["announced"],
+            "decision": decision,
+            "decided": stamp,
+        }
         if cur is None:
             did, before = part.insert(fields), None
         else:
@@ -505,8 +516,13 @@ def queue_view(ctx: Context) -> QueueView:
         warn = f"{len(rolled)} unread paper(s) rolled over from earlier weeks and count against {week}"
     if len(cur) > ctx.config.papers.queue_size:
         warn = (warn + "; " if warn else "") + f"over the limit ({len(cur)}/{ctx.config.papers.queue_size})"
-    later = sorted((i for i in items if i.get("week", "") > week and i.get("status") != "dropped"), key=lambda i: i["week"])
-    done = sorted((i for i in items if i.get("status") == "done" and i not in cur), key=lambda i: i.get("kept", ""))
+    later = sorted(
+        (i for i in items if i.get("week", "") > week and i.get("status") != "dropped"),
+        key=lambda i: i["week"],
+    )
+    done = sorted(
+        (i for i in items if i.get("status") == "done" and i not in cur), key=lambda i: i.get("kept", "")
+    )
     return QueueView(week, ctx.config.papers.queue_size, cur, later, done[::-1], warn)
 
 
@@ -585,7 +601,9 @@ def finish_pass(ctx: Context, arxiv_id: str, minutes: float | None = None) -> tu
 
 def drop(ctx: Context, arxiv_id: str) -> Doc:
     item = _queue_item(ctx, arxiv_id)
-    return queue(ctx).update(item["id"], {"status": "dropped", "dropped": to_stamp(ctx.clock.now()), "reason": "dropped"})
+    return queue(ctx).update(
+        item["id"], {"status": "dropped", "dropped": to_stamp(ctx.clock.now()), "reason": "dropped"}
+    )
 
 
 def bibtex(ctx: Context) -> str:
@@ -609,7 +627,9 @@ def note_path(ctx: Context, arxiv_id: str, create: bool = True) -> Path:
         title = core.collapse(paper.get("title")) or arxiv_id
         authors = ", ".join(paper.get("authors") or [])
         body = f"# {title}\n\narXiv:{arxiv_id} · {authors}\nhttps://arxiv.org/abs/{arxiv_id}\n\n"
-        body += "## Pass 1 (title, abstract, figures)\n\n## Pass 2 (method and results)\n\n## Pass 3 (the math)\n"
+        body += (
+            "## Pass 1 (title, abstract, figures)\n\n## Pass 2 (method and results)\n\n## Pass 3 (the math)\n"
+        )
         path.write_text(body, encoding="utf-8")
         path.chmod(0o600)
     return path

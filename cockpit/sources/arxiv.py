@@ -36,7 +36,9 @@ class ArxivError(CockpitError):
 class HttpStatusError(ArxivError):
     def __init__(self, url: str, status: int, detail: str = "") -> None:
         self.url, self.status = url, status
-        what = {400: "bad request", 404: "not found", 429: "rate limited", 503: "unavailable"}.get(status, "error")
+        what = {400: "bad request", 404: "not found", 429: "rate limited", 503: "unavailable"}.get(
+            status, "error"
+        )
         extra = f": {detail}" if detail else ""
         super().__init__(f"arXiv answered HTTP {status} ({what}) for {url}{extra}")
 
@@ -109,7 +111,9 @@ def _parse_feed(data: bytes, kind: str, source: str, fetched: str) -> Parsed:
     out = Parsed(kind=kind)
     out.title = core.collapse(d.feed.get("title"))
     out.feed_date = _date_of(d.feed.get("published") or d.feed.get("updated"))
-    skip = f"{d.feed.get('skipdays') or ''} {d.feed.get('day') or ''}".lower()  # feedparser keeps the last <day>
+    skip = (
+        f"{d.feed.get('skipdays') or ''} {d.feed.get('day') or ''}".lower()
+    )  # feedparser keeps the last <day>
     out.weekend_skip = "saturday" in skip or "sunday" in skip
     entries = list(d.entries)
     if d.get("bozo"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
+SPACE = " "  # arXiv puts a space before the newline in <description>
 RSS_HEAD = """<?xml version='1.0' encoding='UTF-8'?>
 <rss xmlns:arxiv="http://arxiv.org/schemas/atom" xmlns:dc="http://purl.org/dc/elements/1.1/" version="2.0">
   <channel>
@@ -33,7 +34,7 @@ def item(
     return f"""    <item>
       <title>{escape(title)}</title>
       <link>https://arxiv.org/abs/{aid}</link>
-      <description>arXiv:{aid}v{version} Announce Type: {kind} 
+      <description>arXiv:{aid}v{version} Announce Type: {kind}{SPACE}
 Abstract: {escape(abstract)}</description>
       <guid isPermaLink="false">oai:arXiv.org:{aid}v{version}</guid>
       {tags}
@@ -98,7 +99,9 @@ def api_entry(
 
 def api(entries: list[str], total: int | None = None, start: int = 0) -> bytes:
     total = len(entries) if total is None else total
-    return (API_HEAD.format(total=total, start=start, n=len(entries)) + "".join(entries) + "</feed>\n").encode()
+    return (
+        API_HEAD.format(total=total, start=start, n=len(entries)) + "".join(entries) + "</feed>\n"
+    ).encode()
 
 
 API_ERROR_400 = b"""<?xml version="1.0" encoding="UTF-8"?>
@@ -110,4 +113,6 @@ API_ERROR_400 = b"""<?xml version="1.0" encoding="UTF-8"?>
 </feed>
 """
 
-HOSTILE_TITLE = "[bold red]Pwned[/] [link=https://evil]x[/link] \x1b[31mred\x1b]0;title\x07 $\\omega$-Test für Ωmega"
+HOSTILE_TITLE = (
+    "[bold red]Pwned[/] [link=https://evil]x[/link] \x1b[31mred\x1b]0;title\x07 $\\omega$-Test für Ωmega"
+)

@@ -14,7 +14,9 @@ from tests.papers import feeds
 def week_feed():
     return feeds.rss(
         [
-            feeds.item("2611.00001", "Diffusion transformers for video", creator="Ann Lee (MIT, CSAIL), Bo Chen"),
+            feeds.item(
+                "2611.00001", "Diffusion transformers for video", creator="Ann Lee (MIT, CSAIL), Bo Chen"
+            ),
             feeds.item("2611.00002", "Graph networks for traffic", abstract="Traffic graphs."),
             feeds.item("2611.00003", "Cross-listed statistics", kind="cross", cats=("stat.ME", "cs.LG")),
             feeds.item("2611.00004", feeds.HOSTILE_TITLE),
@@ -109,7 +111,7 @@ def test_passes_book_reading_time_to_the_paper(ingested, capsys, home, clock):
     assert item["passes"][0]["actual"] == 14 and "14 of 15 min" in msg
     (entry,) = audit.entries(ctx).all()
     assert entry["category"] == "research" and entry["source"] == "reading" and entry["paper"] == "2611.00001"
-    for n, minutes in ((2, 50), (3, 125)):
+    for minutes in (50, 125):
         svc.start_pass(ctx, "2611.00001")
         item, _ = svc.finish_pass(ctx, "2611.00001", minutes=minutes)
     assert item["status"] == "done" and len(audit.entries(ctx).all()) == 3
@@ -123,7 +125,12 @@ def test_replacement_of_a_kept_paper_shows_v_available(home, tmp_path, capsys):
     run(capsys, "papers", "ingest", str(f))
     run(capsys, "papers", "keep", "2611.00001")
     g = tmp_path / "b.xml"
-    g.write_bytes(feeds.rss([feeds.item("2611.00001", "Kept one", kind="replace", version=3)], pub="Thu, 26 Nov 2026 00:00:00 -0500"))
+    g.write_bytes(
+        feeds.rss(
+            [feeds.item("2611.00001", "Kept one", kind="replace", version=3)],
+            pub="Thu, 26 Nov 2026 00:00:00 -0500",
+        )
+    )
     code, out, _ = run(capsys, "papers", "ingest", str(g))
     assert "2611.00001: v3 available" in out
     assert "[v3 available]" in run(capsys, "papers", "queue")[1]
@@ -132,7 +139,10 @@ def test_replacement_of_a_kept_paper_shows_v_available(home, tmp_path, capsys):
 def test_fetch_with_stale_error_and_backfill(papers_config, arxiv_server, home, clock):
     papers_config('categories = ["cs.LG", "stat.ML", "cs.XX"]\n')
     arxiv_server.route("/rss/cs.LG", week_feed())
-    arxiv_server.route("/rss/stat.ML", feeds.rss([feeds.item("2611.00020", "Yesterday's")], pub="Tue, 24 Nov 2026 00:00:00 -0500"))
+    arxiv_server.route(
+        "/rss/stat.ML",
+        feeds.rss([feeds.item("2611.00020", "Yesterday's")], pub="Tue, 24 Nov 2026 00:00:00 -0500"),
+    )
     arxiv_server.route("/rss/cs.XX", (400, b"<error/>", {}))
     arxiv_server.route("/api/query", feeds.api([feeds.api_entry("2611.00030", "Backfilled Monday")]))
     ctx = Context.open(home, clock=clock)  # Wed 25 Nov 2026
@@ -174,6 +184,8 @@ def test_fetch_command_exit_code_when_everything_fails(papers_config, arxiv_serv
 def test_note_file_per_paper(ingested, home, clock):
     ctx = Context.open(home, clock=clock)
     path = svc.note_path(ctx, "2611.00001")
-    assert path.parent == ctx.paths.notes_dir and path.read_text().startswith("# Diffusion transformers for video")
+    assert path.parent == ctx.paths.notes_dir and path.read_text().startswith(
+        "# Diffusion transformers for video"
+    )
     assert oct(path.stat().st_mode & 0o777) == "0o600"
     assert svc.note_path(ctx, "solv-int/9901001").name == "solv-int_9901001.md"

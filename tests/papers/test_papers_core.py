@@ -54,7 +54,9 @@ def test_digest_dedupes_on_versionless_id_and_keeps_crosslists_once():
 
 
 def test_replacements_show_only_for_kept_papers():
-    m = core.merge_week([], [paper("k", kind="replace", version=3), paper("other", kind="replace", version=2)], {"k"})
+    m = core.merge_week(
+        [], [paper("k", kind="replace", version=3), paper("other", kind="replace", version=2)], {"k"}
+    )
     assert m.inserts == []
     assert m.replacements == {"k": 3} and m.ignored == 1
 
@@ -115,7 +117,13 @@ def test_bibtex_misc_with_eprint_primary_doi_and_tex_kept():
             "doi": "10.1093/bioinformatics/btac431",
             "year": "2022",
         },
-        {"arxiv_id": "solv-int/9901001", "title": "Old } one", "authors": ["Jörg Müller"], "primary": "solv-int", "year": "1999"},
+        {
+            "arxiv_id": "solv-int/9901001",
+            "title": "Old } one",
+            "authors": ["Jörg Müller"],
+            "primary": "solv-int",
+            "year": "1999",
+        },
     ]
     text = core.bibtex(items)
     assert "@misc{dey2022outlier," in text

@@ -4,7 +4,13 @@ from cockpit.core import ranking
 
 
 def p(aid, title, abstract="", authors=(), cats=("cs.LG",)):
-    return {"arxiv_id": aid, "title": title, "abstract": abstract, "authors": list(authors), "categories": list(cats)}
+    return {
+        "arxiv_id": aid,
+        "title": title,
+        "abstract": abstract,
+        "authors": list(authors),
+        "categories": list(cats),
+    }
 
 
 WEEK = [
@@ -34,7 +40,10 @@ def test_decisions_train_the_model():
         y = i % 2
         words = topics[y].split()
         decided.append((p(f"d{i}", " ".join(rng.sample(words, 3)), " ".join(rng.choices(words, k=8))), y))
-    fresh = [p("a", "Sparse attention for language models", "tokens"), p("b", "Stellar spectra of galaxies", "redshift")]
+    fresh = [
+        p("a", "Sparse attention for language models", "tokens"),
+        p("b", "Stellar spectra of galaxies", "redshift"),
+    ]
     out = ranking.rank(fresh, ranking.Profile(), decided)
     assert [r.paper["arxiv_id"] for r in out] == ["a", "b"]
     assert out[0].score > out[1].score

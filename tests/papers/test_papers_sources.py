@@ -17,7 +17,9 @@ def test_rss_items_parsed_with_affiliations_doi_and_types(arxiv_server):
         "/rss/cs.LG",
         feeds.rss(
             [
-                feeds.item("2611.00001", "First", creator="A B, C D (Affil A, Affil B)", cats=("cs.LG", "cs.AI")),
+                feeds.item(
+                    "2611.00001", "First", creator="A B, C D (Affil A, Affil B)", cats=("cs.LG", "cs.AI")
+                ),
                 feeds.item("2611.00002", "Cross", kind="cross", cats=("stat.ME", "cs.LG"), doi="10.1/XYZ"),
                 feeds.item("2001.00003", "Replaced", kind="replace", version=3),
             ]
@@ -84,7 +86,9 @@ def test_weekend_feed_is_empty_not_an_error(arxiv_server):
 
 
 def test_truncated_feed_keeps_complete_items_only(arxiv_server):
-    body = feeds.rss([feeds.item("2611.00001", "One"), feeds.item("2611.00002", "Two"), feeds.item("2611.00003", "Three")])
+    body = feeds.rss(
+        [feeds.item("2611.00001", "One"), feeds.item("2611.00002", "Two"), feeds.item("2611.00003", "Three")]
+    )
     cut = body[: body.index(b"2611.00003v1 Announce") + 30]
     arxiv_server.route("/rss/cs.LG", cut)
     parsed = client(arxiv_server).fetch_rss("cs.LG")
@@ -99,7 +103,10 @@ def test_garbage_is_refused(arxiv_server):
 
 
 def test_hostile_title_is_kept_literally(arxiv_server):
-    arxiv_server.route("/rss/cs.LG", feeds.rss([feeds.item("2611.00009", feeds.HOSTILE_TITLE, creator="Ünï Çødé (Ω Lab, Zürich)")]))
+    arxiv_server.route(
+        "/rss/cs.LG",
+        feeds.rss([feeds.item("2611.00009", feeds.HOSTILE_TITLE, creator="Ünï Çødé (Ω Lab, Zürich)")]),
+    )
     parsed = client(arxiv_server).fetch_rss("cs.LG")
     (p,) = parsed.papers
     assert p["title"].startswith("[bold red]Pwned[/] [link=https://evil]x[/link]")
@@ -108,8 +115,15 @@ def test_hostile_title_is_kept_literally(arxiv_server):
 
 
 def test_api_search_through_the_arxiv_package_with_paging(arxiv_server):
-    entries = [feeds.api_entry(f"2611.{i:05d}", f"Paper {i}", authors=(("Jörg Müller", "TU Wien"),)) for i in range(5)]
-    arxiv_server.route("/api/query", (200, feeds.api(entries[:3], total=5), {}), (200, feeds.api(entries[3:], total=5, start=3), {}))
+    entries = [
+        feeds.api_entry(f"2611.{i:05d}", f"Paper {i}", authors=(("Jörg Müller", "TU Wien"),))
+        for i in range(5)
+    ]
+    arxiv_server.route(
+        "/api/query",
+        (200, feeds.api(entries[:3], total=5), {}),
+        (200, feeds.api(entries[3:], total=5, start=3), {}),
+    )
     parsed = client(arxiv_server).search("cat:cs.LG", max_results=5, page_size=3)
     assert [p["title"] for p in parsed.papers] == [f"Paper {i}" for i in range(5)]
     assert parsed.papers[0]["authors"] == ["Jörg Müller"] and parsed.papers[0]["affiliations"] == ["TU Wien"]
@@ -120,7 +134,9 @@ def test_api_empty_results_and_empty_later_page(arxiv_server):
     arxiv_server.route("/api/query", feeds.api([], total=0))
     assert client(arxiv_server).search("cat:cs.XX").papers == []
     entries = [feeds.api_entry("2611.00001", "Only")]
-    arxiv_server.route("/api/query", (200, feeds.api(entries, total=4), {}), (200, feeds.api([], total=4), {}))
+    arxiv_server.route(
+        "/api/query", (200, feeds.api(entries, total=4), {}), (200, feeds.api([], total=4), {})
+    )
     parsed = client(arxiv_server).search("cat:cs.LG", max_results=4, page_size=1)
     assert [p["title"] for p in parsed.papers] == ["Only"]
     assert "empty page" in parsed.problems[0]
@@ -137,7 +153,9 @@ def test_backfill_queries_the_submission_window(arxiv_server):
     parsed = client(arxiv_server).backfill("cs.LG", dt.date(2026, 11, 23))  # a Monday
     assert parsed.papers[0]["announced"] == "2026-11-23"
     q = arxiv_server.paths()[0]
-    assert "submittedDate" in q and "202611191900" in q and "202611201900" in q  # Thu 14:00 ET to Fri 14:00 ET
+    assert (
+        "submittedDate" in q and "202611191900" in q and "202611201900" in q
+    )  # Thu 14:00 ET to Fri 14:00 ET
 
 
 def test_same_parser_for_ingest_of_api_and_rss():

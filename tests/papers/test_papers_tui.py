@@ -20,7 +20,7 @@ async def open_triage(app, pilot):
     assert isinstance(screen, TriageScreen)
     for _ in range(100):
         await pilot.pause()
-        if not screen.loading:
+        if not screen.busy:
             break
     return screen
 

@@ -60,7 +60,7 @@ class TriageScreen(Screen[None]):
         self.index = 0
         self.undo_stack: list[tuple[int, Any]] = []
         self.decisions_since_train = 0
-        self.loading = True
+        self.busy = True
 
     def compose(self) -> ComposeResult:
         yield Static("Ranking the digest…", id="triage-progress", markup=False)
@@ -76,7 +76,7 @@ class TriageScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.load()
+        self.call_after_refresh(self.load)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="papers-rank")
     def load(self) -> None:
@@ -87,11 +87,12 @@ class TriageScreen(Screen[None]):
         self.app.call_from_thread(self._loaded, week, rows)
 
     def _loaded(self, week: str, rows: list[Ranked]) -> None:
-        self.week, self.rows, self.loading = week, rows, False
+        self.week, self.rows, self.busy = week, rows, False
         first = next((i for i, r in enumerate(rows) if not r.paper.get("decision")), 0)
         self.index = first
         self.refresh_list()
         self.show()
+        self.refresh(layout=True)
 
     # -------------------------------------------------------------- drawing
 
@@ -107,8 +108,16 @@ class TriageScreen(Screen[None]):
         r = self.current
         prog = self.query_one("#triage-progress", Static)
         if r is None:
-            prog.update(f"Triage {self.week or ''}: no papers. Fetch (f in the pane) or `cockpit papers ingest FILE`.")
-            for wid in ("#triage-title", "#triage-meta", "#triage-why", "#triage-decision", "#triage-abstract"):
+            prog.update(
+                f"Triage {self.week or ''}: no papers. Fetch (f in the pane) or `cockpit papers ingest FILE`."
+            )
+            for wid in (
+                "#triage-title",
+                "#triage-meta",
+                "#triage-why",
+                "#triage-decision",
+                "#triage-abstract",
+            ):
                 self.query_one(wid, Static).update("")
             self.query_one("#triage-link", Static).update("")
             return
@@ -132,7 +141,7 @@ class TriageScreen(Screen[None]):
 
     def _list_prompt(self, r: Ranked) -> Content:
         d = {"keep": "✓", "skip": "✗", "later": "…"}.get(r.paper.get("decision") or "", " ")
-        return Content(f"{d} {r.score:6.2f}  {clean(r.paper.get('title') or '', 200)}")
+        return Content(f"{d} {r.score:6.2f}  {clean(r.paper.get('title') or '', 66)}")
 
     def refresh_list(self, only: int | None = None) -> None:
         ol = self.query_one("#triage-list", OptionList)
@@ -181,7 +190,7 @@ class TriageScreen(Screen[None]):
         from cockpit.services import papers as svc
 
         r = self.current
-        if r is None or self.loading:
+        if r is None or self.busy:
             return
         idx = self.index
         try:
@@ -218,7 +227,9 @@ class TriageScreen(Screen[None]):
             self.action_decide("keep", swap=choice[5:])
 
     def _advance(self) -> None:
-        nxt = next((i for i in range(self.index + 1, len(self.rows)) if not self.rows[i].paper.get("decision")), None)
+        nxt = next(
+            (i for i in range(self.index + 1, len(self.rows)) if not self.rows[i].paper.get("decision")), None
+        )
         if nxt is None:
             nxt = min(self.index + 1, len(self.rows) - 1)
         self.index = nxt
@@ -265,7 +276,9 @@ class TriageScreen(Screen[None]):
     def _reordered(self, scored: dict[int, Ranked]) -> None:
         head = self.rows[: self.index + 1]
         tail = self.rows[self.index + 1 :]
-        undecided = sorted((scored.get(id(r.paper), r) for r in tail if not r.paper.get("decision")), key=lambda r: -r.score)
+        undecided = sorted(
+            (scored.get(id(r.paper), r) for r in tail if not r.paper.get("decision")), key=lambda r: -r.score
+        )
         decided = [r for r in tail if r.paper.get("decision")]
         self.rows = head + undecided + decided
         self.refresh_list()
@@ -296,7 +309,10 @@ class SwapScreen(ModalScreen[str | None]):
                 markup=False,
             )
             options = [
-                Option(Content(f"Swap out: {clean(o.get('title') or o['arxiv_id'], 100)}"), id=f"swap:{o['arxiv_id']}")
+                Option(
+                    Content(f"Swap out: {clean(o.get('title') or o['arxiv_id'], 100)}"),
+                    id=f"swap:{o['arxiv_id']}",
+                )
                 for o in self.occupants
             ]
             options.append(Option(Content("Defer it to next week (d)"), id="defer"))

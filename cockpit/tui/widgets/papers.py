@@ -52,7 +52,7 @@ class PapersPane(Pane):
     DEFAULT_CSS = """
     PapersPane #papers-summary { height: auto; color: $text-muted; }
     PapersPane #papers-warning { height: auto; color: $warning; display: none; }
-    PapersPane #papers-queue { height: auto; max-height: 1fr; border: none; padding: 0; background: transparent; }
+    PapersPane #papers-queue { height: 1fr; border: none; padding: 0; background: transparent; }
     PapersPane #papers-status { height: auto; color: $text-muted; }
     PapersPane.-compact #papers-status { display: none; }
     """
@@ -67,7 +67,7 @@ class PapersPane(Pane):
         yield Static("", id="papers-summary", markup=False)
         yield Static("", id="papers-warning", markup=False)
         yield OptionList(id="papers-queue")
-        yield Static("No papers queued. t triage the digest · f fetch", id="papers-status", markup=False)
+        yield Static("", id="papers-status", markup=False)
 
     def on_mount(self) -> None:
         self.reload()
@@ -98,6 +98,11 @@ class PapersPane(Pane):
         if self._items:
             ol.highlighted = min(keep or 0, len(self._items) - 1)
         ol.display = bool(self._items)
+        status = self.query_one("#papers-status", Static)
+        if not self._items:
+            status.update("No papers queued. t triage the digest · f fetch")
+        elif "No papers queued" in str(status.render()):
+            status.update("")
 
     def selected(self) -> dict[str, Any] | None:
         ol = self.query_one("#papers-queue", OptionList)
