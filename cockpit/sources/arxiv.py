@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import logging
 import random
 import re
 import threading
@@ -57,10 +58,16 @@ class Parsed:
     weekend_skip: bool = False
 
 
+_LISTING_ID = re.compile(r"^(?:arXiv|Paper):\s*(\S+)", re.M)
+
+
 def _sniff(data: bytes) -> str:
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith(b"{"):
+        return "jsonl"
     if not head.startswith(b"<"):
-        return ""
+        text = data[:20000].decode("utf-8", "replace")
+        return "listing" if _LISTING_ID.search(text) and "\n\\\\" in text else ""
     if b"<rss" in head or b"<rdf:rdf" in head:
         return "rss"
     if b"<feed" in head:
@@ -93,12 +100,22 @@ def _date_of(value: str | None) -> dt.date | None:
 def parse_bytes(
     data: bytes, source: str = "ingest", fetched: str = "", announced: dt.date | None = None
 ) -> Parsed:
-    """Parse one saved or fetched arXiv document; raises ArxivError when it is none of the formats."""
+    """Parse one saved or fetched arXiv document; raises ArxivError when it is none of the formats.
+
+    Formats: RSS 2.0 and Atom feeds (rss.arxiv.org), API Atom (export.arxiv.org), the daily
+    mailing-list text and arXiv ``.abs`` files, and metadata JSON lines (the Kaggle/OAI snapshot).
+    """
+    if not data.strip():
+        raise ArxivError("empty file")
     kind = _sniff(data)
     if not kind:
         raise ArxivError("not an arXiv RSS, Atom or API document")
     if kind == "api":
         parsed = _parse_api(data, source, fetched, announced)
+    elif kind == "listing":
+        parsed = _parse_listing(data.decode("utf-8", "replace"), source, fetched)
+    elif kind == "jsonl":
+        parsed = _parse_jsonl(data.decode("utf-8", "replace"), source, fetched)
     else:
         parsed = _parse_feed(data, kind, source, fetched)
     return parsed
@@ -172,6 +189,120 @@ def _paper_from_entry(e: Any, feed_date: dt.date | None, source: str, fetched: s
     }
 
 
+_SPLIT = re.compile(r"^\\\\[ \t]*$", re.M)
+_FIELD = re.compile(r"^([A-Za-z][A-Za-z-]*):[ \t]*(.*)$")
+_RECEIVED = re.compile(r"received from .*?\bto\s+\w{3}\s+(\d{1,2} \w{3} \d{2})")
+
+
+def _listing_fields(header: str) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    key = ""
+    for line in header.splitlines():
+        m = _FIELD.match(line)
+        if m and not line.startswith((" ", "\t")):
+            key = m.group(1).lower()
+            fields[key] = m.group(2).strip()
+        elif key and line.strip():
+            fields[key] += " " + line.strip()
+    return {k: core.collapse(v) for k, v in fields.items()}
+
+
+def _parse_listing(text: str, source: str, fetched: str) -> Parsed:
+    """arXiv's mailing-list text and ``.abs`` files: header fields, then the abstract, between ``\\`` lines."""
+    out = Parsed(kind="listing")
+    announced: dt.date | None = None
+    m = _RECEIVED.search(text)
+    if m:
+        day = dt.datetime.strptime(m.group(1), "%d %b %y").date() + dt.timedelta(days=1)
+        while day.weekday() >= 5:
+            day += dt.timedelta(days=1)
+        announced = day
+    out.feed_date = announced
+    chunks = _SPLIT.split(text)
+    for i, chunk in enumerate(chunks):
+        idm = _LISTING_ID.search(chunk)
+        if not idm:
+            continue
+        f = _listing_fields(chunk)
+        found = core.find_id(idm.group(1))
+        if not found or "title" not in f:
+            out.problems.append(f"skipped a listing entry without id or title near {idm.group(1)[:30]!r}")
+            continue
+        abstract = chunks[i + 1] if i + 1 < len(chunks) else ""
+        abstract = re.split(r"^\\\\ \(|^-{20,}", abstract, flags=re.M)[0]
+        published = _date_of(re.sub(r"\s*\(.*$", "", f.get("date", "")))
+        authors = core.split_authors(f.get("authors", ""))
+        cats = f.get("categories", "").split()
+        aid = core.strip_version(found)
+        day = announced or published
+        out.papers.append(
+            {
+                "arxiv_id": aid,
+                "version": core.version_of(found),
+                "title": f["title"],
+                "authors": [n for n, _ in authors],
+                "affiliations": [a for _, a in authors],
+                "abstract": core.collapse(abstract),
+                "categories": cats,
+                "primary": cats[0] if cats else "",
+                "announce_type": "new",
+                "announced": day.isoformat() if day else "",
+                "published": published.isoformat() if published else "",
+                "doi": f.get("doi", ""),
+                "journal_ref": f.get("journal-ref", ""),
+                "link": f"https://arxiv.org/abs/{aid}",
+                "source": source,
+                "fetched": fetched,
+            }
+        )
+    return out
+
+
+def _parse_jsonl(text: str, source: str, fetched: str) -> Parsed:
+    """Metadata JSON lines (Kaggle/OAI snapshot: ``id, title, authors, categories, abstract, versions``)."""
+    import json
+
+    out = Parsed(kind="jsonl")
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+            found = core.find_id(str(rec["id"]))
+            if not found:
+                raise ValueError("no arXiv id")
+        except (ValueError, KeyError, TypeError) as e:
+            out.problems.append(f"line {n}: skipped ({type(e).__name__})")
+            continue
+        dates = [v.get("created", "") for v in rec.get("versions") or [] if isinstance(v, dict)]
+        dates += [d for d in rec.get("dates") or [] if isinstance(d, str)]
+        published = _date_of(re.sub(r"\s*\(.*$", "", dates[0])) if dates else None
+        authors = core.split_authors(str(rec.get("authors") or ""))
+        cats = str(rec.get("categories") or "").split()
+        aid = core.strip_version(found)
+        out.papers.append(
+            {
+                "arxiv_id": aid,
+                "version": core.version_of(found) or len(rec.get("versions") or []) or None,
+                "title": core.collapse(rec.get("title")),
+                "authors": [a for a, _ in authors],
+                "affiliations": [f for _, f in authors],
+                "abstract": core.collapse(rec.get("abstract")),
+                "categories": cats,
+                "primary": cats[0] if cats else "",
+                "announce_type": "new",
+                "announced": published.isoformat() if published else "",
+                "published": published.isoformat() if published else "",
+                "doi": core.collapse(rec.get("doi")),
+                "journal_ref": core.collapse(rec.get("journal-ref") or rec.get("journal_ref")),
+                "link": f"https://arxiv.org/abs/{aid}",
+                "source": source,
+                "fetched": fetched,
+            }
+        )
+    return out
+
+
 _API_ERROR = re.compile(rb"<summary[^>]*>([^<]*)</summary>")
 
 
@@ -181,6 +312,7 @@ def _parse_api(data: bytes, source: str, fetched: str, announced: dt.date | None
         from arxiv import _feed  # the arxiv package's own parser (4.x)
     except ImportError:  # pragma: no cover - arxiv < 4 parses with feedparser
         return _parse_feed(data, "atom", source, fetched)
+    logging.getLogger("arxiv").setLevel(logging.ERROR)  # error entries are reported below, once
     feed = _feed.parse(bytes(data))
     if feed.malformed:
         out.problems.append(f"malformed API response ({feed.error})")

@@ -163,3 +163,49 @@ def test_same_parser_for_ingest_of_api_and_rss():
     assert p.kind == "api" and p.papers[0]["title"] == "X wrapped title" and p.papers[0]["doi"] == "10.5/abc"
     p = src.parse_bytes(feeds.API_ERROR_400)
     assert p.papers == [] and p.problems == ["arXiv API error: incorrect id format for abc"]
+
+
+LISTING = r"""------------------------------------------------------------------------------
+ received from  Wed 25 Nov 26 19:00:00 GMT  to  Fri 27 Nov 26 19:00:00 GMT
+------------------------------------------------------------------------------
+\\
+arXiv:2611.00042
+Date: Wed, 25 Nov 2026 10:00:00 GMT   (10kb)
+
+Title: A wrapped title about
+  [bold]markup[/bold] and $\alpha$
+Authors: Tr\'e Guillory (Lab A, Lab B), Zoë Q
+Categories: cs.LG stat.ML
+\\
+  An abstract that is
+wrapped.
+\\ ( https://arxiv.org/abs/2611.00042 ,  10kb)
+------------------------------------------------------------------------------
+"""
+
+
+def test_mailing_list_text_is_ingested():
+    parsed = src.parse_bytes(LISTING.encode())
+    (p,) = parsed.papers
+    assert p["title"] == "A wrapped title about [bold]markup[/bold] and $\\alpha$"
+    assert p["authors"] == ["Tr\\'e Guillory", "Zoë Q"] and p["affiliations"] == ["Lab A, Lab B", ""]
+    assert p["categories"] == ["cs.LG", "stat.ML"] and p["abstract"] == "An abstract that is wrapped."
+    assert p["announced"] == "2026-11-30"  # mailing of Fri evening: announced Monday
+    assert p["published"] == "2026-11-25"
+
+
+def test_metadata_json_lines_with_a_bad_line():
+    data = (
+        b'{"id": "0704.0001", "title": "T\\n  wrapped", "authors": "A B and C D", "categories": "hep-ph",'
+        b' "abstract": " x ", "versions": [{"version": "v1", "created": "Mon, 2 Apr 2007 19:18:42 GMT"}]}\n'
+        b"{broken\n"
+    )
+    parsed = src.parse_bytes(data)
+    (p,) = parsed.papers
+    assert p["title"] == "T wrapped" and p["authors"] == ["A B", "C D"] and p["announced"] == "2007-04-02"
+    assert parsed.problems == ["line 2: skipped (JSONDecodeError)"]
+
+
+def test_empty_file_is_refused():
+    with pytest.raises(src.ArxivError, match="empty file"):
+        src.parse_bytes(b"  \n")
