@@ -72,6 +72,9 @@ def raw_features(paper: Doc) -> Counter[str]:
         c[author_key(a)] += 1
     for cat in paper.get("categories") or []:
         c["cat:" + cat] += 1
+        archive = cat.split(".")[0]
+        if archive != cat:
+            c["cat:" + archive] += 1  # cs.LG also counts as cs: related categories share evidence
     return c
 
 

@@ -41,11 +41,14 @@ async def test_triage_keep_skip_undo_progress_and_hostile_text(ctx):
         assert "2 / 4" in text(screen, "#triage-progress")
         second = screen.current.paper["arxiv_id"]
         await pilot.press("s")
+        screen.flush_pending()  # skip/later are written in order off the UI thread
         assert svc.decision_map(ctx)[second]["decision"] == "skip"
         await pilot.press("u")
+        screen.flush_pending()
         assert second not in svc.decision_map(ctx)
         assert screen.current.paper["arxiv_id"] == second and "2 / 4" in text(screen, "#triage-progress")
         await pilot.press("u")
+        screen.flush_pending()
         assert svc.decision_map(ctx) == {} and svc.queue_items(ctx) == []
         # the hostile title is shown literally, escape sequences removed
         idx = next(i for i, r in enumerate(screen.rows) if r.paper["arxiv_id"] == "2611.00004")
@@ -137,3 +140,17 @@ async def test_empty_digest_says_what_to_do(ctx):
         assert "no papers" in text(screen, "#triage-progress")
         await pilot.press("k", "u")  # nothing to decide, nothing breaks
         assert svc.decision_map(ctx) == {}
+
+
+async def test_rapid_skip_later_undo_land_in_order(ctx):
+    seed(ctx, n=8)
+    app = CockpitApp(ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_triage(app, pilot)
+        ids = [r.paper["arxiv_id"] for r in screen.rows]
+        await pilot.press("s", "l", "s", "u", "s", "k")
+        screen.flush_pending()
+        dm = {k: v["decision"] for k, v in svc.decision_map(ctx).items()}
+        assert dm == {ids[0]: "skip", ids[1]: "later", ids[2]: "skip", ids[3]: "keep"}
+        await pilot.press("escape")
+    assert [i["arxiv_id"] for i in svc.queue_items(ctx)] == [ids[3]]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from textual import work
@@ -58,9 +60,13 @@ class TriageScreen(Screen[None]):
         self.week = ""
         self.rows: list[Ranked] = []
         self.index = 0
-        self.undo_stack: list[tuple[int, Any]] = []
+        # (row index, decision shown before, the Undo record or the Future of the write)
+        self.undo_stack: list[tuple[int, str | None, Any]] = []
         self.decisions_since_train = 0
         self.busy = True
+        self.list_dirty = True
+        # skip/later/undo are written in order by one thread, so a keypress never waits on the disk
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="papers-write")
 
     def compose(self) -> ComposeResult:
         yield Static("Ranking the digest…", id="triage-progress", markup=False)
@@ -78,6 +84,28 @@ class TriageScreen(Screen[None]):
     def on_mount(self) -> None:
         self.call_after_refresh(self.load)
 
+    def on_unmount(self) -> None:
+        self.flush()
+
+    def flush(self) -> None:
+        """Wait for the queued writes (the pane re-reads the store after this)."""
+        self._writer.shutdown(wait=True)
+
+    def _write(self, fn: Any) -> Future:
+        fut = self._writer.submit(fn)
+        fut.add_done_callback(self._written)
+        return fut
+
+    def _written(self, fut: Future) -> None:
+        err = fut.exception()
+        if err is None:
+            return
+        msg = f"decision not saved: {clean(str(err), 200)}"
+        if threading.current_thread() is threading.main_thread():
+            self.app.notify(msg, severity="error")
+        else:
+            self.app.call_from_thread(self.app.notify, msg, severity="error")
+
     @work(thread=True, exclusive=True, exit_on_error=False, group="papers-rank")
     def load(self) -> None:
         from cockpit.services import papers as svc
@@ -90,7 +118,7 @@ class TriageScreen(Screen[None]):
         self.week, self.rows, self.busy = week, rows, False
         first = next((i for i, r in enumerate(rows) if not r.paper.get("decision")), 0)
         self.index = first
-        self.refresh_list()
+        self.list_dirty = True
         self.show()
         self.refresh(layout=True)
 
@@ -135,21 +163,27 @@ class TriageScreen(Screen[None]):
         self.query_one("#triage-decision", Static).update(MARK[p.get("decision")])
         self.query_one("#triage-abstract", Static).update(clean(p.get("abstract") or "", 20000))
         self.query_one("#triage-abstract-box", VerticalScroll).scroll_home(animate=False)
-        ol = self.query_one("#triage-list", OptionList)
-        if self.has_class("-list") and ol.option_count:
-            ol.highlighted = self.index
+        if self.has_class("-list"):
+            ol = self.query_one("#triage-list", OptionList)
+            if ol.option_count:
+                ol.highlighted = self.index
 
     def _list_prompt(self, r: Ranked) -> Content:
         d = {"keep": "✓", "skip": "✗", "later": "…"}.get(r.paper.get("decision") or "", " ")
         return Content(f"{d} {r.score:6.2f}  {clean(r.paper.get('title') or '', 66)}")
 
     def refresh_list(self, only: int | None = None) -> None:
+        """Redraw the list view (built lazily: only while it is shown)."""
+        if not self.has_class("-list"):
+            self.list_dirty = True
+            return
         ol = self.query_one("#triage-list", OptionList)
-        if only is not None and ol.option_count == len(self.rows):
+        if only is not None and not self.list_dirty and ol.option_count == len(self.rows):
             ol.replace_option_prompt_at_index(only, self._list_prompt(self.rows[only]))
             return
         ol.clear_options()
         ol.add_options([Option(self._list_prompt(r)) for r in self.rows])
+        self.list_dirty = False
 
     # -------------------------------------------------------------- actions
 
@@ -177,6 +211,8 @@ class TriageScreen(Screen[None]):
         on = not self.has_class("-list")
         self.set_class(on, "-list")
         if on:
+            if self.list_dirty:
+                self.refresh_list()
             ol = self.query_one("#triage-list", OptionList)
             ol.focus()
             if self.rows:
@@ -193,20 +229,28 @@ class TriageScreen(Screen[None]):
         if r is None or self.busy:
             return
         idx = self.index
-        try:
-            res = svc.decide(self.ctx, r.paper["arxiv_id"], decision, swap=swap, defer=defer, paper=r.paper)
-        except svc.QueueFull as full:
-            self.app.push_screen(
-                SwapScreen(full.week, full.limit, full.occupants, r.paper),
-                lambda choice: self._after_swap(choice),
-            )
-            return
-        except CockpitError as e:
-            self.app.notify(clean(str(e), 200), severity="error")
-            return
-        r.paper = res.paper
-        self.undo_stack.append((idx, res.undo))
-        if decision == "keep":
+        prev = r.paper.get("decision")
+        if decision != "keep":
+            paper = dict(r.paper)
+            ctx = self.ctx
+            fut = self._write(lambda: svc.decide(ctx, paper["arxiv_id"], decision, paper=paper))
+            r.paper = {**r.paper, "decision": decision}
+            self.undo_stack.append((idx, prev, fut))
+        else:
+            self.flush_pending()
+            try:
+                res = svc.decide(self.ctx, r.paper["arxiv_id"], decision, swap=swap, defer=defer, paper=r.paper)
+            except svc.QueueFull as full:
+                self.app.push_screen(
+                    SwapScreen(full.week, full.limit, full.occupants, r.paper),
+                    lambda choice: self._after_swap(choice),
+                )
+                return
+            except CockpitError as e:
+                self.app.notify(clean(str(e), 200), severity="error")
+                return
+            r.paper = res.paper
+            self.undo_stack.append((idx, prev, res.undo))
             note = f"Kept for {res.week}"
             if res.swapped:
                 note += f"; dropped {res.swapped}"
@@ -241,15 +285,23 @@ class TriageScreen(Screen[None]):
         if not self.undo_stack:
             self.app.notify("Nothing to undo", severity="warning", timeout=3)
             return
-        idx, u = self.undo_stack.pop()
-        svc.undo(self.ctx, u)
+        idx, prev, u = self.undo_stack.pop()
+        ctx = self.ctx
+        if isinstance(u, Future):
+            self._write(lambda: svc.undo(ctx, u.result().undo))
+        else:
+            self.flush_pending()
+            svc.undo(ctx, u)
         r = self.rows[idx]
-        prev = u.decision_before["decision"] if u.decision_before else None
         r.paper = {**r.paper, "decision": prev}
         self.index = idx
         self.refresh_list(only=idx)
         self.show()
         self.app.notify(f"Undone: {r.paper['arxiv_id']}", timeout=3)
+
+    def flush_pending(self) -> None:
+        """Let queued writes land before a synchronous one."""
+        self._writer.submit(lambda: None).result()
 
     def action_open(self) -> None:
         from cockpit.tui.widgets.papers import open_link
