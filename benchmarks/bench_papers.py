@@ -36,7 +36,9 @@ def load_records() -> tuple[list[dict], str]:
     if recs:
         return recs, f"corpus metadata ({len(recs)} real records from {meta})"
     rng = random.Random(0)
-    words = "attention diffusion graph kernel bayesian quantum spin lattice galaxy protein language token".split()
+    words = (
+        "attention diffusion graph kernel bayesian quantum spin lattice galaxy protein language token".split()
+    )
     for i in range(500):
         recs.append(
             {
@@ -116,9 +118,13 @@ def simulated_auc(recs: list[dict], rule, noise: float, seeds: int) -> tuple[flo
         model = ranking.Model(ranking.Profile(), train, [recs[i] for i in test])
         scores = [model.score(recs[i]).score for i in test]
         aucs.append(ranking.roc_auc(scores, [labels[i] for i in test]))
-        ceilings.append(ranking.roc_auc([float(bool(rule(recs[i]))) for i in test], [labels[i] for i in test]))
+        ceilings.append(
+            ranking.roc_auc([float(bool(rule(recs[i]))) for i in test], [labels[i] for i in test])
+        )
         cold = ranking.Model(ranking.Profile(keywords=["quantum"]), [], [recs[i] for i in test])
-        profile_aucs.append(ranking.roc_auc([cold.score(recs[i]).score for i in test], [labels[i] for i in test]))
+        profile_aucs.append(
+            ranking.roc_auc([cold.score(recs[i]).score for i in test], [labels[i] for i in test])
+        )
     return statistics.mean(aucs), min(aucs), statistics.mean(profile_aucs), keeps, statistics.mean(ceilings)
 
 

@@ -239,7 +239,9 @@ class TriageScreen(Screen[None]):
         else:
             self.flush_pending()
             try:
-                res = svc.decide(self.ctx, r.paper["arxiv_id"], decision, swap=swap, defer=defer, paper=r.paper)
+                res = svc.decide(
+                    self.ctx, r.paper["arxiv_id"], decision, swap=swap, defer=defer, paper=r.paper
+                )
             except svc.QueueFull as full:
                 self.app.push_screen(
                     SwapScreen(full.week, full.limit, full.occupants, r.paper),
