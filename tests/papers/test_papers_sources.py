@@ -209,3 +209,9 @@ def test_metadata_json_lines_with_a_bad_line():
 def test_empty_file_is_refused():
     with pytest.raises(src.ArxivError, match="empty file"):
         src.parse_bytes(b"  \n")
+
+
+def test_one_shared_client_per_process(ctx):
+    a = src.shared(ctx.config.papers)
+    assert src.shared(ctx.config.papers) is a
+    assert a.delay_s == 3.0 and a.timeout_s == 20.0 and a.retries == 3  # the defaults

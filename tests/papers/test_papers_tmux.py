@@ -75,3 +75,33 @@ def test_hostile_title_shown_literally_in_tmux(home, tmp_path):
         assert "\x1b]0;title" not in raw
         s.send("C-q")
         assert s.wait_exit() == 0
+
+
+def test_notes_open_in_editor_through_suspend(home, tmp_path):
+    f = tmp_path / "week.xml"
+    f.write_bytes(feeds.rss([feeds.item("2611.00007", "A paper to take notes on")]))
+    assert cli(home, "papers", "ingest", str(f)).returncode == 0
+    assert cli(home, "papers", "keep", "2611.00007").returncode == 0
+    editor = tmp_path / "ed.sh"
+    editor.write_text('#!/bin/sh\necho "- noted in the editor" >> "$1"\necho EDITOR-RAN\nsleep 1\n')
+    editor.chmod(0o755)
+    env = {"COCKPIT_HOME": str(home), "EDITOR": str(editor), "VISUAL": ""}
+    with TmuxScreen(cockpit_cmd(), 80, 24, env=env, sock_dir=tmp_path) as s:
+        s.wait_for("Quit")
+        s.send("4")
+        s.wait_for("take notes")
+        s.send("e")
+        s.wait_for("EDITOR-RAN")  # the app is suspended: the editor owns the terminal
+        s.wait_gone("EDITOR-RAN", timeout=20)  # and cockpit is back
+        s.wait_for("take notes")
+        s.send("r")  # start pass 1
+        s.wait_for("P1▶")
+        s.send("C-q")
+        assert s.wait_exit() == 0
+    note = home / "data" / "notes" / "2611.00007.md"
+    assert (
+        note.read_text().startswith("# A paper to take notes on")
+        and "- noted in the editor" in note.read_text()
+    )
+    q = json.loads(cli(home, "papers", "queue", "--json").stdout)
+    assert q["items"][0]["status"] == "reading" and q["items"][0]["passes"][0]["started"]

@@ -154,3 +154,29 @@ async def test_rapid_skip_later_undo_land_in_order(ctx):
         assert dm == {ids[0]: "skip", ids[1]: "later", ids[2]: "skip", ids[3]: "keep"}
         await pilot.press("escape")
     assert [i["arxiv_id"] for i in svc.queue_items(ctx)] == [ids[3]]
+
+
+async def test_wide_rtl_nul_and_huge_text_render_cleanly(ctx):
+    weird = {
+        "arxiv_id": "2611.09999",
+        "version": 1,
+        "title": "שלום עולם 漢字タイトル \x00nul\x07bell " + "W" * 10000,
+        "authors": ["名前 (東大, 京大)"],
+        "affiliations": [""],
+        "abstract": "\x1b[2J" + "é" * 10000,
+        "categories": ["cs.LG"],
+        "announce_type": "new",
+        "announced": "2026-11-25",
+    }
+    svc.store_papers(ctx, [weird])
+    app = CockpitApp(ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_triage(app, pilot)
+        title = text(screen, "#triage-title")
+        assert "שלום עולם 漢字タイトル nulbell W" in title and "\x00" not in title and "\x07" not in title
+        assert "\x1b" not in text(screen, "#triage-abstract")
+        assert screen.query_one("#triage-title").region.width <= 80
+        await pilot.press("k")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "1/2 queued" in str(app.main.pane("papers").query_one("#papers-summary").render())
