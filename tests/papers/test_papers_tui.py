@@ -107,7 +107,8 @@ async def test_list_mode_and_pane_queue_passes_and_notes(ctx, tmp_path, monkeypa
         await pilot.press("v", "escape")
         await pilot.pause()
         pane = app.main.pane("papers")
-        assert "1/2 queued" in str(pane.query_one("#papers-summary").render())
+        summary = str(pane.query_one("#papers-summary").render())
+        assert "1/2 queued" in summary and "Digest 2026-W48: 1 / 4 triaged" in summary
         await pilot.press("r")
         item = svc.queue_items(ctx)[0]
         assert item["status"] == "reading" and item["passes"][0]["started"]
@@ -180,3 +181,43 @@ async def test_wide_rtl_nul_and_huge_text_render_cleanly(ctx):
         await pilot.press("escape")
         await pilot.pause()
         assert "1/2 queued" in str(app.main.pane("papers").query_one("#papers-summary").render())
+
+
+async def test_decisions_retrain_and_reorder_the_rest_of_the_digest(ctx):
+    items = []
+    for i in range(6):
+        # galaxies get the lower ids, so before any training (all scores tied) they come first
+        items.append(
+            feeds.item(
+                f"2611.{i + 50:05d}",
+                f"Transformer attention tokens study {i}",
+                abstract="language model pretraining tokens",
+            )
+        )
+        items.append(
+            feeds.item(
+                f"2611.{i:05d}", f"Galaxy redshift survey {i}", abstract="stellar spectra telescope redshift"
+            )
+        )
+    svc.store_papers(ctx, src.parse_bytes(feeds.rss(items)).papers)
+    app = CockpitApp(ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_triage(app, pilot)
+        assert screen.rows[0].paper["title"].startswith("Galaxy")
+        by_id = {r.paper["arxiv_id"]: i for i, r in enumerate(screen.rows)}
+        plan = [
+            ("2611.00050", "keep"),
+            ("2611.00051", "keep"),
+            ("2611.00000", "skip"),
+            ("2611.00001", "skip"),
+            ("2611.00002", "skip"),
+        ]
+        for aid, decision in plan:
+            screen.index = by_id[aid]
+            screen.action_decide(decision)
+        screen.flush_pending()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        rest = [r.paper["arxiv_id"] for r in screen.rows[screen.index + 1 :] if not r.paper.get("decision")]
+        kinds = ["T" if int(a.split(".")[1]) >= 50 else "G" for a in rest]
+        assert kinds == sorted(kinds, key=lambda k: k != "T"), kinds  # every transformer paper first

@@ -87,6 +87,10 @@ class PapersPane(Pane):
         summary = f"{view.week} · {len(view.current)}/{view.limit} queued"
         if view.later:
             summary += f" · {len(view.later)} deferred"
+        digest_week = svc.resolve_week(self.ctx, None)
+        total, decided = svc.digest_counts(self.ctx, digest_week)
+        if total:
+            summary += f"\nDigest {digest_week}: {decided} / {total} triaged"
         self.query_one("#papers-summary", Static).update(summary)
         warn = self.query_one("#papers-warning", Static)
         warn.update(view.warning)
