@@ -391,9 +391,9 @@ class Client:
 
         self.rss_url = rss_url if rss_url.endswith("/") else rss_url + "/"
         self.api_url = api_url
-        self.delay_s = delay_s
-        self.timeout_s = timeout_s
-        self.retries = retries
+        self.delay_s = max(0.0, delay_s)
+        self.timeout_s = timeout_s if timeout_s > 0 else 20.0
+        self.retries = max(0, retries)
         self._sleep, self._mono = sleep, monotonic
         self._rng = rng or random.Random()
         self._lock = threading.Lock()

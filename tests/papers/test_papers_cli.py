@@ -189,3 +189,21 @@ def test_note_file_per_paper(ingested, home, clock):
     )
     assert oct(path.stat().st_mode & 0o777) == "0o600"
     assert svc.note_path(ctx, "solv-int/9901001").name == "solv-int_9901001.md"
+
+
+def test_unread_papers_roll_over_and_count_against_the_next_week(ingested, home, clock, capsys):
+    ctx = Context.open(home, clock=clock)
+    svc.decide(ctx, "2611.00001", "keep")
+    clock.advance(7 * 86400)  # next ISO week, pass 1 never started
+    v = svc.queue_view(ctx)
+    assert v.week == "2026-W49" and [i["arxiv_id"] for i in v.current] == ["2611.00001"]
+    assert "1 unread paper(s) rolled over" in v.warning
+    res = svc.decide(ctx, "2611.00002", "keep")
+    assert res.week == "2026-W49" and "count against 2026-W49" in res.warning
+    with pytest.raises(svc.QueueFull):
+        svc.decide(ctx, "2611.00003", "keep")
+    # a read paper no longer counts
+    for minutes in (15, 45, 120):
+        svc.start_pass(ctx, "2611.00001")
+        svc.finish_pass(ctx, "2611.00001", minutes=minutes)
+    assert svc.decide(ctx, "2611.00003", "keep").week == "2026-W49"

@@ -215,3 +215,39 @@ def test_one_shared_client_per_process(ctx):
     a = src.shared(ctx.config.papers)
     assert src.shared(ctx.config.papers) is a
     assert a.delay_s == 3.0 and a.timeout_s == 20.0 and a.retries == 3  # the defaults
+
+
+ATOM_FEED = b"""<?xml version='1.0' encoding='UTF-8'?>
+<feed xmlns="http://www.w3.org/2005/Atom" xmlns:arxiv="http://arxiv.org/schemas/atom">
+  <id>http://rss.arxiv.org/atom/cs.LG</id>
+  <title>cs.LG updates on arXiv.org</title>
+  <updated>2026-11-25T05:00:00Z</updated>
+  <published>2026-11-25T00:00:00-05:00</published>
+  <entry>
+    <id>oai:arXiv.org:2611.00077v2</id>
+    <title>An Atom entry</title>
+    <updated>2026-11-25T05:00:00Z</updated>
+    <link href="https://arxiv.org/abs/2611.00077" rel="alternate" type="text/html"/>
+    <summary>arXiv:2611.00077v2 Announce Type: replace-cross\x20
+Abstract: Atom abstract.</summary>
+    <category term="stat.ML"/><category term="cs.LG"/>
+    <published>2026-11-25T00:00:00-05:00</published>
+    <arxiv:announce_type>replace-cross</arxiv:announce_type>
+    <author><name>Ann Lee</name></author><author><name>Bo Chen</name></author>
+  </entry>
+</feed>
+"""
+
+
+def test_atom_feed_from_rss_arxiv_org():
+    parsed = src.parse_bytes(ATOM_FEED)
+    (p,) = parsed.papers
+    assert parsed.kind == "atom"
+    assert (p["arxiv_id"], p["version"], p["announce_type"]) == ("2611.00077", 2, "replace-cross")
+    assert p["authors"] == ["Ann Lee", "Bo Chen"] and p["categories"] == ["stat.ML", "cs.LG"]
+    assert p["abstract"] == "Atom abstract." and p["announced"] == "2026-11-25"
+
+
+def test_negative_settings_are_clamped():
+    c = src.Client("http://127.0.0.1:9/rss", "http://127.0.0.1:9/api", delay_s=-1, timeout_s=0, retries=-2)
+    assert (c.delay_s, c.timeout_s, c.retries) == (0.0, 20.0, 0) and c.rss_url.endswith("/rss/")
