@@ -221,3 +221,35 @@ async def test_decisions_retrain_and_reorder_the_rest_of_the_digest(ctx):
         rest = [r.paper["arxiv_id"] for r in screen.rows[screen.index + 1 :] if not r.paper.get("decision")]
         kinds = ["T" if int(a.split(".")[1]) >= 50 else "G" for a in rest]
         assert kinds == sorted(kinds, key=lambda k: k != "T"), kinds  # every transformer paper first
+
+
+async def test_fetch_in_the_background_with_progress(papers_config, arxiv_server, home, clock):
+    from cockpit.context import Context
+
+    papers_config('categories = ["cs.LG"]\nbackfill = false\n')
+    arxiv_server.route("/rss/cs.LG", feeds.rss([feeds.item("2611.00001", "Fetched paper")]))
+    ctx = Context.open(home, clock=clock)
+    app = CockpitApp(ctx)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("4", "f")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        pane = app.main.pane("papers")
+        assert "Fetched: 1 new" in str(pane.query_one("#papers-status").render())
+        assert any("Fetched: 1 new" in n.message for n in app._notifications)
+        assert "Digest 2026-W48: 0 / 1 triaged" in str(pane.query_one("#papers-summary").render())
+    assert [p["title"] for p in svc.week_papers(ctx, "2026-W48")] == ["Fetched paper"]
+
+
+async def test_fetch_failure_is_a_toast_not_a_crash(papers_config, arxiv_server, home, clock):
+    from cockpit.context import Context
+
+    papers_config('categories = ["cs.LG"]\nbackfill = false\n')
+    arxiv_server.route("/rss/cs.LG", (500, b"", {}))
+    ctx = Context.open(home, clock=clock)
+    app = CockpitApp(ctx)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("4", "f")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert any("HTTP 500" in n.message and n.severity == "warning" for n in app._notifications)

@@ -313,6 +313,7 @@ class TriageScreen(Screen[None]):
             open_link(self, r.paper["arxiv_id"])
 
     def action_close(self) -> None:
+        self.flush_pending()  # the pane re-reads the store when this screen closes
         self.dismiss(None)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="papers-rank")

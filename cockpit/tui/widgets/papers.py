@@ -53,8 +53,7 @@ class PapersPane(Pane):
     PapersPane #papers-summary { height: auto; color: $text-muted; }
     PapersPane #papers-warning { height: auto; color: $warning; display: none; }
     PapersPane #papers-queue { height: 1fr; border: none; padding: 0; background: transparent; }
-    PapersPane #papers-status { height: auto; color: $text-muted; }
-    PapersPane.-compact #papers-status { display: none; }
+    PapersPane #papers-status { height: auto; max-height: 2; color: $text-muted; }
     """
 
     def __init__(self, ctx: Any) -> None:
@@ -62,12 +61,13 @@ class PapersPane(Pane):
         self._stamp: object = None
         self._items: list[dict[str, Any]] = []
         self._week = ""
+        self._said = ""
 
     def compose(self) -> ComposeResult:
         yield Static("", id="papers-summary", markup=False)
         yield Static("", id="papers-warning", markup=False)
-        yield OptionList(id="papers-queue")
         yield Static("", id="papers-status", markup=False)
+        yield OptionList(id="papers-queue")
 
     def on_mount(self) -> None:
         self.reload()
@@ -102,11 +102,9 @@ class PapersPane(Pane):
         if self._items:
             ol.highlighted = min(keep or 0, len(self._items) - 1)
         ol.display = bool(self._items)
-        status = self.query_one("#papers-status", Static)
-        if not self._items:
-            status.update("No papers queued. t triage the digest · f fetch")
-        elif "No papers queued" in str(status.render()):
-            status.update("")
+        if not self._said:
+            hint = "No papers queued. t triage the digest · f fetch" if not self._items else ""
+            self.query_one("#papers-status", Static).update(hint)
 
     def selected(self) -> dict[str, Any] | None:
         ol = self.query_one("#papers-queue", OptionList)
@@ -115,6 +113,7 @@ class PapersPane(Pane):
         return self._items[min(ol.highlighted, len(self._items) - 1)]
 
     def say(self, text: str) -> None:
+        self._said = text
         self.query_one("#papers-status", Static).update(clean(text, 300))
 
     # -------------------------------------------------------------- actions
@@ -149,8 +148,7 @@ class PapersPane(Pane):
 
     def _fetched(self, msg: str, errors: int) -> None:
         self.say(msg)
-        if errors:
-            self.app.notify(clean(msg, 200), severity="warning", timeout=8)
+        self.app.notify(clean(msg, 200), severity="warning" if errors else "information", timeout=8)
         self._force_reload()
 
     def action_read(self) -> None:
@@ -214,7 +212,7 @@ class PapersPane(Pane):
         except (OSError, subprocess.SubprocessError) as e:
             self.app.notify(f"cannot run {clean(editor, 60)}: {e}", severity="error")
             return
-        self.say(f"Notes: {path}")
+        self.say(f"Notes: {path.name}")
 
     def commands(self) -> Iterable[Command]:
         return (
