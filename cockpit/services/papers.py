@@ -202,9 +202,13 @@ def fetch(
         )
         rep.lines.append(check.message)
         rep.lines.extend(f"{cat}: {p}" for p in parsed.problems)
-        if check.state == "ok":
+        if check.state in ("ok", "stale"):
+            # a stale feed still holds a real (older) announcement: keep it under its own date
             collected.extend(parsed.papers)
-            state["max_id"] = max_id
+            if max_id and (
+                not state.get("max_id") or core.id_sort_key(max_id) > core.id_sort_key(state["max_id"])
+            ):
+                state["max_id"] = max_id
             if parsed.feed_date:
                 dates = set(state.get("dates") or [])
                 dates.add(parsed.feed_date.isoformat())

@@ -136,12 +136,15 @@ def test_replacement_of_a_kept_paper_shows_v_available(home, tmp_path, capsys):
     assert "[v3 available]" in run(capsys, "papers", "queue")[1]
 
 
+TUE = "Tue, 24 Nov 2026 00:00:00 -0500"
+
+
 def test_fetch_with_stale_error_and_backfill(papers_config, arxiv_server, home, clock):
     papers_config('categories = ["cs.LG", "stat.ML", "cs.XX"]\n')
     arxiv_server.route("/rss/cs.LG", week_feed())
     arxiv_server.route(
         "/rss/stat.ML",
-        feeds.rss([feeds.item("2611.00020", "Yesterday's")], pub="Tue, 24 Nov 2026 00:00:00 -0500"),
+        feeds.rss([feeds.item("2611.00020", "Yesterday's", pub=TUE)], pub=TUE),
     )
     arxiv_server.route("/rss/cs.XX", (400, b"<error/>", {}))
     arxiv_server.route("/api/query", feeds.api([feeds.api_entry("2611.00030", "Backfilled Monday")]))
@@ -153,8 +156,11 @@ def test_fetch_with_stale_error_and_backfill(papers_config, arxiv_server, home, 
     assert "stat.ML: stale feed (announced 2026-11-24, expected 2026-11-25)" in text
     assert "cs.XX: arXiv answered HTTP 400" in text and rep.errors >= 1
     assert "backfilled 2026-11-23" in text and "backfilled 2026-11-24" in text
-    ids = {p["arxiv_id"] for p in svc.week_papers(ctx, "2026-W48")}
-    assert {"2611.00001", "2611.00030"} <= ids and "2611.00020" not in ids
+    by_id = {p["arxiv_id"]: p for p in svc.week_papers(ctx, "2026-W48")}
+    assert {"2611.00001", "2611.00030"} <= set(by_id)
+    # the stale feed's batch is kept under its own (older) announcement date, nothing lost
+    assert by_id["2611.00020"]["announced"] == "2026-11-24"
+    assert "stat.ML: backfilled 2026-11-24" not in text
     assert steps[-1] == ("done", 6, 6)
     # a second fetch the same day does not backfill again and adds nothing twice
     n_before = len(arxiv_server.requests)
