@@ -291,11 +291,6 @@ def week_papers(ctx: Context, week: str) -> list[Doc]:
     return out
 
 
-def digest_counts(ctx: Context, week: str) -> tuple[int, int]:
-    """(papers in the week's digest, how many decided)."""
-    return len(papers(ctx).read_part(week)), len(decisions(ctx).read_part(week))
-
-
 def find_paper(ctx: Context, arxiv_id: str) -> Doc | None:
     coll = papers(ctx)
     for part in reversed(coll.parts()):

@@ -62,6 +62,7 @@ class PapersPane(Pane):
         self._items: list[dict[str, Any]] = []
         self._week = ""
         self._said = ""
+        self._digest: tuple[int, str, int] | None = None  # (papers fingerprint, week, papers in it)
 
     def compose(self) -> ComposeResult:
         yield Static("", id="papers-summary", markup=False)
@@ -77,6 +78,9 @@ class PapersPane(Pane):
     def reload(self) -> None:
         from cockpit.services import papers as svc
 
+        if self.is_mounted and self.app.screen is not self.screen:
+            self._stamp = None  # hidden under another screen (triage): read again when back
+            return
         stamp = (svc.fingerprint(self.ctx), svc.current_week(self.ctx))
         if stamp == self._stamp:
             return
@@ -87,8 +91,12 @@ class PapersPane(Pane):
         summary = f"{view.week} · {len(view.current)}/{view.limit} queued"
         if view.later:
             summary += f" · {len(view.later)} deferred"
-        digest_week = svc.resolve_week(self.ctx, None)
-        total, decided = svc.digest_counts(self.ctx, digest_week)
+        papers_fp = stamp[0][0]
+        if self._digest is None or self._digest[0] != papers_fp:
+            week = svc.resolve_week(self.ctx, None)
+            self._digest = (papers_fp, week, len(svc.papers(self.ctx).read_part(week)))
+        _, digest_week, total = self._digest
+        decided = len(svc.decisions(self.ctx).read_part(digest_week))
         if total:
             summary += f"\nDigest {digest_week}: {decided} / {total} triaged"
         self.query_one("#papers-summary", Static).update(summary)
