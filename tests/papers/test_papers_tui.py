@@ -253,3 +253,17 @@ async def test_fetch_failure_is_a_toast_not_a_crash(papers_config, arxiv_server,
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert any("HTTP 500" in n.message and n.severity == "warning" for n in app._notifications)
+
+
+async def test_key_4_focuses_the_pane_with_or_without_a_queue(ctx):
+    app = CockpitApp(ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("4")
+        assert app.main.current_pane().PANE_ID == "papers"
+    seed(ctx)
+    svc.decide(ctx, "2611.00001", "keep")
+    app = CockpitApp(ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("4")
+        assert app.main.current_pane().PANE_ID == "papers"
+        assert app.focused is app.main.pane("papers").query_one("#papers-queue")

@@ -109,10 +109,19 @@ class PapersPane(Pane):
         ol.add_options([Option(item_prompt(i, view.week), id=i["arxiv_id"]) for i in self._items])
         if self._items:
             ol.highlighted = min(keep or 0, len(self._items) - 1)
+        if not self._items and ol.has_focus:
+            self.focus()
         ol.display = bool(self._items)
         if not self._said:
             hint = "No papers queued. t triage the digest · f fetch" if not self._items else ""
             self.query_one("#papers-status", Static).update(hint)
+
+    def focus_pane(self) -> None:
+        ol = self.query_one("#papers-queue", OptionList)
+        if ol.display and self._items:
+            ol.focus()
+        else:
+            self.focus()
 
     def selected(self) -> dict[str, Any] | None:
         ol = self.query_one("#papers-queue", OptionList)
