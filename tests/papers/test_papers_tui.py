@@ -267,3 +267,19 @@ async def test_key_4_focuses_the_pane_with_or_without_a_queue(ctx):
         await pilot.press("4")
         assert app.main.current_pane().PANE_ID == "papers"
         assert app.focused is app.main.pane("papers").query_one("#papers-queue")
+
+
+async def test_later_papers_come_back_after_the_undecided_ones(ctx):
+    seed(ctx, n=3)
+    app = CockpitApp(ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_triage(app, pilot)
+        ids = [r.paper["arxiv_id"] for r in screen.rows]
+        await pilot.press("l")  # ids[0] later
+        await pilot.press("s")  # ids[1] skip
+        assert screen.current.paper["arxiv_id"] == ids[2]
+        await pilot.press("s")  # ids[2] skip: only the later one is left
+        assert screen.current.paper["arxiv_id"] == ids[0]
+        await pilot.press("k")
+        screen.flush_pending()
+        assert svc.decision_map(ctx)[ids[0]]["decision"] == "keep"

@@ -116,8 +116,7 @@ class TriageScreen(Screen[None]):
 
     def _loaded(self, week: str, rows: list[Ranked]) -> None:
         self.week, self.rows, self.busy = week, rows, False
-        first = next((i for i, r in enumerate(rows) if not r.paper.get("decision")), 0)
-        self.index = first
+        self.index = (self._next_open(0) or 0) if rows else 0
         self.list_dirty = True
         self.show()
         self.refresh(layout=True)
@@ -272,10 +271,18 @@ class TriageScreen(Screen[None]):
         elif choice.startswith("swap:"):
             self.action_decide("keep", swap=choice[5:])
 
+    def _next_open(self, start: int, skip: int | None = None) -> int | None:
+        """From ``start`` on (wrapping): the next undecided paper, else the next one marked later."""
+        n = len(self.rows)
+        order = [(start + k) % n for k in range(n)]
+        for wanted in (None, "later"):
+            for i in order:
+                if i != skip and self.rows[i].paper.get("decision") == wanted:
+                    return i
+        return None
+
     def _advance(self) -> None:
-        nxt = next(
-            (i for i in range(self.index + 1, len(self.rows)) if not self.rows[i].paper.get("decision")), None
-        )
+        nxt = self._next_open(self.index + 1, skip=self.index)
         if nxt is None:
             nxt = min(self.index + 1, len(self.rows) - 1)
         self.index = nxt
