@@ -124,6 +124,10 @@ class PapersConfig:
     rss_url: str = "https://rss.arxiv.org/rss/"
     api_url: str = "https://export.arxiv.org/api/query"
     request_delay_s: float = 3.0
+    request_timeout_s: float = 20.0
+    retries: int = 3
+    backfill: bool = True
+    mit_boost: bool = True
 
 
 # ---------------------------------------------------------------- gpu

@@ -1,9 +1,256 @@
-"""CLI subcommands of the papers instrument."""
+"""CLI subcommands of the papers instrument: ``cockpit papers ...``."""
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from cockpit.context import Context
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    """Add this instrument's subcommands (filled in by its issue)."""
+    p = sub.add_parser("papers", help="the weekly arXiv digest, ranked, and the two-paper queue")
+    ps = p.add_subparsers(dest="papers_command", metavar="ACTION", required=True)
+
+    f = ps.add_parser("fetch", help="fetch today's RSS announcements (and backfill missed weekdays)")
+    f.add_argument(
+        "--category", "-c", action="append", metavar="C", help="a category (repeatable); default: config"
+    )
+    f.set_defaults(func=cmd_fetch)
+
+    i = ps.add_parser("ingest", help="read saved RSS / Atom / API responses")
+    i.add_argument("files", nargs="+", metavar="FILE")
+    i.set_defaults(func=cmd_ingest)
+
+    r = ps.add_parser("rank", help="the week's papers, best first, with why")
+    r.add_argument("--week", metavar="W", help="ISO week like 2026-W48 (default: this week)")
+    r.add_argument("--limit", type=int, default=20, metavar="N", help="how many (default 20; 0 = all)")
+    r.add_argument("--json", action="store_true")
+    r.set_defaults(func=cmd_rank)
+
+    for name, text in (
+        ("keep", "keep a paper (queues it)"),
+        ("skip", "skip a paper"),
+        ("later", "decide later"),
+    ):
+        d = ps.add_parser(name, help=text)
+        d.add_argument("id", metavar="ID", help="arXiv id (version optional)")
+        if name == "keep":
+            d.add_argument(
+                "--swap", metavar="ID", help="when the week is full: drop this queued paper instead"
+            )
+            d.add_argument("--defer", action="store_true", help="queue it for the next week with room")
+        d.set_defaults(func=cmd_decide, decision=name)
+
+    q = ps.add_parser("queue", help="this week's queue, rolled-over and deferred papers")
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(func=cmd_queue)
+
+    rd = ps.add_parser("read", help="start the next reading pass of a queued paper (a focus time-box)")
+    rd.add_argument("id", metavar="ID")
+    rd.add_argument(
+        "--pass", dest="pass_n", type=int, choices=(1, 2, 3), help="which pass (default: the next)"
+    )
+    rd.set_defaults(func=cmd_read)
+
+    fin = ps.add_parser("finish", help="finish the running pass (books its minutes to the paper)")
+    fin.add_argument("id", metavar="ID")
+    fin.add_argument("--minutes", type=float, help="actual minutes (default: since the pass started)")
+    fin.set_defaults(func=cmd_finish)
+
+    dr = ps.add_parser("drop", help="drop a queued paper")
+    dr.add_argument("id", metavar="ID")
+    dr.set_defaults(func=cmd_drop)
+
+    b = ps.add_parser("bibtex", help="BibTeX of the kept and read papers")
+    b.set_defaults(func=cmd_bibtex)
+
+
+def _clean(text: Any, n: int | None = None) -> str:
+    from cockpit.core.text import clean
+
+    return clean(str(text or ""), n)
+
+
+def cmd_fetch(args: argparse.Namespace, ctx: Context) -> int:
+    from cockpit.services import papers as svc
+
+    def progress(what: str, step: int, total: int) -> None:
+        if sys.stderr.isatty():
+            print(f"\r{step}/{total} {what}\x1b[K", end="", file=sys.stderr, flush=True)
+
+    rep = svc.fetch(ctx, args.category, progress=progress)
+    if sys.stderr.isatty():
+        print("\r\x1b[K", end="", file=sys.stderr)
+    for line in rep.lines:
+        print(_clean(line))
+    s = rep.stored
+    print(f"{s.added} new, {s.updated} updated; {len(s.replacements)} newer versions of kept papers")
+    return 1 if rep.errors and not (s.added or s.updated) else 0
+
+
+def cmd_ingest(args: argparse.Namespace, ctx: Context) -> int:
+    from cockpit.services import papers as svc
+
+    rep, lines = svc.ingest(ctx, args.files)
+    for line in lines:
+        print(_clean(line))
+    weeks = ", ".join(sorted(rep.weeks)) or "none"
+    print(f"{rep.added} new, {rep.updated} updated (weeks: {weeks})")
+    for aid, v in sorted(rep.replacements.items()):
+        print(f"{aid}: v{v} available")
+    return 0
+
+
+def cmd_rank(args: argparse.Namespace, ctx: Context) -> int:
+    from cockpit.services import papers as svc
+
+    if args.limit < 0:
+        from cockpit.errors import UsageError
+
+        raise UsageError("--limit must be 0 or more")
+    week = svc.resolve_week(ctx, args.week)
+    rows = svc.ranked(ctx, week)
+    if args.limit:
+        rows = rows[: args.limit]
+    if args.json:
+        out = [
+            {
+                "id": r.paper["arxiv_id"],
+                "version": r.paper.get("version"),
+                "title": r.paper.get("title", ""),
+                "authors": r.paper.get("authors", []),
+                "categories": r.paper.get("categories", []),
+                "announced": r.paper.get("announced", ""),
+                "score": r.score,
+                "why": r.why,
+                "decision": r.paper.get("decision"),
+            }
+            for r in rows
+        ]
+        print(json.dumps(out, ensure_ascii=False, indent=1))
+        return 0
+    if not rows:
+        print(f"no papers for {week}; run `cockpit papers fetch` or `cockpit papers ingest FILE`")
+        return 0
+    print(f"{week}: {len(rows)} papers")
+    for r in rows:
+        mark = {"keep": "K", "skip": "-", "later": "?"}.get(r.paper.get("decision") or "", " ")
+        print(f"{mark} {r.score:7.3f}  {r.paper['arxiv_id']:<16} {_clean(r.paper.get('title'), 90)}")
+        if r.why:
+            print(f"{'':27}why: {_clean(', '.join(r.why), 80)}")
+    return 0
+
+
+def cmd_decide(args: argparse.Namespace, ctx: Context) -> int:
+    from cockpit.services import papers as svc
+
+    aid = svc.parse_id(args.id)
+    res = svc.decide(
+        ctx, aid, args.decision, swap=getattr(args, "swap", None), defer=getattr(args, "defer", False)
+    )
+    title = _clean(res.paper.get("title"), 70)
+    if args.decision == "keep":
+        print(f"kept {aid} for {res.week}: {title}")
+        if res.swapped:
+            print(f"dropped {res.swapped} from the queue")
+    else:
+        print(f"{args.decision} {aid}: {title}")
+    if res.warning:
+        print(f"warning: {res.warning}", file=sys.stderr)
+    return 0
+
+
+def _item_json(item: dict[str, Any], week: str) -> dict[str, Any]:
+    return {
+        "id": item["arxiv_id"],
+        "title": item.get("title", ""),
+        "week": item.get("week"),
+        "status": item.get("status"),
+        "version": item.get("version"),
+        "latest_version": item.get("latest_version"),
+        "rolled_over": item.get("week", "") < week and item.get("status") in ("queued", "reading"),
+        "passes": [
+            {
+                "n": p["n"],
+                "planned": p["planned"],
+                "actual": p.get("actual"),
+                "started": p.get("started"),
+                "finished": p.get("finished"),
+            }
+            for p in item.get("passes") or []
+        ],
+    }
+
+
+def cmd_queue(args: argparse.Namespace, ctx: Context) -> int:
+    from cockpit.core import papers as core
+    from cockpit.services import papers as svc
+
+    v = svc.queue_view(ctx)
+    if args.json:
+        out = {
+            "week": v.week,
+            "limit": v.limit,
+            "items": [_item_json(i, v.week) for i in v.current],
+            "later": [_item_json(i, v.week) for i in v.later],
+            "done": [_item_json(i, v.week) for i in v.finished],
+            "warning": v.warning,
+        }
+        print(json.dumps(out, ensure_ascii=False, indent=1))
+        return 0
+    print(f"{v.week}: {len(v.current)}/{v.limit} queued")
+    if v.warning:
+        print(f"warning: {v.warning}")
+    for i in v.current:
+        newer = ""
+        if (i.get("latest_version") or 0) > (i.get("version") or 0):
+            newer = f"  [v{i['latest_version']} available]"
+        rolled = "  (rolled over)" if i.get("week", "") < v.week and i.get("status") in core.OPEN else ""
+        print(f"  {i['arxiv_id']:<16} {i['status']:<8} {_clean(i.get('title'), 60)}{newer}{rolled}")
+        print(f"  {'':16} {core.minutes_summary(i)}")
+    for i in v.later:
+        print(f"  {i['arxiv_id']:<16} deferred to {i['week']}: {_clean(i.get('title'), 50)}")
+    return 0
+
+
+def cmd_read(args: argparse.Namespace, ctx: Context) -> int:
+    from cockpit.services import papers as svc
+
+    _, msg = svc.start_pass(ctx, svc.parse_id(args.id), args.pass_n)
+    print(msg)
+    return 0
+
+
+def cmd_finish(args: argparse.Namespace, ctx: Context) -> int:
+    from cockpit.services import papers as svc
+
+    if args.minutes is not None and args.minutes < 0:
+        from cockpit.errors import UsageError
+
+        raise UsageError("--minutes must be 0 or more")
+    _, msg = svc.finish_pass(ctx, svc.parse_id(args.id), args.minutes)
+    print(msg)
+    return 0
+
+
+def cmd_drop(args: argparse.Namespace, ctx: Context) -> int:
+    from cockpit.services import papers as svc
+
+    item = svc.drop(ctx, svc.parse_id(args.id))
+    print(f"dropped {item['arxiv_id']}")
+    return 0
+
+
+def cmd_bibtex(args: argparse.Namespace, ctx: Context) -> int:
+    from cockpit.services import papers as svc
+
+    text = svc.bibtex(ctx)
+    if not text:
+        print("no kept papers", file=sys.stderr)
+        return 0
+    sys.stdout.write(text)
+    return 0

@@ -1,11 +1,38 @@
-"""The Papers pane."""
+"""The Papers pane: this week's queue (at most N papers), reading passes, notes, fetching."""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.widgets import Static
+import os
+import shlex
+import subprocess
+from collections.abc import Iterable
+from typing import Any
 
-from cockpit.tui.widgets.pane import Pane
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from cockpit.core import papers as core
+from cockpit.core.text import clean
+from cockpit.tui.widgets.pane import Command, Pane
+
+
+def item_prompt(item: dict[str, Any], week: str) -> Content:
+    title = clean(item.get("title") or item["arxiv_id"], 200)
+    extra = []
+    if (item.get("latest_version") or 0) > (item.get("version") or 0):
+        extra.append(f"v{item['latest_version']} available")
+    if item.get("week", "") < week and item.get("status") in core.OPEN:
+        extra.append("rolled over")
+    if item.get("week", "") > week:
+        extra.append(f"deferred to {item['week']}")
+    line2 = f"{item.get('status')} · {core.minutes_summary(item)}"
+    if extra:
+        line2 += " · " + ", ".join(extra)
+    return Content.assemble((title, "bold"), "\n", (line2, "dim"))
 
 
 class PapersPane(Pane):
@@ -13,6 +40,206 @@ class PapersPane(Pane):
     TITLE = "Papers"
     NUMBER = 4
 
+    BINDINGS = [
+        Binding("t", "triage", "Triage", id="papers.triage"),
+        Binding("f", "fetch", "Fetch", id="papers.fetch"),
+        Binding("r", "read", "Pass start/finish", id="papers.read"),
+        Binding("e", "notes", "Notes", id="papers.notes"),
+        Binding("o", "open", "Link", id="papers.open"),
+        Binding("x", "drop", "Drop", id="papers.drop"),
+    ]
+
+    DEFAULT_CSS = """
+    PapersPane #papers-summary { height: auto; color: $text-muted; }
+    PapersPane #papers-warning { height: auto; color: $warning; display: none; }
+    PapersPane #papers-queue { height: 1fr; border: none; padding: 0; background: transparent; }
+    PapersPane #papers-status { height: auto; max-height: 2; color: $text-muted; }
+    """
+
+    def __init__(self, ctx: Any) -> None:
+        super().__init__(ctx)
+        self._stamp: object = None
+        self._items: list[dict[str, Any]] = []
+        self._week = ""
+        self._said = ""
+        self._digest: tuple[int, str, int] | None = None  # (papers fingerprint, week, papers in it)
+
     def compose(self) -> ComposeResult:
-        yield Static("No papers queued.", classes="empty")
-        yield Static("Triage the weekly arXiv digest into two papers.", classes="empty hint")
+        yield Static("", id="papers-summary", markup=False)
+        yield Static("", id="papers-warning", markup=False)
+        yield Static("", id="papers-status", markup=False)
+        yield OptionList(id="papers-queue")
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    # -------------------------------------------------------------- data
+
+    def reload(self) -> None:
+        from cockpit.services import papers as svc
+
+        if self.is_mounted and self.app.screen is not self.screen:
+            self._stamp = None  # hidden under another screen (triage): read again when back
+            return
+        stamp = (svc.fingerprint(self.ctx), svc.current_week(self.ctx))
+        if stamp == self._stamp:
+            return
+        self._stamp = stamp
+        view = svc.queue_view(self.ctx)
+        self._week = view.week
+        self._items = view.current + view.later
+        summary = f"{view.week} · {len(view.current)}/{view.limit} queued"
+        if view.later:
+            summary += f" · {len(view.later)} deferred"
+        papers_fp = stamp[0][0]
+        if self._digest is None or self._digest[0] != papers_fp:
+            week = svc.resolve_week(self.ctx, None)
+            self._digest = (papers_fp, week, len(svc.papers(self.ctx).read_part(week)))
+        _, digest_week, total = self._digest
+        decided = len(svc.decisions(self.ctx).read_part(digest_week))
+        if total:
+            summary += f"\nDigest {digest_week}: {decided} / {total} triaged"
+        self.query_one("#papers-summary", Static).update(summary)
+        warn = self.query_one("#papers-warning", Static)
+        warn.update(view.warning)
+        warn.display = bool(view.warning)
+        ol = self.query_one("#papers-queue", OptionList)
+        keep = ol.highlighted
+        ol.clear_options()
+        ol.add_options([Option(item_prompt(i, view.week), id=i["arxiv_id"]) for i in self._items])
+        if self._items:
+            ol.highlighted = min(keep or 0, len(self._items) - 1)
+        if not self._items and ol.has_focus:
+            self.focus()
+        ol.display = bool(self._items)
+        if not self._said:
+            hint = "No papers queued. t triage the digest · f fetch" if not self._items else ""
+            self.query_one("#papers-status", Static).update(hint)
+
+    def focus_pane(self) -> None:
+        ol = self.query_one("#papers-queue", OptionList)
+        if ol.display and self._items:
+            ol.focus()
+        else:
+            self.focus()
+
+    def selected(self) -> dict[str, Any] | None:
+        ol = self.query_one("#papers-queue", OptionList)
+        if ol.highlighted is None or not self._items:
+            return None
+        return self._items[min(ol.highlighted, len(self._items) - 1)]
+
+    def say(self, text: str) -> None:
+        self._said = text
+        self.query_one("#papers-status", Static).update(clean(text, 300))
+
+    # -------------------------------------------------------------- actions
+
+    def action_triage(self) -> None:
+        from cockpit.tui.screens.papers_triage import TriageScreen
+
+        self.app.push_screen(TriageScreen(self.ctx), lambda _r: self._force_reload())
+
+    def _force_reload(self) -> None:
+        self._stamp = None
+        self.reload()
+
+    def action_fetch(self) -> None:
+        self.say("Fetching from arXiv…")
+        self.fetch_worker()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="arxiv")
+    def fetch_worker(self) -> None:
+        from cockpit.services import papers as svc
+
+        def progress(what: str, step: int, total: int) -> None:
+            self.app.call_from_thread(self.say, f"Fetching {what} ({step}/{total})")
+
+        rep = svc.fetch(self.ctx, progress=progress)
+        s = rep.stored
+        msg = f"Fetched: {s.added} new, {s.updated} updated"
+        problems = [line for line in rep.lines if "stale" in line or "HTTP" in line or "cannot" in line]
+        if problems:
+            msg += " · " + problems[0]
+        self.app.call_from_thread(self._fetched, msg, rep.errors)
+
+    def _fetched(self, msg: str, errors: int) -> None:
+        self.say(msg)
+        self.app.notify(clean(msg, 200), severity="warning" if errors else "information", timeout=8)
+        self._force_reload()
+
+    def action_read(self) -> None:
+        from cockpit.errors import CockpitError
+        from cockpit.services import papers as svc
+
+        item = self.selected()
+        if item is None:
+            self.app.notify("No queued paper selected", severity="warning")
+            return
+        try:
+            if core.running_pass(item) is not None:
+                _, msg = svc.finish_pass(self.ctx, item["arxiv_id"])
+            else:
+                _, msg = svc.start_pass(self.ctx, item["arxiv_id"])
+        except CockpitError as e:
+            self.app.notify(clean(str(e), 200), severity="warning")
+            return
+        self.say(msg)
+        self._force_reload()
+
+    def action_drop(self) -> None:
+        from cockpit.errors import CockpitError
+        from cockpit.services import papers as svc
+
+        item = self.selected()
+        if item is None:
+            return
+        try:
+            svc.drop(self.ctx, item["arxiv_id"])
+        except CockpitError as e:
+            self.app.notify(clean(str(e), 200), severity="warning")
+            return
+        self.say(f"Dropped {item['arxiv_id']}")
+        self._force_reload()
+
+    def action_open(self) -> None:
+        item = self.selected()
+        if item is None:
+            return
+        open_link(self, item["arxiv_id"])
+
+    def action_notes(self) -> None:
+        from textual.app import SuspendNotSupported
+
+        from cockpit.services import papers as svc
+
+        item = self.selected()
+        if item is None:
+            self.app.notify("No queued paper selected", severity="warning")
+            return
+        path = svc.note_path(self.ctx, item["arxiv_id"])
+        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+        cmd = [*shlex.split(editor), str(path)]
+        try:
+            try:
+                with self.app.suspend():
+                    subprocess.run(cmd, check=False)
+            except SuspendNotSupported:
+                subprocess.run(cmd, check=False, stdin=subprocess.DEVNULL, capture_output=True, timeout=60)
+        except (OSError, subprocess.SubprocessError) as e:
+            self.app.notify(f"cannot run {clean(editor, 60)}: {e}", severity="error")
+            return
+        self.say(f"Notes: {path.name}")
+
+    def commands(self) -> Iterable[Command]:
+        return (
+            ("Papers: triage the digest", "Keep, skip or defer this week's papers", self.action_triage),
+            ("Papers: fetch from arXiv", "RSS for your categories, backfill by API", self.action_fetch),
+        )
+
+
+def open_link(widget: Any, arxiv_id: str) -> None:
+    """Copy the abstract link (OSC 52) and show it as an OSC 8 hyperlink in a toast."""
+    url = f"https://arxiv.org/abs/{arxiv_id}"
+    widget.app.copy_to_clipboard(url)
+    widget.app.notify(f"Copied {url}", title="Abstract link", timeout=6)
