@@ -107,6 +107,8 @@ class AuditConfig:
     audit_days: int = 14
     timezone: str = ""
     jobs_as_training: bool = False
+    import_map: dict[str, str] = field(default_factory=dict)
+    import_default: str = ""
 
 
 # ---------------------------------------------------------------- papers
