@@ -571,7 +571,16 @@ def text_report(r: Report, cats: Sequence[CategoryInfo], width: int = 80) -> lis
             parts = [(k, d.categories.get(k, 0.0)) for k in order]
             bar = "".join((info[k].key if k in info else "?") * n for k, n in cells(parts, day_w, scale))
             lines.append(f"{d.day:%a %d %b} {bar:<{day_w}} {fmt_hm(d.total_s):>6}")
-        lines.append("keys: " + " ".join(f"{c.key}={c.name.split('/')[0]}" for c in cats if c.id in r.categories))
+        legend = "keys:"
+        for c in cats:
+            if c.id not in r.categories:
+                continue
+            item = f" {c.key}={c.name.split('/')[0]}"
+            if len(legend) + len(item) > width:
+                lines.append(legend)
+                legend = "     "
+            legend += item
+        lines.append(legend)
     lines.append("")
     lines.append(
         f"deep work {fmt_hm(r.deep_s)}  active {fmt_hm(r.active_s)}  passive {fmt_hm(r.passive_s)}  "
@@ -584,12 +593,14 @@ def text_report(r: Report, cats: Sequence[CategoryInfo], width: int = 80) -> lis
     )
     sinks = r.sinks(cats)
     if sinks:
-        lines.append("time sinks: " + ", ".join(f"{info[c].name if c in info else c} {fmt_hm(s)}" for c, s in sinks))
+        text = "time sinks: " + ", ".join(f"{info[c].name.split('/')[0] if c in info else c} {fmt_hm(s)}" for c, s in sinks)
+        lines.append(text[:width])
     if r.previous is not None:
         delta = r.total_s - r.previous.total_s
         sign = "+" if delta >= 0 else ""
         moved = sorted(r.trend().items(), key=lambda x: -abs(x[1]))
         moved = [(k, v) for k, v in moved if k != "total" and abs(v) >= 60][:3]
         detail = ", ".join(f"{info[k].name.split('/')[0] if k in info else k} {'+' if v >= 0 else ''}{fmt_hm(v)}" for k, v in moved)
-        lines.append(f"vs previous period: {sign}{fmt_hm(delta)} total" + (f" ({detail})" if detail else ""))
+        text = f"vs previous period: {sign}{fmt_hm(delta)} total" + (f" ({detail})" if detail else "")
+        lines.append(text[:width])
     return lines
