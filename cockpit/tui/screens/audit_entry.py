@@ -26,8 +26,8 @@ class EntryEditor(ModalScreen[str | None]):
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="audit_entry.cancel"),
-        Binding("ctrl+s", "save", "Save", id="audit_entry.save"),
-        Binding("ctrl+a", "adjust", "Save and adjust others", id="audit_entry.adjust"),
+        Binding("ctrl+s", "save", "Save", id="audit_entry.save", priority=True),
+        Binding("ctrl+r", "adjust", "Save and adjust others", id="audit_entry.adjust", priority=True),
     ]
     DEFAULT_CSS = """
     EntryEditor { align: center middle; }
@@ -77,8 +77,8 @@ class EntryEditor(ModalScreen[str | None]):
                     yield Static(Content(f"source: {clean(e.source, 40)}"))
             yield Static("", id="entry-error", markup=False)
             with Horizontal():
-                yield Button("Save", id="save", variant="primary", compact=True)
-                yield Button("Adjust others", id="adjust", variant="warning", compact=True)
+                yield Button("Save (^s)", id="save", variant="primary", compact=True)
+                yield Button("Adjust others (^r)", id="adjust", variant="warning", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
 
     def _value(self, wid: str) -> str | None:

@@ -85,6 +85,7 @@ def render(r: core.Report, cats: Sequence[core.CategoryInfo], width: int, kind: 
 
 
 class ReportScreen(Screen[None]):
+    AUTO_FOCUS = ""
     BINDINGS = [
         Binding("escape,q", "close", "Close", id="audit_report.close"),
         Binding("d", "kind('day')", "Day", id="audit_report.day"),
