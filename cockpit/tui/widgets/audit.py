@@ -56,7 +56,7 @@ def tmux_away_signals(env: dict[str, str] | None = None) -> tuple[dt.datetime | 
         cmd += ["-t", env["TMUX_PANE"]]
     cmd.append("#{client_activity}\t#{session_attached}")
     try:
-        out = subprocess.run(cmd, capture_output=True, text=True, timeout=3, env=env).stdout.strip()
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=3, env=env).stdout.rstrip("\n")
     except (OSError, subprocess.SubprocessError):
         return None, None
     activity, _, attached = out.partition("\t")
@@ -116,7 +116,7 @@ class AuditPane(Pane):
         self.last_input = self.ctx.clock.now()
         self.reload()
         self.set_interval(1.0, self._tick, name="audit-tick")
-        self.set_interval(30.0, self.poll_away, name="audit-away")
+        self.set_interval(max(1.0, self.ctx.config.audit.away_poll_seconds), self.poll_away, name="audit-away")
 
     # ------------------------------------------------------------------ data
 
@@ -168,7 +168,10 @@ class AuditPane(Pane):
             secs = (now - from_stamp(cur["since"])).total_seconds()
             note = f" - {clean(cur.get('note') or '', 40)}" if cur.get("note") else ""
             src = source_label(cur.get("source") or "manual")
-            text = f"● {c.name if c else cur['category']} {core.fmt_hm(secs)}" + (f" [{src}]" if src else "") + note
+            text = f"● {core.fmt_hm(secs)} {c.name if c else cur['category']}" + (f" [{src}]" if src else "") + note
+        width = (self.content_size.width or 80) if self.is_mounted else 80
+        if len(text) > width > 4:
+            text = text[: width - 1] + "…"
         if text != self._shown or force:
             self._shown = text
             now_w = self.query_one("#audit-now", Static)
@@ -189,6 +192,10 @@ class AuditPane(Pane):
         self.query_one("#audit-today", Static).update(Content.assemble(b, summary) if r.total_s else Content("Nothing tracked today."))
 
     # ------------------------------------------------------------------ input and away
+
+    def on_resize(self, event: events.Resize) -> None:
+        super().on_resize(event)
+        self._tick(force=True)
 
     def on_key(self, event: events.Key) -> None:
         self.last_input = self.ctx.clock.now()
