@@ -72,4 +72,7 @@ def test_detach_then_attach_asks_how_to_book_the_away_time(home, tmp_path):
         s.send("C-q")
         assert s.wait_exit() == 0
     rows = json.loads(cli(home, "audit", "export", "--format", "json"))
-    assert [r["category"] for r in rows][-1] == "meetings" and rows[-1]["note"] == "away (detached)"
+    booked = [r for r in rows if r["category"] == "meetings"]
+    assert len(booked) == 1 and booked[0]["note"] == "away (detached)"
+    assert rows[-1]["category"] == "research" and rows[-1]["end"] is None  # still tracking, from the return on
+    assert rows[-1]["start"] == booked[0]["end"]
