@@ -45,7 +45,7 @@ async def test_category_keys_start_switch_and_stop(berlin_ctx):
         await open_pane(pilot)
         assert now_text(app).startswith("Not tracking")
         await pilot.press("m")
-        assert now_text(app).startswith("● 0h00 Model Development")
+        assert now_text(app).startswith("● 0h00 Model Develop")
         ctx.clock.advance(600)
         await pilot.press("e")
         ctx.clock.advance(60)
