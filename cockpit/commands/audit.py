@@ -35,7 +35,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     g.add_argument("--day", action="store_const", const="day", dest="kind")
     g.add_argument("--week", action="store_const", const="week", dest="kind")
     g.add_argument("--month", action="store_const", const="month", dest="kind")
-    g.add_argument("--audit", action="store_const", const="audit", dest="kind", help="the audit period from config")
+    g.add_argument(
+        "--audit", action="store_const", const="audit", dest="kind", help="the audit period from config"
+    )
     r.add_argument("--from", dest="first", metavar="DATE")
     r.add_argument("--to", dest="last", metavar="DATE", help="last day, included")
     r.add_argument("--date", metavar="DATE", help="the day the period contains (default today)")
@@ -45,10 +47,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     i = asub.add_parser("import", help="import Toggl/Clockify CSV, Timewarrior or Watson data")
     i.add_argument("tool", choices=["toggl", "clockify", "timewarrior", "watson"])
     i.add_argument("file")
-    i.add_argument("--map", action="append", default=[], metavar="NAME=CATEGORY", help="project or tag -> category")
+    i.add_argument(
+        "--map", action="append", default=[], metavar="NAME=CATEGORY", help="project or tag -> category"
+    )
     i.add_argument("--tz", metavar="ZONE", help="zone of times without one (Toggl, Clockify)")
     i.add_argument("--dry-run", action="store_true", help="show what would be imported; change nothing")
-    i.add_argument("--date-order", choices=["mdy", "dmy"], help="Clockify date order when the file does not show it")
+    i.add_argument(
+        "--date-order", choices=["mdy", "dmy"], help="Clockify date order when the file does not show it"
+    )
     i.add_argument("--json", action="store_true")
     i.set_defaults(func=_import)
 
@@ -237,7 +243,8 @@ def _import(args: argparse.Namespace, ctx: Context) -> int:
                     "notes": res.notes,
                     "total_s": int(round(res.seconds)),
                     "entries": [
-                        {k: d.get(k) for k in ("id", "start", "end", "category", "note", "import_key")} for d in res.new
+                        {k: d.get(k) for k in ("id", "start", "end", "category", "note", "import_key")}
+                        for d in res.new
                     ],
                 },
                 ensure_ascii=False,
@@ -248,8 +255,12 @@ def _import(args: argparse.Namespace, ctx: Context) -> int:
         for d in res.new if res.dry_run else []:
             s, e = from_stamp(d["start"]).astimezone(tz), from_stamp(d["end"]).astimezone(tz)
             label = clean(", ".join(d.get("import_names") or []), 40)
-            print(f"  {s:%Y-%m-%d %H:%M} - {e:%H:%M}  {fmt_hm((e - s).total_seconds()):>6}  {nm.get(d['category'], d['category'])}  ({label})")
-        print(f"{verb} {len(res.new)} entries ({fmt_hm(res.seconds)}), {res.duplicates} already there, {len(res.errors)} errors")
+            print(
+                f"  {s:%Y-%m-%d %H:%M} - {e:%H:%M}  {fmt_hm((e - s).total_seconds()):>6}  {nm.get(d['category'], d['category'])}  ({label})"
+            )
+        print(
+            f"{verb} {len(res.new)} entries ({fmt_hm(res.seconds)}), {res.duplicates} already there, {len(res.errors)} errors"
+        )
         for n in res.notes:
             print(f"note: {clean(n, 200)}")
     for e in res.errors:
@@ -297,7 +308,9 @@ def _list(args: argparse.Namespace, ctx: Context) -> int:
     for r in rows:
         end = r["local_end"][11:16] if r["local_end"] else "now  "
         note = f"  {clean(r['note'], 40)}" if r["note"] else ""
-        print(f"{r['id']:>12}  {r['local_start'][11:16]}-{end}  {fmt_hm(r['seconds']):>6}  {r['category_name']}  [{r['source']}]{note}")
+        print(
+            f"{r['id']:>12}  {r['local_start'][11:16]}-{end}  {fmt_hm(r['seconds']):>6}  {r['category_name']}  [{r['source']}]{note}"
+        )
     return 0
 
 
@@ -306,7 +319,9 @@ def _edit(args: argparse.Namespace, ctx: Context) -> int:
 
     start = audit.parse_local(ctx, args.start) if args.start else None
     end = audit.parse_local(ctx, args.end) if args.end else None
-    new_id = audit.edit(ctx, args.id, start=start, end=end, cat=args.category, note=args.note, adjust=args.adjust)
+    new_id = audit.edit(
+        ctx, args.id, start=start, end=end, cat=args.category, note=args.note, adjust=args.adjust
+    )
     print(f"edited {new_id}")
     return 0
 

@@ -59,7 +59,13 @@ class Entry:
         return (self.end_or(now) - self.start).total_seconds()
 
 
-def overlaps(entries: Iterable[Entry], start: dt.datetime, end: dt.datetime, now: dt.datetime, exclude: Sequence[str] = ()) -> list[Entry]:
+def overlaps(
+    entries: Iterable[Entry],
+    start: dt.datetime,
+    end: dt.datetime,
+    now: dt.datetime,
+    exclude: Sequence[str] = (),
+) -> list[Entry]:
     """Entries sharing some positive-length time with [start, end)."""
     out = [e for e in entries if e.id not in exclude and e.start < end and e.end_or(now) > start]
     return sorted(out, key=lambda e: e.start)
@@ -79,7 +85,9 @@ class Change:
     fields: dict[str, Any] = field(default_factory=dict)
 
 
-def adjust_plan(clashes: Iterable[Entry], start: dt.datetime, end: dt.datetime, now: dt.datetime) -> list[Change]:
+def adjust_plan(
+    clashes: Iterable[Entry], start: dt.datetime, end: dt.datetime, now: dt.datetime
+) -> list[Change]:
     """Make room for [start, end): trim, cut in two, or remove each clashing entry."""
     plan: list[Change] = []
     for e in clashes:
@@ -108,7 +116,11 @@ def adjust_plan(clashes: Iterable[Entry], start: dt.datetime, end: dt.datetime, 
 def describe(e: Entry, tz: dt.tzinfo, names: dict[str, str], now: dt.datetime) -> str:
     s = e.start.astimezone(tz)
     en = e.end_or(now).astimezone(tz)
-    when = f"{s:%Y-%m-%d %H:%M}-{en:%H:%M}" if s.date() == en.date() else f"{s:%Y-%m-%d %H:%M}-{en:%Y-%m-%d %H:%M}"
+    when = (
+        f"{s:%Y-%m-%d %H:%M}-{en:%H:%M}"
+        if s.date() == en.date()
+        else f"{s:%Y-%m-%d %H:%M}-{en:%Y-%m-%d %H:%M}"
+    )
     return f"{names.get(e.category, e.category)} {when}"
 
 
@@ -138,7 +150,9 @@ def merge_pair(a: Entry, b: Entry, between: Iterable[Entry], now: dt.datetime) -
     """Fields for ``a`` after absorbing ``b`` (kept: a's category; notes joined)."""
     first, second = (a, b) if a.start <= b.start else (b, a)
     end = second.end_or(now)
-    others = [x for x in between if x.id not in (a.id, b.id) and x.start < end and x.end_or(now) > first.start]
+    others = [
+        x for x in between if x.id not in (a.id, b.id) and x.start < end and x.end_or(now) > first.start
+    ]
     if others:
         raise ValueError("another entry lies between them; merge neighbours only")
     notes = " / ".join(n for n in (first.note, second.note) if n)
@@ -186,7 +200,9 @@ class Segment:
         return (self.end - self.start).total_seconds()
 
 
-def segments(entries: Iterable[Entry], first: dt.date, end: dt.date, tz: dt.tzinfo, now: dt.datetime) -> list[Segment]:
+def segments(
+    entries: Iterable[Entry], first: dt.date, end: dt.date, tz: dt.tzinfo, now: dt.datetime
+) -> list[Segment]:
     """Cut entries at local midnights, keeping the parts within [first, end)."""
     bounds = [local_midnight(d, tz) for d in days(first, end + DAY)]
     lo, hi = bounds[0], bounds[-1]
@@ -211,7 +227,9 @@ def segments(entries: Iterable[Entry], first: dt.date, end: dt.date, tz: dt.tzin
 # ------------------------------------------------------------------ periods
 
 
-def period(kind: str, today: dt.date, audit_start: dt.date | None = None, audit_days: int = 14) -> tuple[dt.date, dt.date]:
+def period(
+    kind: str, today: dt.date, audit_start: dt.date | None = None, audit_days: int = 14
+) -> tuple[dt.date, dt.date]:
     """[first, end) of the day/week/month/audit period containing ``today``."""
     if kind == "day":
         return today, today + DAY
@@ -304,7 +322,9 @@ class Report:
     def sinks(self, cats: Sequence[CategoryInfo], n: int = 3) -> list[tuple[str, float]]:
         """The biggest shallow (non-deep) categories: where time goes that is not deep work."""
         shallow = {c.id for c in cats if not c.deep}
-        ranked = sorted(((c, s) for c, s in self.categories.items() if c in shallow and s > 0), key=lambda x: -x[1])
+        ranked = sorted(
+            ((c, s) for c, s in self.categories.items() if c in shallow and s > 0), key=lambda x: -x[1]
+        )
         return ranked[:n]
 
     def trend(self) -> dict[str, float]:
@@ -498,7 +518,9 @@ class AwayDetector:
         self.away_since = None
 
 
-def away_plan(running: dict[str, Any], away: Away, choice: str, category: str | None = None) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+def away_plan(
+    running: dict[str, Any], away: Away, choice: str, category: str | None = None
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """How to book an away span inside the running entry.
 
     Returns (closed entries to insert, the new running state). ``keep`` changes nothing,
@@ -517,7 +539,15 @@ def away_plan(running: dict[str, Any], away: Away, choice: str, category: str | 
     if choice == "book":
         if not category:
             raise ValueError("book needs a category")
-        closed.append({**base, "category": category, "start": to_stamp(start), "end": to_stamp(away.end), "note": f"away ({away.reason})"})
+        closed.append(
+            {
+                **base,
+                "category": category,
+                "start": to_stamp(start),
+                "end": to_stamp(away.end),
+                "note": f"away ({away.reason})",
+            }
+        )
     elif choice != "discard":
         raise ValueError(f"unknown choice {choice!r}")
     return closed, {**running, "since": to_stamp(away.end)}
@@ -562,7 +592,9 @@ def text_report(r: Report, cats: Sequence[CategoryInfo], width: int = 80) -> lis
         c = info.get(cid)
         name = (c.name if c else cid)[:name_w]
         n = int(round(r.categories[cid] / top * bar_w)) if top else 0
-        lines.append(f"{name:<{name_w}} {'#' * n:<{bar_w}} {fmt_hm(r.categories[cid]):>6} {r.percent(cid):3.0f}%")
+        lines.append(
+            f"{name:<{name_w}} {'#' * n:<{bar_w}} {fmt_hm(r.categories[cid]):>6} {r.percent(cid):3.0f}%"
+        )
     if len(r.days) > 1:
         lines.append("")
         day_w = width - 18
@@ -593,14 +625,19 @@ def text_report(r: Report, cats: Sequence[CategoryInfo], width: int = 80) -> lis
     )
     sinks = r.sinks(cats)
     if sinks:
-        text = "time sinks: " + ", ".join(f"{info[c].name.split('/')[0] if c in info else c} {fmt_hm(s)}" for c, s in sinks)
+        text = "time sinks: " + ", ".join(
+            f"{info[c].name.split('/')[0] if c in info else c} {fmt_hm(s)}" for c, s in sinks
+        )
         lines.append(text[:width])
     if r.previous is not None:
         delta = r.total_s - r.previous.total_s
         sign = "+" if delta >= 0 else ""
         moved = sorted(r.trend().items(), key=lambda x: -abs(x[1]))
         moved = [(k, v) for k, v in moved if k != "total" and abs(v) >= 60][:3]
-        detail = ", ".join(f"{info[k].name.split('/')[0] if k in info else k} {'+' if v >= 0 else ''}{fmt_hm(v)}" for k, v in moved)
+        detail = ", ".join(
+            f"{info[k].name.split('/')[0] if k in info else k} {'+' if v >= 0 else ''}{fmt_hm(v)}"
+            for k, v in moved
+        )
         text = f"vs previous period: {sign}{fmt_hm(delta)} total" + (f" ({detail})" if detail else "")
         lines.append(text[:width])
     return lines

@@ -86,14 +86,21 @@ def _csv_rows(text: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     for values in reader:
         if not any(v.strip() for v in values):
             continue
-        rows.append((reader.line_num, {h.lower(): (values[i] if i < len(values) else "") for i, h in enumerate(header)}))
+        rows.append(
+            (
+                reader.line_num,
+                {h.lower(): (values[i] if i < len(values) else "") for i, h in enumerate(header)},
+            )
+        )
     return [h.lower() for h in header], rows
 
 
 def _need(header: Sequence[str], names: Iterable[str], tool: str) -> None:
     missing = [n for n in names if n not in header]
     if missing:
-        raise ImportFormatError(f"not a {tool} detailed CSV: missing column(s) {', '.join(repr(m) for m in missing)}")
+        raise ImportFormatError(
+            f"not a {tool} detailed CSV: missing column(s) {', '.join(repr(m) for m in missing)}"
+        )
 
 
 def _split_tags(s: str) -> list[str]:
@@ -121,7 +128,9 @@ def parse_time(s: str) -> tuple[dt.time, bool]:
 
 def _need_tz(tz: dt.tzinfo | None, tool: str) -> dt.tzinfo:
     if tz is None:
-        raise ImportFormatError(f"{tool} CSV times carry no timezone: pass --tz ZONE (e.g. --tz Europe/Berlin)")
+        raise ImportFormatError(
+            f"{tool} CSV times carry no timezone: pass --tz ZONE (e.g. --tz Europe/Berlin)"
+        )
     return tz
 
 
@@ -136,7 +145,9 @@ def parse_toggl(text: str, tz: dt.tzinfo | None) -> Parsed:
     seen: dict[str, int] = {}
     for line, r in rows:
         try:
-            start = localize(dt.datetime.combine(_iso_date(r["start date"]), parse_time(r["start time"])[0]), zone)
+            start = localize(
+                dt.datetime.combine(_iso_date(r["start date"]), parse_time(r["start time"])[0]), zone
+            )
             end = localize(dt.datetime.combine(_iso_date(r["end date"]), parse_time(r["end time"])[0]), zone)
             if end < start:
                 raise ValueError("the end is before the start")
@@ -145,10 +156,26 @@ def parse_toggl(text: str, tz: dt.tzinfo | None) -> Parsed:
             continue
         names = [n for n in (r.get("project", "").strip(), r.get("client", "").strip()) if n]
         names += _split_tags(r.get("tags", ""))
-        base = (start.isoformat(), end.isoformat(), r.get("project", ""), r.get("description", ""), r.get("email", ""))
+        base = (
+            start.isoformat(),
+            end.isoformat(),
+            r.get("project", ""),
+            r.get("description", ""),
+            r.get("email", ""),
+        )
         n = seen.get(repr(base), 0)
         seen[repr(base)] = n + 1
-        out.rows.append(Row(_key("toggl", *base, n), start, end, tuple(names), r.get("description", ""), line, f"line {line}"))
+        out.rows.append(
+            Row(
+                _key("toggl", *base, n),
+                start,
+                end,
+                tuple(names),
+                r.get("description", ""),
+                line,
+                f"line {line}",
+            )
+        )
     return out
 
 
@@ -223,15 +250,22 @@ def parse_clockify(text: str, tz: dt.tzinfo | None, date_order: str | None = Non
             )
         if order is None and any(re.search(r"[AaPp][Mm]\s*$", r["start time"]) for _, r in rows):
             order = "mdy"
-            out.notes.append("dates read as MM/DD/YYYY (12-hour clock, US format); pass --date-order dmy if not")
+            out.notes.append(
+                "dates read as MM/DD/YYYY (12-hour clock, US format); pass --date-order dmy if not"
+            )
     seen: dict[str, int] = {}
     for line, r in rows:
         try:
             if order is None:
                 sd = r["start date"].strip()
                 raise ValueError(f"date {sd!r} is ambiguous (MM/DD or DD/MM?); pass --date-order mdy or dmy")
-            start = localize(dt.datetime.combine(_date_in_order(r["start date"], order), parse_time(r["start time"])[0]), zone)
-            end = localize(dt.datetime.combine(_date_in_order(r["end date"], order), parse_time(r["end time"])[0]), zone)
+            start = localize(
+                dt.datetime.combine(_date_in_order(r["start date"], order), parse_time(r["start time"])[0]),
+                zone,
+            )
+            end = localize(
+                dt.datetime.combine(_date_in_order(r["end date"], order), parse_time(r["end time"])[0]), zone
+            )
             if end < start:
                 raise ValueError("the end is before the start")
         except ValueError as e:
@@ -239,10 +273,26 @@ def parse_clockify(text: str, tz: dt.tzinfo | None, date_order: str | None = Non
             continue
         names = [n for n in (r.get("project", "").strip(), r.get("client", "").strip()) if n]
         names += _split_tags(r.get("tags", ""))
-        base = (start.isoformat(), end.isoformat(), r.get("project", ""), r.get("description", ""), r.get("email", ""))
+        base = (
+            start.isoformat(),
+            end.isoformat(),
+            r.get("project", ""),
+            r.get("description", ""),
+            r.get("email", ""),
+        )
         n = seen.get(repr(base), 0)
         seen[repr(base)] = n + 1
-        out.rows.append(Row(_key("clockify", *base, n), start, end, tuple(names), r.get("description", ""), line, f"line {line}"))
+        out.rows.append(
+            Row(
+                _key("clockify", *base, n),
+                start,
+                end,
+                tuple(names),
+                r.get("description", ""),
+                line,
+                f"line {line}",
+            )
+        )
     return out
 
 
@@ -256,7 +306,9 @@ def _timew_stamp(s: str) -> dt.datetime:
         raise ValueError(f"time {s!r} is not YYYYMMDDTHHMMSSZ") from None
 
 
-def _timew_row(start: dt.datetime, end: dt.datetime, tags: Sequence[str], note: str, line: int, where: str) -> Row:
+def _timew_row(
+    start: dt.datetime, end: dt.datetime, tags: Sequence[str], note: str, line: int, where: str
+) -> Row:
     if end < start:
         raise ValueError("the end is before the start")
     # keyed on the start instant: ids renumber, and the export and the data files then agree
@@ -272,7 +324,9 @@ def parse_timew_export(text: str) -> Parsed:
         raise ImportFormatError("not a timew export (expected a JSON list of intervals)")
     out = Parsed()
     for i, item in enumerate(data, start=1):
-        where = f"interval {i}" + (f" (id {item.get('id')})" if isinstance(item, dict) and "id" in item else "")
+        where = f"interval {i}" + (
+            f" (id {item.get('id')})" if isinstance(item, dict) and "id" in item else ""
+        )
         try:
             if not isinstance(item, dict) or "start" not in item:
                 raise ValueError("not an interval object")
@@ -281,7 +335,11 @@ def parse_timew_export(text: str) -> Parsed:
                 out.notes.append(f"{where}: still running; not imported")
                 continue
             tags = [str(t) for t in item.get("tags") or []]
-            out.rows.append(_timew_row(start, _timew_stamp(item["end"]), tags, str(item.get("annotation") or ""), i, where))
+            out.rows.append(
+                _timew_row(
+                    start, _timew_stamp(item["end"]), tags, str(item.get("annotation") or ""), i, where
+                )
+            )
         except ValueError as e:
             out.errors.append(f"{where}: {e}")
     return out
@@ -353,7 +411,9 @@ def parse_timew_data(text: str) -> Parsed:
         except ValueError as e:
             out.errors.append(f"line {line_no}: {e}")
     if not out.rows and not out.errors and not out.notes:
-        raise ImportFormatError("no Timewarrior intervals found (expected `timew export` JSON or a YYYY-MM.data file)")
+        raise ImportFormatError(
+            "no Timewarrior intervals found (expected `timew export` JSON or a YYYY-MM.data file)"
+        )
     return out
 
 
@@ -385,7 +445,9 @@ def parse_watson(text: str) -> Parsed:
             f"not a Watson frames file or `watson log --json` output (invalid JSON: {e.msg} at line {e.lineno})"
         ) from None
     if not isinstance(data, list):
-        raise ImportFormatError("not a Watson frames file or `watson log --json` output (expected a JSON list)")
+        raise ImportFormatError(
+            "not a Watson frames file or `watson log --json` output (expected a JSON list)"
+        )
     out = Parsed()
     for i, item in enumerate(data, start=1):
         try:

@@ -77,7 +77,9 @@ def _tz_name(ctx: Context) -> str:
 
 
 def categories(ctx: Context) -> list[core.CategoryInfo]:
-    return [core.CategoryInfo(c.id, c.name, c.key, c.color, c.active, c.deep) for c in ctx.config.audit.categories]
+    return [
+        core.CategoryInfo(c.id, c.name, c.key, c.color, c.active, c.deep) for c in ctx.config.audit.categories
+    ]
 
 
 def names(ctx: Context) -> dict[str, str]:
@@ -119,7 +121,11 @@ def _publish(ctx: Context, state: dict[str, Any] | None) -> None:
     if state is None:
         status.update_section(ctx.paths, "track", None)
         return
-    status.update_section(ctx.paths, "track", {"category": names(ctx).get(state["category"], state["category"]), "since": state["since"]})
+    status.update_section(
+        ctx.paths,
+        "track",
+        {"category": names(ctx).get(state["category"], state["category"]), "since": state["since"]},
+    )
 
 
 def _close(doc: dict[str, Any], end: str) -> dict[str, Any]:
@@ -136,7 +142,9 @@ def _close(doc: dict[str, Any], end: str) -> dict[str, Any]:
     }
 
 
-def start(ctx: Context, cat: str, note: str = "", task: str | None = None, source: str = "manual") -> dict[str, Any]:
+def start(
+    ctx: Context, cat: str, note: str = "", task: str | None = None, source: str = "manual"
+) -> dict[str, Any]:
     """Start tracking ``cat``; a running entry is closed at the same instant. Returns the new state."""
     c = category(ctx, cat)
     now = to_stamp(ctx.clock.now())
@@ -254,7 +262,9 @@ def today(ctx: Context) -> dt.date:
     return ctx.clock.now().astimezone(zone(ctx)).date()
 
 
-def report(ctx: Context, first: dt.date, end: dt.date, with_previous: bool = True, kind: str = "range") -> core.Report:
+def report(
+    ctx: Context, first: dt.date, end: dt.date, with_previous: bool = True, kind: str = "range"
+) -> core.Report:
     tz = zone(ctx)
     now = ctx.clock.now()
     cfg = ctx.config.audit
@@ -306,7 +316,9 @@ class OverlapRefused(CockpitError):
     pass
 
 
-def _clashes(ctx: Context, start: dt.datetime, end: dt.datetime, exclude: tuple[str, ...] = ()) -> list[core.Entry]:
+def _clashes(
+    ctx: Context, start: dt.datetime, end: dt.datetime, exclude: tuple[str, ...] = ()
+) -> list[core.Entry]:
     return core.overlaps(load(ctx, start, end), start, end, ctx.clock.now(), exclude)
 
 
@@ -352,7 +364,9 @@ def _update(ctx: Context, id: str, fields: dict[str, Any]) -> str:
     return id
 
 
-def _guard(ctx: Context, start: dt.datetime, end: dt.datetime, exclude: tuple[str, ...], adjust: bool) -> None:
+def _guard(
+    ctx: Context, start: dt.datetime, end: dt.datetime, exclude: tuple[str, ...], adjust: bool
+) -> None:
     if end <= start:
         raise UsageError("the end must be after the start")
     clashes = _clashes(ctx, start, end, exclude)
@@ -515,7 +529,11 @@ def import_file(
     res = ImportResult(tool, errors=list(parsed.errors), notes=list(parsed.notes), dry_run=dry_run)
     if tool in ("toggl", "clockify") and not tz:
         res.notes.insert(0, f"times read as {zone_name} (the file has no zone; pass --tz ZONE to change)")
-    default = importers.resolve_category(ctx.config.audit.import_default, cats) if ctx.config.audit.import_default else None
+    default = (
+        importers.resolve_category(ctx.config.audit.import_default, cats)
+        if ctx.config.audit.import_default
+        else None
+    )
     docs: list[dict[str, Any]] = []
     for row in parsed.rows:
         cat = importers.map_category(row.names, full_map, cats) or default
@@ -558,7 +576,20 @@ def import_file(
     return res
 
 
-EXPORT_FIELDS = ("id", "start", "end", "local_start", "local_end", "seconds", "category", "category_name", "source", "note", "task", "tz")
+EXPORT_FIELDS = (
+    "id",
+    "start",
+    "end",
+    "local_start",
+    "local_end",
+    "seconds",
+    "category",
+    "category_name",
+    "source",
+    "note",
+    "task",
+    "tz",
+)
 
 
 def export_rows(ctx: Context, first: dt.date | None, end: dt.date | None) -> list[dict[str, Any]]:

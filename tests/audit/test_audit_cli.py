@@ -16,10 +16,19 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:  # noqa: ANN001
 
 
 def test_track_start_switch_status_stop(home, capsys):
-    assert run(capsys, "track", "start", "M", "--note", "[bold]sweep[/]", "--task", "3")[1] == "tracking Model Development/Experimentation\n"
+    assert (
+        run(capsys, "track", "start", "M", "--note", "[bold]sweep[/]", "--task", "3")[1]
+        == "tracking Model Development/Experimentation\n"
+    )
     rc, out, _ = run(capsys, "track", "status", "--json")
     st = json.loads(out)
-    assert rc == 0 and st["tracking"] is True and st["category"] == "model" and st["note"] == "[bold]sweep[/]" and st["task"] == "3"
+    assert (
+        rc == 0
+        and st["tracking"] is True
+        and st["category"] == "model"
+        and st["note"] == "[bold]sweep[/]"
+        and st["task"] == "3"
+    )
     assert set(st) == {"tracking", "category", "name", "since", "elapsed_s", "note", "task", "source"}
     assert run(capsys, "track", "start", "eval")[0] == 0
     rc, out, _ = run(capsys, "track", "stop")
@@ -75,14 +84,27 @@ def test_split_merge_delete_from_the_cli(home, capsys):
 
 def test_import_dry_run_then_real_then_again(home, capsys, tmp_path):
     f = tmp_path / "frames"
-    f.write_text(json.dumps([[1704445200, 1704452400, "thesis", "f1", ["writing"], 0], [1704452400, 1704456000, "??", "f2", [], 0]]))
+    f.write_text(
+        json.dumps(
+            [
+                [1704445200, 1704452400, "thesis", "f1", ["writing"], 0],
+                [1704452400, 1704456000, "??", "f2", [], 0],
+            ]
+        )
+    )
     rc, out, err = run(capsys, "audit", "import", "watson", str(f), "--map", "thesis=w", "--dry-run")
     assert rc == 1 and "would import 1 entries (2h00)" in out and "frame 2: no category for '??'" in err
     assert json.loads(run(capsys, "audit", "export", "--format", "json")[1]) == []
-    rc, out, _ = run(capsys, "audit", "import", "watson", str(f), "--map", "thesis=w", "--map", "??=admin", "--json")
+    rc, out, _ = run(
+        capsys, "audit", "import", "watson", str(f), "--map", "thesis=w", "--map", "??=admin", "--json"
+    )
     j = json.loads(out)
     assert rc == 0 and j["imported"] == 2 and j["total_s"] == 10800 and j["errors"] == []
-    j = json.loads(run(capsys, "audit", "import", "watson", str(f), "--map", "thesis=w", "--map", "??=admin", "--json")[1])
+    j = json.loads(
+        run(capsys, "audit", "import", "watson", str(f), "--map", "thesis=w", "--map", "??=admin", "--json")[
+            1
+        ]
+    )
     assert j["imported"] == 0 and j["duplicates"] == 2
     rc, _, err = run(capsys, "audit", "import", "watson", str(f), "--map", "thesis")
     assert rc == 2 and "expected NAME=CATEGORY" in err
@@ -91,8 +113,18 @@ def test_import_dry_run_then_real_then_again(home, capsys, tmp_path):
 def test_export_csv_range_as_a_real_process(home):
     env = {"COCKPIT_HOME": str(home), "PATH": "/usr/bin:/bin", "TZ": "America/New_York"}
     cmd = [sys.executable, "-m", "cockpit"]
-    subprocess.run([*cmd, "audit", "add", "2026-01-05 23:30", "2026-01-06 00:30", "r", "--note", "a,b"], env=env, check=True)
-    out = subprocess.run([*cmd, "audit", "export", "--from", "2026-01-06", "--to", "2026-01-06", "--format", "csv"], env=env, check=True, capture_output=True, text=True).stdout
+    subprocess.run(
+        [*cmd, "audit", "add", "2026-01-05 23:30", "2026-01-06 00:30", "r", "--note", "a,b"],
+        env=env,
+        check=True,
+    )
+    out = subprocess.run(
+        [*cmd, "audit", "export", "--from", "2026-01-06", "--to", "2026-01-06", "--format", "csv"],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     lines = out.splitlines()
     assert lines[0].startswith("id,start,end,local_start")
     assert len(lines) == 2 and "2026-01-05T23:30:00-05:00" in lines[1] and '"a,b"' in lines[1]

@@ -93,8 +93,22 @@ def test_active_passive_and_trend_against_previous_period():
     t = at(2026, 11, 23, 8)
     h = dt.timedelta(hours=1)
     now = t + 30 * 24 * h
-    cur = core.build_report([E("a", t, t + 2 * h, "training"), E("b", t + 2 * h, t + 3 * h, "model")], CATS, dt.date(2026, 11, 23), dt.date(2026, 11, 30), BERLIN, now)
-    cur.previous = core.build_report([E("p", t - 7 * 24 * h, t - 7 * 24 * h + 5 * h, "model")], CATS, dt.date(2026, 11, 16), dt.date(2026, 11, 23), BERLIN, now)
+    cur = core.build_report(
+        [E("a", t, t + 2 * h, "training"), E("b", t + 2 * h, t + 3 * h, "model")],
+        CATS,
+        dt.date(2026, 11, 23),
+        dt.date(2026, 11, 30),
+        BERLIN,
+        now,
+    )
+    cur.previous = core.build_report(
+        [E("p", t - 7 * 24 * h, t - 7 * 24 * h + 5 * h, "model")],
+        CATS,
+        dt.date(2026, 11, 16),
+        dt.date(2026, 11, 23),
+        BERLIN,
+        now,
+    )
     assert cur.passive_s == 7200 and cur.active_s == 3600
     assert cur.trend() == {"model": -4 * 3600, "training": 7200, "total": -2 * 3600}
     j = core.report_json(cur, CATS)
@@ -106,7 +120,12 @@ def test_active_passive_and_trend_against_previous_period():
 def test_overlap_found_and_adjust_trims_cuts_or_removes():
     t = at(2026, 11, 23, 8)
     h = dt.timedelta(hours=1)
-    es = [E("a", t, t + 2 * h), E("b", t + 2 * h, t + 3 * h), E("c", t + 3 * h, t + 6 * h), E("d", t + 7 * h, t + 8 * h)]
+    es = [
+        E("a", t, t + 2 * h),
+        E("b", t + 2 * h, t + 3 * h),
+        E("c", t + 3 * h, t + 6 * h),
+        E("d", t + 7 * h, t + 8 * h),
+    ]
     now = t + 24 * h
     clashes = core.overlaps(es, t + h, t + 4 * h, now)
     assert [e.id for e in clashes] == ["a", "b", "c"]
@@ -147,9 +166,18 @@ def test_periods_and_shift():
     assert core.period("day", d) == (d, dt.date(2026, 11, 26))
     assert core.period("week", d) == (dt.date(2026, 11, 23), dt.date(2026, 11, 30))
     assert core.period("month", d) == (dt.date(2026, 11, 1), dt.date(2026, 12, 1))
-    assert core.period("audit", d, dt.date(2026, 11, 16), 14) == (dt.date(2026, 11, 16), dt.date(2026, 11, 30))
-    assert core.previous(dt.date(2026, 3, 1), dt.date(2026, 4, 1), "month") == (dt.date(2026, 2, 1), dt.date(2026, 3, 1))
-    assert core.shift("month", dt.date(2026, 1, 1), dt.date(2026, 2, 1), -1) == (dt.date(2025, 12, 1), dt.date(2026, 1, 1))
+    assert core.period("audit", d, dt.date(2026, 11, 16), 14) == (
+        dt.date(2026, 11, 16),
+        dt.date(2026, 11, 30),
+    )
+    assert core.previous(dt.date(2026, 3, 1), dt.date(2026, 4, 1), "month") == (
+        dt.date(2026, 2, 1),
+        dt.date(2026, 3, 1),
+    )
+    assert core.shift("month", dt.date(2026, 1, 1), dt.date(2026, 2, 1), -1) == (
+        dt.date(2025, 12, 1),
+        dt.date(2026, 1, 1),
+    )
 
 
 def test_away_after_idle_minutes_reported_once_on_return():
@@ -190,7 +218,13 @@ def test_no_away_when_not_tracking():
 
 
 def test_away_plan_keep_discard_book():
-    run = {"category": "model", "since": to_stamp(at(2026, 11, 25, 9)), "note": "n", "task": None, "tz": "UTC"}
+    run = {
+        "category": "model",
+        "since": to_stamp(at(2026, 11, 25, 9)),
+        "note": "n",
+        "task": None,
+        "tz": "UTC",
+    }
     away = core.Away(at(2026, 11, 25, 10), at(2026, 11, 25, 11), "idle")
     assert core.away_plan(run, away, "keep") == ([], run)
     closed, state = core.away_plan(run, away, "discard")
@@ -198,7 +232,9 @@ def test_away_plan_keep_discard_book():
     assert state["since"] == to_stamp(at(2026, 11, 25, 11))
     closed, state = core.away_plan(run, away, "book", "meetings")
     assert [c["category"] for c in closed] == ["model", "meetings"]
-    assert closed[1]["start"] == to_stamp(at(2026, 11, 25, 10)) and closed[1]["end"] == to_stamp(at(2026, 11, 25, 11))
+    assert closed[1]["start"] == to_stamp(at(2026, 11, 25, 10)) and closed[1]["end"] == to_stamp(
+        at(2026, 11, 25, 11)
+    )
 
 
 def test_chart_cells_fill_exactly_and_text_report_fits_80_columns():

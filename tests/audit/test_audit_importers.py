@@ -93,14 +93,28 @@ def test_timewarrior_data_quoted_tags_annotation_open_interval():
 
 
 def test_timewarrior_export_and_data_share_keys():
-    export = json.dumps([{"id": 1, "start": "20240331T003000Z", "end": "20240331T013000Z", "tags": ["training"]}])
+    export = json.dumps(
+        [{"id": 1, "start": "20240331T003000Z", "end": "20240331T013000Z", "tags": ["training"]}]
+    )
     data = "inc 20240331T003000Z - 20240331T013000Z # training\n"
-    assert imp.parse("timewarrior", export, None).rows[0].key == imp.parse("timewarrior", data, None).rows[0].key
+    assert (
+        imp.parse("timewarrior", export, None).rows[0].key == imp.parse("timewarrior", data, None).rows[0].key
+    )
 
 
 def test_watson_frames_and_log_json_agree_on_instants_despite_the_offset_bug():
     frames = json.dumps([[1711845000, 1711848600, "training", "b31", ["dst-gap"], 1795644214]])
-    log = json.dumps([{"id": "b31", "project": "training", "start": "2024-03-31T01:30:00+01:00", "stop": "2024-03-31T02:30:00+01:00", "tags": ["dst-gap"]}])
+    log = json.dumps(
+        [
+            {
+                "id": "b31",
+                "project": "training",
+                "start": "2024-03-31T01:30:00+01:00",
+                "stop": "2024-03-31T02:30:00+01:00",
+                "tags": ["dst-gap"],
+            }
+        ]
+    )
     f, lg = imp.parse("watson", frames, None).rows[0], imp.parse("watson", log, None).rows[0]
     assert (f.start, f.end, f.key) == (lg.start, lg.end, lg.key)
     assert f.seconds == 3600
@@ -129,7 +143,17 @@ def test_map_category_prefers_the_map_then_ids_and_names():
 
 def test_hostile_text_survives_parsing_literally():
     hostile = "[bold red]x[/] \x1b]8;;http://e\x07link\x1b]8;;\x07 \u202eRTL 漢字 " + "y" * 10000
-    text = json.dumps([{"id": 1, "start": "20240101T000000Z", "end": "20240101T010000Z", "tags": [hostile], "annotation": hostile}])
+    text = json.dumps(
+        [
+            {
+                "id": 1,
+                "start": "20240101T000000Z",
+                "end": "20240101T010000Z",
+                "tags": [hostile],
+                "annotation": hostile,
+            }
+        ]
+    )
     row = imp.parse("timewarrior", text, None).rows[0]
     assert row.note == hostile and row.names == (hostile,)
     assert isinstance(row.start, dt.datetime)

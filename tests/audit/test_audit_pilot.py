@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from textual.widgets import DataTable, Static
 
 from cockpit.core.clock import from_stamp
@@ -15,7 +13,10 @@ from cockpit.tui.screens.audit_report import ReportScreen
 from cockpit.tui.widgets.audit import AuditPane
 from tests.audit.conftest import at
 
-HOSTILE = "[bold red]boom[/] [link=http://x]l[/link] \x1b]8;;http://e\x07osc\x1b]8;;\x07 \x1b[31mred\x00 עברית 漢字 " + "z" * 10000
+HOSTILE = (
+    "[bold red]boom[/] [link=http://x]l[/link] \x1b]8;;http://e\x07osc\x1b]8;;\x07 \x1b[31mred\x00 עברית 漢字 "
+    + "z" * 10000
+)
 
 
 def closed(ctx):  # noqa: ANN001, ANN201
@@ -53,15 +54,27 @@ async def test_category_keys_start_switch_and_stop(berlin_ctx):
         await pilot.pause()
         assert now_text(app).startswith("Not tracking")
         docs = closed(ctx)
-        assert [(d["category"], (from_stamp(d["end"]) - from_stamp(d["start"])).seconds) for d in docs] == [("model", 600), ("eval", 60)]
+        assert [(d["category"], (from_stamp(d["end"]) - from_stamp(d["start"])).seconds) for d in docs] == [
+            ("model", 600),
+            ("eval", 60),
+        ]
         assert docs[0]["end"] == docs[1]["start"]
         assert [r[2] for r in rows(app)] == ["Evaluation/Analysis", "Model Development/Exper…"]
 
 
 async def test_sources_and_hostile_notes_are_shown_literally(berlin_ctx):
     ctx = berlin_ctx
-    audit.add_entry(ctx, start=at(2026, 11, 25, 6), end=at(2026, 11, 25, 7), category="model", source="sprint", note=HOSTILE)
-    audit.add_entry(ctx, start=at(2026, 11, 25, 7), end=at(2026, 11, 25, 7, 30), category="research", source="reading")
+    audit.add_entry(
+        ctx,
+        start=at(2026, 11, 25, 6),
+        end=at(2026, 11, 25, 7),
+        category="model",
+        source="sprint",
+        note=HOSTILE,
+    )
+    audit.add_entry(
+        ctx, start=at(2026, 11, 25, 7), end=at(2026, 11, 25, 7, 30), category="research", source="reading"
+    )
     app = CockpitApp(ctx)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_pane(pilot)
@@ -83,7 +96,12 @@ async def test_add_entry_overlap_refused_then_adjust(berlin_ctx):
         await pilot.press("n")
         await pilot.pause()
         assert isinstance(app.screen, EntryEditor)
-        for wid, value in (("#start", "2026-11-25 07:00"), ("#end", "2026-11-25 08:30"), ("#category", "c"), ("#note", "standup")):
+        for wid, value in (
+            ("#start", "2026-11-25 07:00"),
+            ("#end", "2026-11-25 08:30"),
+            ("#category", "c"),
+            ("#note", "standup"),
+        ):
             app.screen.query_one(wid).value = value
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -93,7 +111,10 @@ async def test_add_entry_overlap_refused_then_adjust(berlin_ctx):
         await pilot.press("ctrl+r")
         await pilot.pause()
         assert not isinstance(app.screen, EntryEditor)
-        assert [(d["category"], d["end"]) for d in closed(ctx)] == [("model", "2026-11-25T06:00:00+00:00"), ("meetings", "2026-11-25T07:30:00+00:00")]
+        assert [(d["category"], d["end"]) for d in closed(ctx)] == [
+            ("model", "2026-11-25T06:00:00+00:00"),
+            ("meetings", "2026-11-25T07:30:00+00:00"),
+        ]
 
 
 async def test_split_merge_delete_and_undo_by_keys(berlin_ctx):
@@ -111,7 +132,9 @@ async def test_split_merge_delete_and_undo_by_keys(berlin_ctx):
         await pilot.press("down")  # rows are newest first: the cursor goes to the earlier half
         await pilot.press("j")
         await pilot.pause()
-        assert [(d["start"], d["end"]) for d in closed(ctx)] == [("2026-11-25T05:00:00+00:00", "2026-11-25T07:00:00+00:00")]
+        assert [(d["start"], d["end"]) for d in closed(ctx)] == [
+            ("2026-11-25T05:00:00+00:00", "2026-11-25T07:00:00+00:00")
+        ]
         await pilot.press("delete")
         await pilot.pause()
         assert closed(ctx) == [] and rows(app) == []

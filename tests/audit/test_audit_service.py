@@ -66,7 +66,9 @@ def test_add_past_entry_overlap_refused_then_adjusted(berlin_ctx):
     h = dt.timedelta(hours=1)
     a = audit.add(ctx, t, t + 2 * h, "model")
     b = audit.add(ctx, t + 2 * h, t + 3 * h, "admin", note="mail")
-    with pytest.raises(audit.OverlapRefused, match=r"overlaps Model Development/Experimentation 2026-11-24 09:00-11:00"):
+    with pytest.raises(
+        audit.OverlapRefused, match=r"overlaps Model Development/Experimentation 2026-11-24 09:00-11:00"
+    ):
         audit.add(ctx, t + h, t + 150 * dt.timedelta(minutes=1), "meetings")
     assert len(closed(ctx)) == 2  # nothing changed
     c = audit.add(ctx, t + h, t + 150 * dt.timedelta(minutes=1), "meetings", adjust=True)
@@ -87,7 +89,10 @@ def test_adding_inside_the_running_entry_with_adjust_cuts_it(berlin_ctx):
     with pytest.raises(audit.OverlapRefused, match="running"):
         audit.add(ctx, t0 + dt.timedelta(hours=1), t0 + dt.timedelta(hours=2), "meetings")
     audit.add(ctx, t0 + dt.timedelta(hours=1), t0 + dt.timedelta(hours=2), "meetings", adjust=True)
-    assert [(d["category"], d["start"]) for d in closed(ctx)] == [("model", to_stamp(t0)), ("meetings", to_stamp(t0 + dt.timedelta(hours=1)))]
+    assert [(d["category"], d["start"]) for d in closed(ctx)] == [
+        ("model", to_stamp(t0)),
+        ("meetings", to_stamp(t0 + dt.timedelta(hours=1))),
+    ]
     assert audit.running(ctx)["since"] == to_stamp(t0 + dt.timedelta(hours=2))
 
 
@@ -97,7 +102,10 @@ def test_edit_split_merge_delete_and_undo(berlin_ctx):
     h = dt.timedelta(hours=1)
     a = audit.add(ctx, t, t + 2 * h, "model", note="x")
     a1, a2 = audit.split(ctx, a, t + h)
-    assert [(d["start"], d["end"]) for d in closed(ctx)] == [(to_stamp(t), to_stamp(t + h)), (to_stamp(t + h), to_stamp(t + 2 * h))]
+    assert [(d["start"], d["end"]) for d in closed(ctx)] == [
+        (to_stamp(t), to_stamp(t + h)),
+        (to_stamp(t + h), to_stamp(t + 2 * h)),
+    ]
     audit.edit(ctx, a2, cat="eval", note="second half")
     assert audit.entries(ctx).require(a2)["category"] == "eval"
     with pytest.raises(audit.OverlapRefused):
@@ -149,8 +157,17 @@ def test_report_reads_only_the_partitions_it_needs(berlin_ctx):
 
 def test_sources_from_other_instruments_are_reported(berlin_ctx):
     ctx = berlin_ctx
-    audit.add_entry(ctx, start=at(2026, 11, 24, 8), end=at(2026, 11, 24, 9, 30), category="model", source="sprint")
-    audit.add_entry(ctx, start=at(2026, 11, 24, 10), end=at(2026, 11, 24, 10, 45), category="research", source="reading", paper="2406.16733")
+    audit.add_entry(
+        ctx, start=at(2026, 11, 24, 8), end=at(2026, 11, 24, 9, 30), category="model", source="sprint"
+    )
+    audit.add_entry(
+        ctx,
+        start=at(2026, 11, 24, 10),
+        end=at(2026, 11, 24, 10, 45),
+        category="research",
+        source="reading",
+        paper="2406.16733",
+    )
     r = audit.report(ctx, dt.date(2026, 11, 24), dt.date(2026, 11, 25))
     assert r.sources == {"sprint": 5400, "reading": 2700}
 
@@ -160,7 +177,9 @@ def test_export_csv_and_json_for_a_range(berlin_ctx):
     audit.add(ctx, at(2026, 11, 23, 23, 30), at(2026, 11, 24, 0, 30), "model", note='say "hi", [b]x[/b]')
     audit.add(ctx, at(2026, 11, 20, 8), at(2026, 11, 20, 9), "admin")
     rows = json.loads(audit.export(ctx, dt.date(2026, 11, 24), dt.date(2026, 11, 25), "json"))
-    assert [(r["local_start"], r["local_end"], r["seconds"]) for r in rows] == [("2026-11-24T00:30:00+01:00", "2026-11-24T01:30:00+01:00", 3600)]
+    assert [(r["local_start"], r["local_end"], r["seconds"]) for r in rows] == [
+        ("2026-11-24T00:30:00+01:00", "2026-11-24T01:30:00+01:00", 3600)
+    ]
     text = audit.export(ctx, dt.date(2026, 11, 24), dt.date(2026, 11, 25), "csv")
     import csv
     import io
@@ -175,8 +194,8 @@ def test_import_is_idempotent_and_reports_each_bad_row(berlin_ctx, tmp_path):
     f.write_text(
         "inc 20241104T080000Z - 20241104T093000Z # research paper\n"
         "inc 2024-11-04 - 20241104T100000Z # admin\n"
-        "inc 20241104T100000Z - 20241104T103000Z # \"mystery tag\"\n"
-        "inc 20241104T110000Z - 20241104T120000Z # meeting # \"sync\"\n"
+        'inc 20241104T100000Z - 20241104T103000Z # "mystery tag"\n'
+        'inc 20241104T110000Z - 20241104T120000Z # meeting # "sync"\n'
     )
     dry = audit.import_file(ctx, "timewarrior", f, mapping={"meeting": "c"}, dry_run=True)
     assert len(dry.new) == 2 and closed(ctx) == []
@@ -189,7 +208,10 @@ def test_import_is_idempotent_and_reports_each_bad_row(berlin_ctx, tmp_path):
     again = audit.import_file(ctx, "timewarrior", f, mapping={"meeting": "c"})
     assert again.new == [] and again.duplicates == 2
     docs = closed(ctx)
-    assert [(d["category"], d["source"], d["note"]) for d in docs] == [("research", "import:timewarrior", ""), ("meetings", "import:timewarrior", "sync")]
+    assert [(d["category"], d["source"], d["note"]) for d in docs] == [
+        ("research", "import:timewarrior", ""),
+        ("meetings", "import:timewarrior", "sync"),
+    ]
 
 
 def test_import_map_from_config(home, write_config, tmp_path):

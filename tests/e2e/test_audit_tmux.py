@@ -17,7 +17,9 @@ pytestmark = pytest.mark.e2e
 
 def cli(home, *args: str) -> str:  # noqa: ANN001
     env = clean_env({"COCKPIT_HOME": str(home)})
-    return subprocess.run([sys.executable, "-m", "cockpit", *args], env=env, check=True, capture_output=True, text=True).stdout
+    return subprocess.run(
+        [sys.executable, "-m", "cockpit", *args], env=env, check=True, capture_output=True, text=True
+    ).stdout
 
 
 def test_track_switch_stop_and_report_by_keys(home, tmp_path):
@@ -74,5 +76,7 @@ def test_detach_then_attach_asks_how_to_book_the_away_time(home, tmp_path):
     rows = json.loads(cli(home, "audit", "export", "--format", "json"))
     booked = [r for r in rows if r["category"] == "meetings"]
     assert len(booked) == 1 and booked[0]["note"] == "away (detached)"
-    assert rows[-1]["category"] == "research" and rows[-1]["end"] is None  # still tracking, from the return on
+    assert (
+        rows[-1]["category"] == "research" and rows[-1]["end"] is None
+    )  # still tracking, from the return on
     assert rows[-1]["start"] == booked[0]["end"]

@@ -50,7 +50,9 @@ class AwayScreen(ModalScreen[tuple[str, str | None] | None]):
         with Vertical() as v:
             v.border_title = "Welcome back"
             yield Static(
-                Content(f"Away {a:%H:%M}-{b:%H:%M} ({core.fmt_hm(self.away.seconds)}): {why} while tracking {name}."),
+                Content(
+                    f"Away {a:%H:%M}-{b:%H:%M} ({core.fmt_hm(self.away.seconds)}): {why} while tracking {name}."
+                ),
             )
             yield Static(Content("k keep it   d discard it   b book it to another category"))
             keys = "  ".join(f"{c.key} {c.name}" for c in self.ctx.config.audit.categories)

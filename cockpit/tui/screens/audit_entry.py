@@ -68,7 +68,11 @@ class EntryEditor(ModalScreen[str | None]):
                 if not running:
                     yield Label("End")
                     yield Input(f"{end.astimezone(tz):%Y-%m-%d %H:%M}", id="end", compact=True)
-                yield Label("Category (key or name: " + " ".join(c.key for c in self.ctx.config.audit.categories) + ")")
+                yield Label(
+                    "Category (key or name: "
+                    + " ".join(c.key for c in self.ctx.config.audit.categories)
+                    + ")"
+                )
                 cat = e.category if e else self.ctx.config.audit.categories[0].id
                 yield Input(cat, id="category", compact=True)
                 yield Label("Note")
@@ -95,7 +99,11 @@ class EntryEditor(ModalScreen[str | None]):
             else:
                 start = audit.parse_local(ctx, self._value("start") or "")
                 end_text = self._value("end")
-                end = audit.parse_local(ctx, end_text, start.astimezone(audit.zone(ctx)).date()) if end_text is not None else None
+                end = (
+                    audit.parse_local(ctx, end_text, start.astimezone(audit.zone(ctx)).date())
+                    if end_text is not None
+                    else None
+                )
                 cat = self._value("category") or ""
                 note = self._value("note") or ""
                 if self.mode == "add":
@@ -105,7 +113,11 @@ class EntryEditor(ModalScreen[str | None]):
                     assert e is not None
 
                     def changed(new, old):  # noqa: ANN001, ANN202 - the form shows minutes only
-                        return None if new is None or old is None or new == old.replace(second=0, microsecond=0) else new
+                        return (
+                            None
+                            if new is None or old is None or new == old.replace(second=0, microsecond=0)
+                            else new
+                        )
 
                     result = audit.edit(
                         ctx,

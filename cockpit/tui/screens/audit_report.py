@@ -31,10 +31,18 @@ def render(r: core.Report, cats: Sequence[core.CategoryInfo], width: int, kind: 
     keys = {c.id: c.key for c in cats}
     last = r.end - core.DAY
     span = f"{r.first:%a %d %b %Y}" if r.first == last else f"{r.first:%d %b} - {last:%d %b %Y}"
-    lines: list[Content] = [Content.styled(f"{KIND_LABEL.get(kind, kind)} {span} · {r.tz} · {core.fmt_hm(r.total_s)} tracked", "bold")]
+    lines: list[Content] = [
+        Content.styled(
+            f"{KIND_LABEL.get(kind, kind)} {span} · {r.tz} · {core.fmt_hm(r.total_s)} tracked", "bold"
+        )
+    ]
     if r.previous is not None:
         d = r.total_s - r.previous.total_s
-        lines.append(Content(f"previous period {core.fmt_hm(r.previous.total_s)} ({'+' if d >= 0 else ''}{core.fmt_hm(d)})"))
+        lines.append(
+            Content(
+                f"previous period {core.fmt_hm(r.previous.total_s)} ({'+' if d >= 0 else ''}{core.fmt_hm(d)})"
+            )
+        )
     lines.append(Content(""))
     if not r.total_s:
         lines.append(Content("Nothing tracked in this period."))
@@ -69,8 +77,17 @@ def render(r: core.Report, cats: Sequence[core.CategoryInfo], width: int, kind: 
             sw = f" {d.switches}sw" if d.switches else ""
             lines.append(Content.assemble(f"{d.day:%a %d} ", b, pad, f" {core.fmt_hm(d.total_s):>6}{sw}"))
     lines.append(Content(""))
-    lines.append(Content(f"Deep work {core.fmt_hm(r.deep_s)} · active {core.fmt_hm(r.active_s)} · passive {core.fmt_hm(r.passive_s)}"))
-    lines.append(Content(f"Admin share {100 * r.admin_share:.0f}% · sources: " + ", ".join(f"{k} {core.fmt_hm(v)}" for k, v in sorted(r.sources.items()))))
+    lines.append(
+        Content(
+            f"Deep work {core.fmt_hm(r.deep_s)} · active {core.fmt_hm(r.active_s)} · passive {core.fmt_hm(r.passive_s)}"
+        )
+    )
+    lines.append(
+        Content(
+            f"Admin share {100 * r.admin_share:.0f}% · sources: "
+            + ", ".join(f"{k} {core.fmt_hm(v)}" for k, v in sorted(r.sources.items()))
+        )
+    )
     active_days = max(1, sum(1 for d in r.days if d.total_s))
     lines.append(
         Content(
@@ -80,7 +97,12 @@ def render(r: core.Report, cats: Sequence[core.CategoryInfo], width: int, kind: 
     )
     sinks = r.sinks(cats)
     if sinks:
-        lines.append(Content("Time sinks: " + ", ".join(f"{info[c].name if c in info else c} {core.fmt_hm(s)}" for c, s in sinks)))
+        lines.append(
+            Content(
+                "Time sinks: "
+                + ", ".join(f"{info[c].name if c in info else c} {core.fmt_hm(s)}" for c, s in sinks)
+            )
+        )
     return Content("\n").join(lines)
 
 
@@ -137,7 +159,9 @@ class ReportScreen(Screen[None]):
         self.refresh_report()
 
     def action_move(self, step: int) -> None:
-        self.first, self.end = core.shift(self.kind if self.kind != "range" else "range", self.first, self.end, step)
+        self.first, self.end = core.shift(
+            self.kind if self.kind != "range" else "range", self.first, self.end, step
+        )
         self.refresh_report()
 
     def action_custom(self) -> None:

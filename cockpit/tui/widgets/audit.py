@@ -36,7 +36,9 @@ def source_label(source: str) -> str:
     return SOURCE_LABEL.get(source, source[:6])
 
 
-def bar(parts: Sequence[tuple[str, float]], width: int, scale: float, colors: dict[str, str], keys: dict[str, str]) -> Content:
+def bar(
+    parts: Sequence[tuple[str, float]], width: int, scale: float, colors: dict[str, str], keys: dict[str, str]
+) -> Content:
     """A stacked bar of coloured blocks; each block also carries its category key, so it reads without colour."""
     pieces: list[tuple[str, str] | str] = []
     for cid, n in core.cells(parts, width, scale):
@@ -60,7 +62,9 @@ def tmux_away_signals(env: dict[str, str] | None = None) -> tuple[dt.datetime | 
     except (OSError, subprocess.SubprocessError):
         return None, None
     activity, _, attached = out.partition("\t")
-    last = dt.datetime.fromtimestamp(int(activity), dt.UTC) if activity.isdigit() and int(activity) > 0 else None
+    last = (
+        dt.datetime.fromtimestamp(int(activity), dt.UTC) if activity.isdigit() and int(activity) > 0 else None
+    )
     return last, (attached.strip() not in ("", "0")) if attached.strip().isdigit() else None
 
 
@@ -116,7 +120,9 @@ class AuditPane(Pane):
         self.last_input = self.ctx.clock.now()
         self.reload()
         self.set_interval(1.0, self._tick, name="audit-tick")
-        self.set_interval(max(1.0, self.ctx.config.audit.away_poll_seconds), self.poll_away, name="audit-away")
+        self.set_interval(
+            max(1.0, self.ctx.config.audit.away_poll_seconds), self.poll_away, name="audit-away"
+        )
 
     # ------------------------------------------------------------------ data
 
@@ -124,7 +130,11 @@ class AuditPane(Pane):
         return {c.id: c for c in self.ctx.config.audit.categories}
 
     def reload(self) -> None:
-        fp = (audit.entries(self.ctx).fingerprint(), self.ctx.store.doc("audit-track").fingerprint(), audit.today(self.ctx))
+        fp = (
+            audit.entries(self.ctx).fingerprint(),
+            self.ctx.store.doc("audit-track").fingerprint(),
+            audit.today(self.ctx),
+        )
         if fp == self._stamp:
             return
         self._stamp = fp
@@ -168,7 +178,11 @@ class AuditPane(Pane):
             secs = (now - from_stamp(cur["since"])).total_seconds()
             note = f" - {clean(cur.get('note') or '', 40)}" if cur.get("note") else ""
             src = source_label(cur.get("source") or "manual")
-            text = f"● {core.fmt_hm(secs)} {c.name if c else cur['category']}" + (f" [{src}]" if src else "") + note
+            text = (
+                f"● {core.fmt_hm(secs)} {c.name if c else cur['category']}"
+                + (f" [{src}]" if src else "")
+                + note
+            )
         width = (self.content_size.width or 80) if self.is_mounted else 80
         if len(text) > width > 4:
             text = text[: width - 1] + "…"
@@ -183,13 +197,29 @@ class AuditPane(Pane):
     def _draw_today(self) -> None:
         now = self.ctx.clock.now()
         day = audit.today(self.ctx)
-        r = core.build_report(self._rows, audit.categories(self.ctx), day, day + core.DAY, audit.zone(self.ctx), now, self.ctx.config.audit.fragment_minutes)
+        r = core.build_report(
+            self._rows,
+            audit.categories(self.ctx),
+            day,
+            day + core.DAY,
+            audit.zone(self.ctx),
+            now,
+            self.ctx.config.audit.fragment_minutes,
+        )
         cats = self.cats()
         width = max(10, (self.size.width or 40) - 14)
         parts = [(c.id, r.categories.get(c.id, 0.0)) for c in self.ctx.config.audit.categories]
-        b = bar(parts, width, r.total_s or 1, {k: v.color for k, v in cats.items()}, {k: v.key for k, v in cats.items()})
+        b = bar(
+            parts,
+            width,
+            r.total_s or 1,
+            {k: v.color for k, v in cats.items()},
+            {k: v.key for k, v in cats.items()},
+        )
         summary = Content(f" {core.fmt_hm(r.total_s)} · {r.context_switches} sw")
-        self.query_one("#audit-today", Static).update(Content.assemble(b, summary) if r.total_s else Content("Nothing tracked today."))
+        self.query_one("#audit-today", Static).update(
+            Content.assemble(b, summary) if r.total_s else Content("Nothing tracked today.")
+        )
 
     # ------------------------------------------------------------------ input and away
 
@@ -334,7 +364,11 @@ class AuditPane(Pane):
 
     def commands(self) -> Iterable[Command]:
         for c in self.ctx.config.audit.categories:
-            yield (f"Track: {c.name}", f"Start or switch tracking (key {c.key})", lambda k=c.key: self.action_track(k))
+            yield (
+                f"Track: {c.name}",
+                f"Start or switch tracking (key {c.key})",
+                lambda k=c.key: self.action_track(k),
+            )
         yield ("Track: stop", "Stop time tracking", self.action_stop)
         yield ("Time audit: report", "Day, week, month and audit-period report", self.action_report)
         yield ("Time audit: add entry", "Add a past time entry", self.action_add)
