@@ -128,3 +128,15 @@ def test_export_csv_range_as_a_real_process(home):
     lines = out.splitlines()
     assert lines[0].startswith("id,start,end,local_start")
     assert len(lines) == 2 and "2026-01-05T23:30:00-05:00" in lines[1] and '"a,b"' in lines[1]
+
+
+def test_hostile_notes_are_printed_without_escapes(home, capsys):
+    note = "[bold]x[/] \x1b]0;title\x07\x1b[2J\x00 漢字"
+    run(capsys, "audit", "add", "2026-01-05 09:00", "10:00", "d", "--note", note)
+    out = run(capsys, "audit", "list", "--date", "2026-01-05")[1]
+    assert "[bold]x[/]  漢字" in out and "\x1b" not in out and "\x00" not in out
+    rows = json.loads(run(capsys, "audit", "export", "--format", "json")[1])
+    assert rows[0]["note"] == note  # the data itself is kept as typed
+    run(capsys, "track", "start", "m", "--note", note)
+    out = run(capsys, "track", "status")[1]
+    assert "\x1b" not in out and "[bold]x[/]" in out

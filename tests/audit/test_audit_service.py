@@ -233,3 +233,18 @@ def test_import_missing_file_and_bad_zone_are_one_line_errors(berlin_ctx, tmp_pa
         audit.import_file(berlin_ctx, "watson", tmp_path / "nope")
     with pytest.raises(UsageError, match="unknown time zone 'Mars/Base'"):
         audit.import_file(berlin_ctx, "toggl", tmp_path / "nope", tz="Mars/Base")
+
+
+def test_import_map_and_default_in_config_are_checked(home, write_config, tmp_path):
+    from cockpit.context import Context
+    from cockpit.core.clock import FakeClock
+
+    f = tmp_path / "frames"
+    f.write_text(json.dumps([[1730707200, 1730710800, "misc", "abc", [], 1730710800]]))
+    write_config('[audit]\nimport_map = { "x" = "naps" }\n')
+    ctx = Context.open(home, clock=FakeClock(at(2026, 11, 25), tz="UTC"))
+    with pytest.raises(UsageError, match=r"audit.import_map.x: unknown category 'naps'"):
+        audit.import_file(ctx, "watson", f)
+    write_config('[audit]\nimport_default = "a"\n')
+    ctx = Context.open(home, clock=FakeClock(at(2026, 11, 25), tz="UTC"))
+    assert [d["category"] for d in audit.import_file(ctx, "watson", f).new] == ["admin"]

@@ -27,7 +27,7 @@ def test_track_switch_stop_and_report_by_keys(home, tmp_path):
     with TmuxScreen(cockpit_cmd(), 80, 24, env={"COCKPIT_HOME": str(home)}, sock_dir=tmp_path) as s:
         s.wait_for("Quit")
         s.send("3")
-        s.wait_for("Not tracking")
+        s.wait_for("s Stop")  # the footer shows the pane's keys once it has the focus
         s.send("m")
         s.wait_for("Model Dev")
         assert json.loads(cli(home, "track", "status", "--json"))["category"] == "model"
@@ -38,6 +38,8 @@ def test_track_switch_stop_and_report_by_keys(home, tmp_path):
         s.send("o")
         screen = s.wait_for("tracked")
         assert screen.splitlines()[0].lstrip().startswith("Week ")
+        assert "Model Development/Ex" in screen and "Evaluation/Analysis" in screen
+        assert "\x1b[38;5;" in s.screen(escapes=True)  # category colours drawn in the 256-colour palette
         s.send("Escape")
         s.wait_for("3 Time audit")
         s.send("C-q")
@@ -54,6 +56,7 @@ def test_detach_then_attach_asks_how_to_book_the_away_time(home, tmp_path):
     with TmuxScreen(cockpit_cmd(), 80, 24, env={"COCKPIT_HOME": str(home)}, sock_dir=tmp_path) as s:
         s.wait_for("Quit")
         s.send("3")
+        s.wait_for("s Stop")
         s.send("r")
         s.wait_for("Research/L")
         time.sleep(2.5)  # the session has no client: cockpit notes that the user is away
