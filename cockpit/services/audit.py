@@ -529,8 +529,13 @@ def import_file(
     for name, target in ctx.config.audit.import_map.items():
         if importers.resolve_category(target, cats) is None:
             raise UsageError(f"config.toml: audit.import_map.{name}: unknown category {target!r}")
-    if ctx.config.audit.import_default and importers.resolve_category(ctx.config.audit.import_default, cats) is None:
-        raise UsageError(f"config.toml: audit.import_default: unknown category {ctx.config.audit.import_default!r}")
+    if (
+        ctx.config.audit.import_default
+        and importers.resolve_category(ctx.config.audit.import_default, cats) is None
+    ):
+        raise UsageError(
+            f"config.toml: audit.import_default: unknown category {ctx.config.audit.import_default!r}"
+        )
     res = ImportResult(tool, errors=list(parsed.errors), notes=list(parsed.notes), dry_run=dry_run)
     if tool in ("toggl", "clockify") and not tz:
         res.notes.insert(0, f"times read as {zone_name} (the file has no zone; pass --tz ZONE to change)")
