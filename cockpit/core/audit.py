@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from cockpit.core.clock import UTC, from_stamp, to_stamp
@@ -69,11 +69,6 @@ def overlaps(
     """Entries sharing some positive-length time with [start, end)."""
     out = [e for e in entries if e.id not in exclude and e.start < end and e.end_or(now) > start]
     return sorted(out, key=lambda e: e.start)
-
-
-def check_span(start: dt.datetime, end: dt.datetime) -> None:
-    if end <= start:
-        raise ValueError("the end must be after the start")
 
 
 @dataclass(frozen=True)
@@ -486,6 +481,7 @@ class AwayDetector:
         self.limit = dt.timedelta(minutes=away_minutes)
         self.away_since: dt.datetime | None = None
         self.reason = ""
+        self._clock: tuple[dt.datetime, float] | None = None
 
     def observe(
         self,
@@ -516,6 +512,20 @@ class AwayDetector:
 
     def reset(self) -> None:
         self.away_since = None
+
+    def observe_clock(
+        self, wall: dt.datetime, mono: float, tracking_since: dt.datetime | None, slack_s: float = 30.0
+    ) -> Away | None:
+        """A wall-clock jump the monotonic clock did not see (suspend, NTP step) while tracking."""
+        last = self._clock
+        self._clock = (wall, mono)
+        if last is None or tracking_since is None:
+            return None
+        jump = (wall - last[0]).total_seconds() - (mono - last[1])
+        if jump <= slack_s:
+            return None
+        start = max(wall - dt.timedelta(seconds=jump), tracking_since)
+        return Away(start, wall, "suspended") if wall > start else None
 
 
 def away_plan(
@@ -551,10 +561,6 @@ def away_plan(
     elif choice != "discard":
         raise ValueError(f"unknown choice {choice!r}")
     return closed, {**running, "since": to_stamp(away.end)}
-
-
-def clamp_entry(e: Entry, **changes: Any) -> Entry:
-    return replace(e, **changes)
 
 
 # ------------------------------------------------------------------ charts (plain data + text)

@@ -247,3 +247,21 @@ def test_chart_cells_fill_exactly_and_text_report_fits_80_columns():
     lines = core.text_report(r, CATS, 80)
     assert all(len(line) <= 80 for line in lines), [len(x) for x in lines]
     assert any(line.startswith("Sun 29 Nov w") for line in lines)
+
+
+def test_wall_clock_jump_while_tracking_is_an_away_span():
+    clock = FakeClock(at(2026, 11, 25, 9), tz="Europe/Berlin")
+    det = core.AwayDetector(15)
+    since = clock.now()
+    assert det.observe_clock(clock.now(), clock.monotonic(), since) is None
+    clock.advance(20)  # both clocks move: nothing
+    assert det.observe_clock(clock.now(), clock.monotonic(), since) is None
+    before = clock.now()
+    clock.jump_wall(2 * 3600)  # suspended for two hours
+    clock.advance(1)
+    away = det.observe_clock(clock.now(), clock.monotonic(), since)
+    assert away == core.Away(before + dt.timedelta(seconds=1), clock.now(), "suspended")
+    clock.jump_wall(25)  # a small NTP step is ignored
+    assert det.observe_clock(clock.now(), clock.monotonic(), since) is None
+    clock.jump_wall(3600)
+    assert det.observe_clock(clock.now(), clock.monotonic(), None) is None  # not tracking

@@ -216,3 +216,22 @@ async def test_report_screen_periods_and_custom_range(berlin_ctx):
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, ReportScreen)
+
+
+async def test_suspend_seen_as_a_clock_jump_asks_too(berlin_ctx):
+    ctx = berlin_ctx
+    app = CockpitApp(ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = await open_pane(pilot)
+        await pilot.press("w")
+        ctx.clock.advance(60)
+        pane._tick()
+        ctx.clock.jump_wall(3 * 3600)
+        pane._tick()
+        await pilot.pause()
+        assert isinstance(app.screen, AwayScreen)
+        shown = " ".join(str(s.render()) for s in app.screen.query(Static))
+        assert "Away 09:01-12:01 (3h00): the clock jumped" in shown
+        await pilot.press("k")
+        await pilot.pause()
+        assert closed(ctx) == [] and audit.running(ctx)["since"] == at(2026, 11, 25, 8).isoformat()

@@ -44,7 +44,10 @@ class AwayScreen(ModalScreen[tuple[str, str | None] | None]):
     def compose(self) -> ComposeResult:
         tz = audit.zone(self.ctx)
         a, b = self.away.start.astimezone(tz), self.away.end.astimezone(tz)
-        why = "the tmux client was detached" if self.away.reason == "detached" else "no input reached cockpit"
+        why = {
+            "detached": "the tmux client was detached",
+            "suspended": "the clock jumped (suspend or clock change)",
+        }.get(self.away.reason, "no input reached cockpit")
         cur = audit.running(self.ctx)
         name = audit.names(self.ctx).get(cur["category"], cur["category"]) if cur else "?"
         with Vertical() as v:

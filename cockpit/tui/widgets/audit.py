@@ -170,6 +170,11 @@ class AuditPane(Pane):
         """Once a second while tracking: update the status line only when its text changes."""
         cur = audit.running(self.ctx)
         now = self.ctx.clock.now()
+        jumped = self.detector.observe_clock(
+            now, self.ctx.clock.monotonic(), from_stamp(cur["since"]) if cur else None
+        )
+        if jumped is not None:
+            self.ask_away(jumped)
         cats = self.cats()
         if cur is None:
             text = "Not tracking. Keys: " + " ".join(c.key for c in self.ctx.config.audit.categories)
@@ -250,7 +255,12 @@ class AuditPane(Pane):
         since = from_stamp(cur["since"]) if cur else None
         inputs = [t for t in (tmux_input, self.last_input) if t is not None]
         away = self.detector.observe(self.ctx.clock.now(), max(inputs) if inputs else None, attached, since)
-        if away is not None and not self._asking:
+        if away is not None:
+            self.ask_away(away)
+
+    def ask_away(self, away: core.Away) -> None:
+        """Ask keep / discard / book for an away span (once at a time)."""
+        if not self._asking:
             from cockpit.tui.screens.audit_away import AwayScreen
 
             self._asking = True
