@@ -1,8 +1,8 @@
 """Time-audit use cases. Other instruments book time through ``add_entry``.
 
-The running entry lives in the small doc ``audit-track`` ({category, since, note, task, tz,
-source}); a stop or a switch writes it, closed, into ``time_entries`` with ``end`` equal to
-the next entry's ``since``, so there is no gap and no overlap.
+The tracked (running) entry is a time entry with ``end`` None; the small doc ``audit-track``
+holds its id (``{"entry": id}``). A switch closes it at the same instant the next one starts,
+so there is no gap and no overlap.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from cockpit.core import audit as core
 from cockpit.core.clock import UTC, from_stamp, to_stamp
 from cockpit.errors import CockpitError, UsageError
-from cockpit.store import Collection, by_month
+from cockpit.store import Collection, NotFound, by_month
 
 if TYPE_CHECKING:
     from cockpit.config import CategoryConfig
@@ -104,15 +104,42 @@ def by_key(ctx: Context, key: str) -> CategoryConfig | None:
 
 
 # ------------------------------------------------------------------ tracking
+#
+# The running entry is an ordinary time entry with ``end`` None; the small doc ``audit-track``
+# holds its id. A switch copies the running entry out, closed at this instant, and gives the
+# running entry (same id) the new category and start: one write of the month file, and the
+# doc only changes on start, stop, or a move to a new month.
 
 
 def _track_doc(ctx: Context):  # noqa: ANN202
     return ctx.store.doc("audit-track")
 
 
+def _running_doc(ctx: Context) -> dict[str, Any] | None:
+    rid = _track_doc(ctx).read().get("entry")
+    if not rid:
+        return None
+    try:
+        doc = entries(ctx).get(rid)
+    except NotFound:
+        return None
+    return doc if doc is not None and doc.get("end") is None else None
+
+
 def running(ctx: Context) -> dict[str, Any] | None:
-    cur = _track_doc(ctx).read()
-    return cur if cur.get("since") and cur.get("category") else None
+    """The tracked entry as ``{id, since, category, note, task, tz, source}``, or None."""
+    doc = _running_doc(ctx)
+    if doc is None:
+        return None
+    return {
+        "id": doc["id"],
+        "since": doc["start"],
+        "category": doc["category"],
+        "note": doc.get("note") or "",
+        "task": doc.get("task"),
+        "tz": doc.get("tz") or "UTC",
+        "source": doc.get("source") or "manual",
+    }
 
 
 def _publish(ctx: Context, state: dict[str, Any] | None) -> None:
@@ -142,53 +169,102 @@ def _close(doc: dict[str, Any], end: str) -> dict[str, Any]:
     }
 
 
+def _open_doc(state: dict[str, Any]) -> dict[str, Any]:
+    return {**_close(state, ""), "end": None}
+
+
 def start(
     ctx: Context, cat: str, note: str = "", task: str | None = None, source: str = "manual"
 ) -> dict[str, Any]:
     """Start tracking ``cat``; a running entry is closed at the same instant. Returns the new state."""
     c = category(ctx, cat)
     now = to_stamp(ctx.clock.now())
-    closed: list[dict[str, Any]] = []
     new = {"category": c.id, "since": now, "note": note, "task": task, "tz": _tz_name(ctx), "source": source}
+    col = entries(ctx)
+    rid = _track_doc(ctx).read().get("entry")
+    if rid:
+        part = col.split_id(rid)[0]
+        if part == col.part_of({"start": now}):
+            with col.transaction(part) as p:
+                cur = p.get(rid)
+                if cur is not None and cur.get("end") is None:
+                    state = {**running_state(cur)}
+                    if state["category"] == c.id and not note and not task:
+                        return state
+                    if cur["start"] < now:
+                        p.insert(_close(state, now))
+                    p.update(rid, {k: v for k, v in _open_doc(new).items()})
+                    _publish(ctx, new)
+                    return {**new, "id": rid}
+        else:
+            cur = col.get(rid)
+            if cur is not None and cur.get("end") is None:
+                state = running_state(cur)
+                if state["category"] == c.id and not note and not task:
+                    return state
+                if cur["start"] < now:
+                    col.update(rid, {"end": now})
+                else:
+                    col.remove(rid)
+    new_id = col.insert(_open_doc(new))
+    _track_doc(ctx).set({"entry": new_id})
+    _publish(ctx, new)
+    return {**new, "id": new_id}
 
-    def swap(cur: dict[str, Any]) -> dict[str, Any]:
-        closed.clear()
-        if cur.get("since") and cur.get("category"):
-            if cur["category"] == c.id and not note and not task:
-                return cur
-            if cur["since"] < now:
-                closed.append(_close(cur, now))
-        return dict(new)
 
-    state = _track_doc(ctx).update(swap)
-    if closed:
-        entries(ctx).insert(closed[0])
-    _publish(ctx, state)
-    return state
+def running_state(doc: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": doc.get("id"),
+        "since": doc["start"],
+        "category": doc["category"],
+        "note": doc.get("note") or "",
+        "task": doc.get("task"),
+        "tz": doc.get("tz") or "UTC",
+        "source": doc.get("source") or "manual",
+    }
 
 
 def stop(ctx: Context) -> dict[str, Any] | None:
     """Stop tracking; returns the closed entry (with its id) or None when nothing ran."""
     now = to_stamp(ctx.clock.now())
-    closed: list[dict[str, Any]] = []
-
-    def clear(cur: dict[str, Any]) -> dict[str, Any]:
-        closed.clear()
-        if cur.get("since") and cur.get("category") and cur["since"] < now:
-            closed.append(_close(cur, now))
-        return {}
-
-    _track_doc(ctx).update(clear)
+    col = entries(ctx)
+    rid = _track_doc(ctx).read().get("entry")
+    closed: dict[str, Any] | None = None
+    if rid:
+        try:
+            part = col.split_id(rid)[0]
+        except NotFound:
+            part = ""
+        if part:
+            with col.transaction(part) as p:
+                cur = p.get(rid)
+                if cur is not None and cur.get("end") is None:
+                    if cur["start"] < now:
+                        closed = p.update(rid, {"end": now})
+                    else:
+                        p.remove(rid)
+    _track_doc(ctx).set({})
     _publish(ctx, None)
-    if not closed:
-        return None
-    doc = closed[0]
-    doc["id"] = entries(ctx).insert(doc)
-    return doc
+    return closed
 
 
 def set_running(ctx: Context, state: dict[str, Any] | None) -> None:
-    _track_doc(ctx).set(state or {})
+    """Replace the running entry's fields (``since``, ``category``, ...); None deletes it."""
+    col = entries(ctx)
+    doc = _running_doc(ctx)
+    if state is None:
+        if doc is not None:
+            col.remove(doc["id"])
+        _track_doc(ctx).set({})
+        _publish(ctx, None)
+        return
+    fields = _open_doc(state)
+    if doc is None:
+        new_id = col.insert(fields)
+    else:
+        new_id = _update(ctx, doc["id"], fields)
+    if doc is None or new_id != doc["id"]:
+        _track_doc(ctx).set({"entry": new_id})
     _publish(ctx, state)
 
 
@@ -236,20 +312,21 @@ def month_parts(first: dt.datetime, end: dt.datetime) -> list[str]:
     return out
 
 
-def load(ctx: Context, first: dt.datetime, end: dt.datetime, with_running: bool = True) -> list[core.Entry]:
+def load(ctx: Context, first: dt.datetime, end: dt.datetime) -> list[core.Entry]:
+    """Entries touching [first, end); the tracked one has the id ``running``."""
     c = entries(ctx)
     have = set(c.parts())
+    rid = _track_doc(ctx).read().get("entry")
+    lo, hi = to_stamp(first), to_stamp(end)
     out = []
     for p in month_parts(first, end):
         if p in have:
             for d in c.read_part(p):
                 e = d.get("end")
-                if d["start"] < to_stamp(end) and (e is None or e > to_stamp(first)):
+                if d["start"] < hi and (e is None or e > lo):
+                    if e is None and d["id"] == rid:
+                        d = {**d, "id": RUNNING_ID}
                     out.append(core.Entry.from_doc(d))
-    if with_running:
-        r = running_entry(ctx)
-        if r is not None and r.start < end:
-            out.append(r)
     out.sort(key=lambda e: e.start)
     return out
 
@@ -406,8 +483,10 @@ def edit(
     adjust: bool = False,
 ) -> str:
     """Change an entry's start, end, category or note; returns its (possibly new) id."""
+    cur = running(ctx)
+    if cur is not None and id == cur["id"]:
+        id = RUNNING_ID
     if id == RUNNING_ID:
-        cur = running(ctx)
         if cur is None:
             raise UsageError("nothing is being tracked")
         new = dict(cur)
@@ -606,10 +685,14 @@ def export_rows(ctx: Context, first: dt.date | None, end: dt.date | None) -> lis
     tz = zone(ctx)
     now = ctx.clock.now()
     if first is None or end is None:
-        c = entries(ctx)
-        docs = [core.Entry.from_doc(d) for d in c.all()]
-        r = running_entry(ctx)
-        items = sorted([*docs, *([r] if r else [])], key=lambda e: e.start)
+        rid = _track_doc(ctx).read().get("entry")
+        items = sorted(
+            (
+                core.Entry.from_doc({**d, "id": RUNNING_ID} if d["id"] == rid and d.get("end") is None else d)
+                for d in entries(ctx).all()
+            ),
+            key=lambda e: e.start,
+        )
         if first is not None:
             lo = core.local_midnight(first, tz)
             items = [e for e in items if e.end_or(now) > lo]

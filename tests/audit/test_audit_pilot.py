@@ -20,7 +20,8 @@ HOSTILE = (
 
 
 def closed(ctx):  # noqa: ANN001, ANN201
-    return sorted(audit.entries(ctx).all(), key=lambda d: d["start"])
+    """Closed entries (the tracked one is stored too, with no end)."""
+    return sorted((d for d in audit.entries(ctx).all() if d["end"] is not None), key=lambda d: d["start"])
 
 
 def now_text(app) -> str:  # noqa: ANN001

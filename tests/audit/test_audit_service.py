@@ -17,7 +17,8 @@ from tests.audit.conftest import at
 
 
 def closed(ctx):  # noqa: ANN001, ANN201
-    return sorted(audit.entries(ctx).all(), key=lambda d: d["start"])
+    """Closed entries (the tracked one is stored too, with no end)."""
+    return sorted((d for d in audit.entries(ctx).all() if d["end"] is not None), key=lambda d: d["start"])
 
 
 def test_switching_closes_the_previous_entry_at_the_same_instant(berlin_ctx):
@@ -248,3 +249,42 @@ def test_import_map_and_default_in_config_are_checked(home, write_config, tmp_pa
     write_config('[audit]\nimport_default = "a"\n')
     ctx = Context.open(home, clock=FakeClock(at(2026, 11, 25), tz="UTC"))
     assert [d["category"] for d in audit.import_file(ctx, "watson", f).new] == ["admin"]
+
+
+def test_switch_across_a_month_boundary_keeps_no_gap(home):
+    from cockpit.context import Context
+    from cockpit.core.clock import FakeClock
+
+    ctx = Context.open(home, clock=FakeClock(at(2026, 10, 31, 23, 50), tz="UTC"))
+    audit.start(ctx, "t")
+    ctx.clock.advance(20 * 60)
+    audit.start(ctx, "e")
+    ctx.clock.advance(60)
+    audit.start(ctx, "m")  # same month now: the running entry keeps its id
+    run = audit.running(ctx)
+    ctx.clock.advance(60)
+    audit.start(ctx, "d")
+    assert audit.running(ctx)["id"] == run["id"]
+    ctx.clock.advance(60)
+    assert audit.stop(ctx)["id"] == run["id"]
+    docs = closed(ctx)
+    assert [(d["id"][:7], d["category"]) for d in docs] == [
+        ("2026-10", "training"),
+        ("2026-11", "eval"),
+        ("2026-11", "model"),
+        ("2026-11", "data"),
+    ]
+    assert [d["end"] for d in docs[:-1]] == [d["start"] for d in docs[1:]]
+    assert audit.entries(ctx).parts() == ["2026-10", "2026-11"]
+
+
+def test_running_entry_is_exported_once_and_a_lost_one_does_not_block_tracking(berlin_ctx):
+    ctx = berlin_ctx
+    audit.start(ctx, "r", note="reading")
+    ctx.clock.advance(600)
+    rows = json.loads(audit.export(ctx, None, None, "json"))
+    assert [(r["id"], r["end"], r["seconds"]) for r in rows] == [("running", None, 600)]
+    audit.entries(ctx).remove(audit.running(ctx)["id"])  # e.g. deleted by hand in another process
+    assert audit.running(ctx) is None
+    audit.start(ctx, "m")
+    assert audit.running(ctx)["category"] == "model"
