@@ -148,8 +148,8 @@ def run(quick: bool) -> str:
     head = (
         f"{n:,} entries over {months} months in {parts} monthly files. A week report reads only its "
         "months and the one before (for the previous-week trend and entries crossing in). A switch "
-        "closes the running entry into the current month's file and rewrites the small running-entry doc; "
-        "every write is atomic and fsynced."
+        "copies the running entry out, closed, and gives it the new category in one write of the "
+        "current month's file, then updates the status file; every write is atomic and fsynced."
     )
     tail = (
         f"The first switch of a session also writes the 6-hourly backups of the files it touches: "

@@ -236,3 +236,38 @@ async def test_suspend_seen_as_a_clock_jump_asks_too(berlin_ctx):
         await pilot.press("k")
         await pilot.pause()
         assert closed(ctx) == [] and audit.running(ctx)["since"] == at(2026, 11, 25, 8).isoformat()
+
+
+async def test_custom_categories_and_remapped_keys(home, write_config):
+    from cockpit.context import Context
+    from cockpit.core.clock import FakeClock
+
+    write_config(
+        """
+[keymap]
+"audit.track_model" = "f2"
+
+[[audit.categories]]
+id = "model"
+name = "Modelling"
+key = "m"
+
+[[audit.categories]]
+id = "grant"
+name = "Grant writing"
+key = "g"
+"""
+    )
+    ctx = Context.open(home, clock=FakeClock(at(2026, 11, 25, 8), tz="Europe/Berlin"))
+    app = CockpitApp(ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_pane(pilot)
+        await pilot.press("g")  # a category added in config: its key works
+        assert audit.running(ctx)["category"] == "grant"
+        ctx.clock.advance(60)
+        await pilot.press("f2")  # the remapped binding of Modelling
+        assert audit.running(ctx)["category"] == "model"
+        ctx.clock.advance(60)
+        await pilot.press("d")  # no category has this key any more: nothing happens
+        assert audit.running(ctx)["category"] == "model"
+        assert now_text(app).endswith(" Modelling")

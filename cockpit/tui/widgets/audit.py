@@ -75,7 +75,7 @@ class AuditPane(Pane):
 
     BINDINGS = [
         *[
-            Binding(k, f"track('{k}')", f"Track {c.name}", id=f"audit.track_{c.id}", show=False)
+            Binding(k, f"track('{c.id}')", f"Track {c.name}", id=f"audit.track_{c.id}", show=False)
             for k, c in zip(DEFAULT_KEYS, DEFAULT_CATEGORIES, strict=True)
         ],
         Binding("s", "stop", "Stop", id="audit.stop"),
@@ -284,8 +284,11 @@ class AuditPane(Pane):
             self.notify(str(e), severity="error", timeout=8)
         return None
 
-    def action_track(self, key: str) -> None:
-        c = audit.by_key(self.ctx, key)
+    def action_track(self, ident: str) -> None:
+        """Start or switch to a category given by id, else by key (a remapped or custom one)."""
+        default_key = {c.id: c.key for c in DEFAULT_CATEGORIES}
+        c = next((x for x in self.ctx.config.audit.categories if x.id == ident), None)
+        c = c or audit.by_key(self.ctx, default_key.get(ident, ident))
         if c is None:
             return
         self.detector.reset()
