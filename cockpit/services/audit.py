@@ -173,11 +173,26 @@ def _open_doc(state: dict[str, Any]) -> dict[str, Any]:
     return {**_close(state, ""), "end": None}
 
 
+def check_task(ctx: Context, task: str | None) -> None:
+    """A task link must name an existing task (MITs instrument)."""
+    if not task:
+        return
+    from cockpit.services import mits
+
+    try:
+        found = mits.get_task(ctx, task)
+    except NotFound:
+        found = None
+    if found is None:
+        raise UsageError(f"no task with id {task!r} (see the MITs pane or `cockpit mits`)")
+
+
 def start(
     ctx: Context, cat: str, note: str = "", task: str | None = None, source: str = "manual"
 ) -> dict[str, Any]:
     """Start tracking ``cat``; a running entry is closed at the same instant. Returns the new state."""
     c = category(ctx, cat)
+    check_task(ctx, task)
     now = to_stamp(ctx.clock.now())
     new = {"category": c.id, "since": now, "note": note, "task": task, "tz": _tz_name(ctx), "source": source}
     col = entries(ctx)
@@ -466,6 +481,7 @@ def add(
 ) -> str:
     """Add a past entry; an overlap is refused unless ``adjust`` trims the others."""
     c = category(ctx, cat)
+    check_task(ctx, task)
     if end > ctx.clock.now():
         raise UsageError("a past entry cannot end in the future")
     _guard(ctx, start, end, (), adjust)

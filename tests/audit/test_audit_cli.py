@@ -16,8 +16,14 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:  # noqa: ANN001
 
 
 def test_track_start_switch_status_stop(home, capsys):
+    from cockpit.context import Context
+    from cockpit.services import mits
+
+    rc, _, err = run(capsys, "track", "start", "m", "--task", "99")
+    assert rc == 2 and "no task with id '99'" in err
+    task = mits.tasks(Context.open(home)).insert({"title": "ablation study"})
     assert (
-        run(capsys, "track", "start", "M", "--note", "[bold]sweep[/]", "--task", "3")[1]
+        run(capsys, "track", "start", "M", "--note", "[bold]sweep[/]", "--task", task)[1]
         == "tracking Model Development/Experimentation\n"
     )
     rc, out, _ = run(capsys, "track", "status", "--json")
@@ -27,7 +33,7 @@ def test_track_start_switch_status_stop(home, capsys):
         and st["tracking"] is True
         and st["category"] == "model"
         and st["note"] == "[bold]sweep[/]"
-        and st["task"] == "3"
+        and st["task"] == task
     )
     assert set(st) == {"tracking", "category", "name", "since", "elapsed_s", "note", "task", "source"}
     assert run(capsys, "track", "start", "eval")[0] == 0

@@ -22,8 +22,11 @@ def closed(ctx):  # noqa: ANN001, ANN201
 
 
 def test_switching_closes_the_previous_entry_at_the_same_instant(berlin_ctx):
+    from cockpit.services import mits
+
     ctx, clock = berlin_ctx, berlin_ctx.clock
-    audit.start(ctx, "m", note="ablation", task="7")
+    task = mits.tasks(ctx).insert({"title": "ablation"})
+    audit.start(ctx, "m", note="ablation", task=task)
     clock.advance(25 * 60)
     audit.start(ctx, "Evaluation/Analysis")  # by name, any case also works
     clock.advance(5 * 60)
@@ -33,7 +36,7 @@ def test_switching_closes_the_previous_entry_at_the_same_instant(berlin_ctx):
     docs = closed(ctx)
     assert [d["category"] for d in docs] == ["model", "eval", "meetings"]
     assert [d["end"] for d in docs[:-1]] == [d["start"] for d in docs[1:]]  # no gap, no overlap
-    assert docs[0]["note"] == "ablation" and docs[0]["task"] == "7" and docs[0]["tz"] == "Europe/Berlin"
+    assert docs[0]["note"] == "ablation" and docs[0]["task"] == task and docs[0]["tz"] == "Europe/Berlin"
     assert [(from_stamp(d["end"]) - from_stamp(d["start"])).total_seconds() for d in docs] == [1500, 300, 60]
     assert audit.running(ctx) is None
 
