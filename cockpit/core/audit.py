@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from cockpit.core.clock import UTC, from_stamp, to_stamp
@@ -332,6 +332,44 @@ class Report:
         return out
 
 
+def flatten(
+    entries: Sequence[Entry], now: dt.datetime, passive: set[str] | frozenset[str] = frozenset()
+) -> list[Entry]:
+    """Overlapping entries (a sprint booked while a manual entry ran, a job running beside your
+    work) share no time: each instant counts once, for the entry that wins it. Active
+    categories win over passive ones (a training job does not hide your work); among equals the
+    entry that started last wins (you switched to it). Pieces keep their entry's fields.
+    """
+    ordered = sorted(entries, key=lambda e: e.start)
+    latest = None
+    clash = False
+    for e in ordered:
+        if latest is not None and e.start < latest:
+            clash = True
+            break
+        end = e.end_or(now)
+        latest = end if latest is None else max(latest, end)
+    if not clash:
+        return ordered
+    cuts = sorted({t for e in ordered for t in (e.start, e.end_or(now))})
+    out: list[Entry] = []
+    live: list[Entry] = []
+    i = 0
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        while i < len(ordered) and ordered[i].start <= a:
+            live.append(ordered[i])
+            i += 1
+        live = [e for e in live if e.end_or(now) > a]
+        if not live:
+            continue
+        win = max(live, key=lambda e: (e.category not in passive, e.start))
+        if out and out[-1].id == win.id and out[-1].end == a:
+            out[-1] = replace(out[-1], end=b)
+        else:
+            out.append(replace(win, start=a, end=b))
+    return out
+
+
 def build_report(
     entries: Iterable[Entry],
     cats: Sequence[CategoryInfo],
@@ -345,7 +383,7 @@ def build_report(
 ) -> Report:
     entries = list(entries)
     info = {c.id: c for c in cats}
-    segs = segments(entries, first, end, tz, now)
+    segs = segments(flatten(entries, now, {c.id for c in cats if not c.active}), first, end, tz, now)
     per_day = {d: DayStats(d, day_length_s(d, tz)) for d in days(first, end)}
     totals: dict[str, float] = {}
     sources: dict[str, float] = {}

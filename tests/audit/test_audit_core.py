@@ -265,3 +265,26 @@ def test_wall_clock_jump_while_tracking_is_an_away_span():
     assert det.observe_clock(clock.now(), clock.monotonic(), since) is None
     clock.jump_wall(3600)
     assert det.observe_clock(clock.now(), clock.monotonic(), None) is None  # not tracking
+
+
+def test_overlapping_sources_count_each_instant_once():
+    t = at(2026, 11, 23, 8)
+    h = dt.timedelta(hours=1)
+    manual = E("a", t, t + 4 * h, "admin")  # tracked by hand 09:00-13:00 Berlin
+    sprint = E("s", t + h, t + 2 * h + h / 2, "model", source="sprint")  # a sprint booked inside it
+    job = E("j", t - h, t + 6 * h, "training", source="job")  # a passive job around all of it
+    r = core.build_report(
+        [manual, sprint, job], CATS, dt.date(2026, 11, 23), dt.date(2026, 11, 24), BERLIN, t + 24 * h
+    )
+    assert r.total_s == 7 * 3600  # 08:00-15:00 UTC, counted once
+    assert r.categories == {"training": 3 * 3600, "admin": 2.5 * 3600, "model": 1.5 * 3600}
+    # job -> admin -> sprint -> admin -> job: four switches
+    assert r.context_switches == 4
+    assert r.sources == {"job": 3 * 3600, "manual": 2.5 * 3600, "sprint": 1.5 * 3600}
+
+
+def test_flatten_leaves_touching_entries_alone():
+    t = at(2026, 11, 23, 8)
+    h = dt.timedelta(hours=1)
+    es = [E("b", t + h, t + 2 * h), E("a", t, t + h)]
+    assert core.flatten(es, t + 5 * h) == [es[1], es[0]]
