@@ -84,6 +84,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     ed.add_argument("--end")
     ed.add_argument("--category")
     ed.add_argument("--note")
+    ed.add_argument("--task", help="link a task id ('' unlinks)")
     ed.add_argument("--adjust", action="store_true")
     ed.set_defaults(func=_edit)
 
@@ -320,7 +321,14 @@ def _edit(args: argparse.Namespace, ctx: Context) -> int:
     start = audit.parse_local(ctx, args.start) if args.start else None
     end = audit.parse_local(ctx, args.end) if args.end else None
     new_id = audit.edit(
-        ctx, args.id, start=start, end=end, cat=args.category, note=args.note, adjust=args.adjust
+        ctx,
+        args.id,
+        start=start,
+        end=end,
+        cat=args.category,
+        note=args.note,
+        task=args.task,
+        adjust=args.adjust,
     )
     print(f"edited {new_id}")
     return 0

@@ -496,9 +496,12 @@ def edit(
     end: dt.datetime | None = None,
     cat: str | None = None,
     note: str | None = None,
+    task: str | None = None,
     adjust: bool = False,
 ) -> str:
-    """Change an entry's start, end, category or note; returns its (possibly new) id."""
+    """Change an entry's start, end, category, note or task ("" unlinks); returns its (possibly new) id."""
+    if task:
+        check_task(ctx, task)
     cur = running(ctx)
     if cur is not None and id == cur["id"]:
         id = RUNNING_ID
@@ -515,6 +518,8 @@ def edit(
             new["category"] = category(ctx, cat).id
         if note is not None:
             new["note"] = note
+        if task is not None:
+            new["task"] = task or None
         set_running(ctx, new)
         return RUNNING_ID
     e = core.Entry.from_doc(entries(ctx).require(id))
@@ -528,6 +533,8 @@ def edit(
         fields["category"] = category(ctx, cat).id
     if note is not None:
         fields["note"] = note
+    if task is not None:
+        fields["task"] = task or None
     return _update(ctx, id, fields) if fields else id
 
 

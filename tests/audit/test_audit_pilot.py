@@ -271,3 +271,28 @@ key = "g"
         await pilot.press("d")  # no category has this key any more: nothing happens
         assert audit.running(ctx)["category"] == "model"
         assert now_text(app).endswith(" Modelling")
+
+
+async def test_fragments_are_flagged_and_the_editor_links_a_task(berlin_ctx):
+    from cockpit.services import mits
+
+    ctx = berlin_ctx
+    task = mits.tasks(ctx).insert({"title": "write the paper"})
+    audit.add(ctx, at(2026, 11, 25, 6), at(2026, 11, 25, 6, 5), "admin")
+    audit.add(ctx, at(2026, 11, 25, 6, 5), at(2026, 11, 25, 7), "docs")
+    app = CockpitApp(ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_pane(pilot)
+        assert [r[1] for r in rows(app)] == ["0h55", "0h05!"]
+        await pilot.press("i")  # the newest entry is selected
+        await pilot.pause()
+        app.screen.query_one("#task").value = "nope"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "no task with id 'nope'" in str(app.screen.query_one("#entry-error", Static).render())
+        app.screen.query_one("#task").value = task
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, EntryEditor)
+        assert [d["task"] for d in closed(ctx)] == [None, task]
+        assert [d["end"] for d in closed(ctx)] == ["2026-11-25T06:05:00+00:00", "2026-11-25T07:00:00+00:00"]

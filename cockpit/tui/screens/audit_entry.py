@@ -77,6 +77,8 @@ class EntryEditor(ModalScreen[str | None]):
                 yield Input(cat, id="category", compact=True)
                 yield Label("Note")
                 yield Input(e.note if e else "", id="note", max_length=2000, compact=True)
+                yield Label("Task id (optional link to a task)")
+                yield Input((e.task or "") if e else "", id="task", compact=True)
                 if e is not None and e.source != "manual":
                     yield Static(Content(f"source: {clean(e.source, 40)}"))
             yield Static("", id="entry-error", markup=False)
@@ -106,8 +108,11 @@ class EntryEditor(ModalScreen[str | None]):
                 )
                 cat = self._value("category") or ""
                 note = self._value("note") or ""
+                task = (self._value("task") or "").strip()
                 if self.mode == "add":
-                    result = audit.add(ctx, start, end or start, cat, note=note, adjust=adjust)
+                    result = audit.add(
+                        ctx, start, end or start, cat, note=note, task=task or None, adjust=adjust
+                    )
                 else:
                     e = self.entry
                     assert e is not None
@@ -126,6 +131,7 @@ class EntryEditor(ModalScreen[str | None]):
                         end=changed(end, e.end),
                         cat=cat,
                         note=note,
+                        task=task,
                         adjust=adjust,
                     )
         except audit.OverlapRefused as err:

@@ -112,7 +112,7 @@ class AuditPane(Pane):
         yield Static("", id="audit-now", markup=False)
         yield Static("", id="audit-today", markup=False)
         table: DataTable[Any] = DataTable(id="audit-entries", cursor_type="row", zebra_stripes=False)
-        for label, width in (("Time", 11), ("Dur", 5), ("Category", 16), ("Src", 6), ("Note", 28)):
+        for label, width in (("Time", 11), ("Dur", 5), ("Category", 16), ("Src", 6), ("Note", 27)):
             table.add_column(label, width=width)
         yield table
 
@@ -155,9 +155,11 @@ class AuditPane(Pane):
             c = cats.get(e.category)
             end = e.end.astimezone(tz).strftime("%H:%M") if e.end else "now"
             name = Text(clean(c.name if c else e.category, 24), style=c.color if c else "")
+            secs = e.seconds(now)
+            fragment = e.end is not None and 0 < secs < self.ctx.config.audit.fragment_minutes * 60
             table.add_row(
                 Text(f"{e.start.astimezone(tz):%H:%M}-{end}"),
-                Text(core.fmt_hm(e.seconds(now))),
+                Text(core.fmt_hm(secs) + ("!" if fragment else ""), style="bold" if fragment else ""),
                 name,
                 Text(source_label(e.source)),
                 Text(clean(e.note, 60)),
