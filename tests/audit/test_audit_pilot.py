@@ -256,6 +256,7 @@ key = "m"
 id = "grant"
 name = "Grant writing"
 key = "g"
+color = "not-a-colour"
 """
     )
     ctx = Context.open(home, clock=FakeClock(at(2026, 11, 25, 8), tz="Europe/Berlin"))
@@ -271,6 +272,9 @@ key = "g"
         await pilot.press("d")  # no category has this key any more: nothing happens
         assert audit.running(ctx)["category"] == "model"
         assert now_text(app).endswith(" Modelling")
+        await pilot.press("o")  # the report draws the mistyped colour as grey, without crashing
+        await pilot.pause()
+        assert "Grant writing" in str(app.screen.query_one("#report-body", Static).render())
 
 
 async def test_fragments_are_flagged_and_the_editor_links_a_task(berlin_ctx):

@@ -17,7 +17,7 @@ from textual.widgets import Footer, Input, Static
 from cockpit.core import audit as core
 from cockpit.errors import CockpitError
 from cockpit.services import audit
-from cockpit.tui.widgets.audit import bar
+from cockpit.tui.widgets.audit import bar, safe_color
 
 if TYPE_CHECKING:
     from cockpit.context import Context
@@ -27,7 +27,7 @@ KIND_LABEL = {"day": "Day", "week": "Week", "month": "Month", "audit": "Audit pe
 
 def render(r: core.Report, cats: Sequence[core.CategoryInfo], width: int, kind: str) -> Content:
     info = {c.id: c for c in cats}
-    colors = {c.id: c.color for c in cats}
+    colors = {c.id: safe_color(c.color) for c in cats}
     keys = {c.id: c.key for c in cats}
     last = r.end - core.DAY
     span = f"{r.first:%a %d %b %Y}" if r.first == last else f"{r.first:%d %b} - {last:%d %b %Y}"

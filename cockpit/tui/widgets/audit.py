@@ -36,6 +36,17 @@ def source_label(source: str) -> str:
     return SOURCE_LABEL.get(source, source[:6])
 
 
+def safe_color(color: str) -> str:
+    """The configured colour if Textual can read it, else grey (a typo must not crash the pane)."""
+    from textual.color import Color, ColorParseError
+
+    try:
+        Color.parse(color)
+    except (ColorParseError, ValueError):
+        return "grey"
+    return color
+
+
 def bar(
     parts: Sequence[tuple[str, float]], width: int, scale: float, colors: dict[str, str], keys: dict[str, str]
 ) -> Content:
@@ -44,7 +55,7 @@ def bar(
     for cid, n in core.cells(parts, width, scale):
         key = keys.get(cid, "?")
         text = (key + "█" * (n - 1)) if n > 1 else "█"
-        pieces.append((text, f"{colors.get(cid, 'grey')} on default"))
+        pieces.append((text, f"{safe_color(colors.get(cid, 'grey'))} on default"))
     return Content.assemble(*pieces) if pieces else Content("")
 
 
@@ -154,7 +165,7 @@ class AuditPane(Pane):
         for e in reversed(self._rows):
             c = cats.get(e.category)
             end = e.end.astimezone(tz).strftime("%H:%M") if e.end else "now"
-            name = Text(clean(c.name if c else e.category, 24), style=c.color if c else "")
+            name = Text(clean(c.name if c else e.category, 24), style=safe_color(c.color) if c else "")
             secs = e.seconds(now)
             fragment = e.end is not None and 0 < secs < self.ctx.config.audit.fragment_minutes * 60
             table.add_row(
