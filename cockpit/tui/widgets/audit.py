@@ -86,7 +86,9 @@ class AuditPane(Pane):
 
     BINDINGS = [
         *[
-            Binding(k, f"track('{c.id}')", f"Track {c.name}", id=f"audit.track_{c.id}", show=False)
+            Binding(
+                k, f"track('{c.id}')", f"Track {c.name.split('/')[0]}", id=f"audit.track_{c.id}", show=False
+            )
             for k, c in zip(DEFAULT_KEYS, DEFAULT_CATEGORIES, strict=True)
         ],
         Binding("s", "stop", "Stop", id="audit.stop"),
