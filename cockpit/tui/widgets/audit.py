@@ -59,6 +59,23 @@ def bar(
     return Content.assemble(*pieces) if pieces else Content("")
 
 
+def tty_input_time(fd: int = 0) -> dt.datetime | None:
+    """When the terminal cockpit reads from last delivered input (the tty's atime; Linux updates it
+    on reads, at most every few seconds), or None when stdin is no terminal."""
+    try:
+        return dt.datetime.fromtimestamp(os.stat(os.ttyname(fd)).st_atime, dt.UTC)
+    except (OSError, ValueError):
+        return None
+
+
+def away_signals(env: dict[str, str] | None = None) -> tuple[dt.datetime | None, bool | None]:
+    """(last input: tmux client or our tty, whichever is newer; is a tmux client attached)."""
+    last, attached = tmux_away_signals(env)
+    tty = tty_input_time()
+    inputs = [t for t in (last, tty) if t is not None]
+    return (max(inputs) if inputs else None), attached
+
+
 def tmux_away_signals(env: dict[str, str] | None = None) -> tuple[dt.datetime | None, bool | None]:
     """(last input of the tmux client, is a client attached) or (None, None) outside tmux."""
     env = dict(os.environ if env is None else env)
@@ -257,11 +274,11 @@ class AuditPane(Pane):
 
     def poll_away(self) -> None:
         if audit.running(self.ctx) is not None and not self._asking:
-            self._read_tmux()
+            self._read_signals()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="audit")
-    def _read_tmux(self) -> None:
-        last, attached = tmux_away_signals()
+    def _read_signals(self) -> None:
+        last, attached = away_signals()
         self.app.call_from_thread(self.observe_away, last, attached)
 
     def observe_away(self, tmux_input: dt.datetime | None, attached: bool | None) -> None:
