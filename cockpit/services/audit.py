@@ -129,17 +129,7 @@ def _running_doc(ctx: Context) -> dict[str, Any] | None:
 def running(ctx: Context) -> dict[str, Any] | None:
     """The tracked entry as ``{id, since, category, note, task, tz, source}``, or None."""
     doc = _running_doc(ctx)
-    if doc is None:
-        return None
-    return {
-        "id": doc["id"],
-        "since": doc["start"],
-        "category": doc["category"],
-        "note": doc.get("note") or "",
-        "task": doc.get("task"),
-        "tz": doc.get("tz") or "UTC",
-        "source": doc.get("source") or "manual",
-    }
+    return None if doc is None else running_state(doc)
 
 
 def _publish(ctx: Context, state: dict[str, Any] | None) -> None:
@@ -197,20 +187,26 @@ def start(
     new = {"category": c.id, "since": now, "note": note, "task": task, "tz": _tz_name(ctx), "source": source}
     col = entries(ctx)
     rid = _track_doc(ctx).read().get("entry")
-    if rid:
-        part = col.split_id(rid)[0]
+    try:
+        part = col.split_id(rid)[0] if rid else ""
+    except NotFound:
+        part = ""
+    if part:
         if part == col.part_of({"start": now}):
+            switched = False
             with col.transaction(part) as p:
                 cur = p.get(rid)
                 if cur is not None and cur.get("end") is None:
-                    state = {**running_state(cur)}
+                    state = running_state(cur)
                     if state["category"] == c.id and not note and not task:
                         return state
                     if cur["start"] < now:
                         p.insert(_close(state, now))
-                    p.update(rid, {k: v for k, v in _open_doc(new).items()})
-                    _publish(ctx, new)
-                    return {**new, "id": rid}
+                    p.update(rid, _open_doc(new))
+                    switched = True
+            if switched:
+                _publish(ctx, new)
+                return {**new, "id": rid}
         else:
             cur = col.get(rid)
             if cur is not None and cur.get("end") is None:
