@@ -146,3 +146,20 @@ def test_hostile_notes_are_printed_without_escapes(home, capsys):
     run(capsys, "track", "start", "m", "--note", note)
     out = run(capsys, "track", "status")[1]
     assert "\x1b" not in out and "[bold]x[/]" in out
+
+
+def test_import_of_bad_files_is_one_clear_line(home, capsys, tmp_path):
+    binary = tmp_path / "x.csv"
+    binary.write_bytes(b"\xff\xfe\x00garbage")
+    rc, _, err = run(capsys, "audit", "import", "toggl", str(binary), "--tz", "UTC")
+    assert rc == 1 and err.strip().endswith("is not UTF-8 text") and err.count("\n") == 1
+    empty = tmp_path / "e.csv"
+    empty.write_text("")
+    rc, _, err = run(capsys, "audit", "import", "clockify", str(empty), "--tz", "UTC")
+    assert rc == 1 and "the file is empty" in err
+    other = tmp_path / "o.json"
+    other.write_text('{"not": "a list"}')
+    rc, _, err = run(capsys, "audit", "import", "watson", str(other))
+    assert rc == 1 and "expected a JSON list" in err
+    rc, _, err = run(capsys, "audit", "import", "toggl", str(tmp_path / "missing.csv"))
+    assert rc == 1 and "cannot read" in err and "No such file" in err
