@@ -104,7 +104,7 @@ def run(quick: bool) -> str:
     warm = timed(lambda: audit.report(warm_ctx, first, end, kind="week"), reps)
 
     # ---------------------------------------------------------- category switch
-    switches = 100 if quick else 1000
+    switches = 100 if quick else 300
     clock.advance(7)
     t0 = time.perf_counter()
     audit.start(ctx, "admin")  # the first writes of a session also take the 6-hourly backups
@@ -162,6 +162,9 @@ def run(quick: bool) -> str:
         + ", ".join(f"#{i + 1} {lat[i]:.1f} ms" for i in slowest)
         + ". Each switch makes four fsyncs (month file and its folder, status file and its folder); "
         "on a disk and 2 cores shared with other work, waiting (fsync, the scheduler) is most of the tail; "
-        "the CPU-time row shows the switch's own cost."
+        "the CPU-time row shows the switch's own cost. That cost grows with the current month's file "
+        "(about 850 entries here, plus one per switch): the store deep-copies the partition inside each "
+        "write transaction (about 3.6 ms per 1,000 entries on this machine, against 0.13 ms for a "
+        "copy of each record's top level), then serialises it (about 1.3 ms per 1,000)."
     )
     return head + "\n\n" + "\n".join(rows) + "\n\n" + tail
