@@ -112,7 +112,7 @@ class AuditPane(Pane):
         Binding("n", "add", "Add entry", id="audit.add"),
         Binding("i", "edit", "Edit", id="audit.edit"),
         Binding("slash", "split", "Split", id="audit.split", show=False),
-        Binding("j", "merge", "Merge with next", id="audit.merge", show=False),
+        Binding("j", "merge", "Merge with the later entry", id="audit.merge", show=False),
         Binding("delete,backspace", "delete", "Delete", id="audit.delete", show=False),
         Binding("u", "undo", "Undo delete", id="audit.undo", show=False),
         Binding("o", "report", "Report", id="audit.report"),
