@@ -124,6 +124,7 @@ async def test_split_merge_delete_and_undo_by_keys(berlin_ctx):
     app = CockpitApp(ctx)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_pane(pilot)
+        await pilot.press("z")  # the entry list shows in a zoomed (large) pane
         await pilot.press("slash")
         await pilot.pause()
         app.screen.query_one("#at").value = "07:00"
@@ -287,6 +288,7 @@ async def test_fragments_are_flagged_and_the_editor_links_a_task(berlin_ctx):
     app = CockpitApp(ctx)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_pane(pilot)
+        await pilot.press("z")
         assert [r[1] for r in rows(app)] == ["0h55", "0h05!"]
         await pilot.press("i")  # the newest entry is selected
         await pilot.pause()
@@ -300,3 +302,18 @@ async def test_fragments_are_flagged_and_the_editor_links_a_task(berlin_ctx):
         assert not isinstance(app.screen, EntryEditor)
         assert [d["task"] for d in closed(ctx)] == [None, task]
         assert [d["end"] for d in closed(ctx)] == ["2026-11-25T06:05:00+00:00", "2026-11-25T07:00:00+00:00"]
+
+
+async def test_small_pane_does_not_edit_an_entry_it_does_not_show(berlin_ctx):
+    ctx = berlin_ctx
+    audit.add(ctx, at(2026, 11, 25, 6), at(2026, 11, 25, 7), "docs")
+    app = CockpitApp(ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = await open_pane(pilot)
+        assert pane.has_class("-compact")
+        await pilot.press("delete")
+        await pilot.pause()
+        assert len(closed(ctx)) == 1
+        await pilot.press("z", "delete")
+        await pilot.pause()
+        assert closed(ctx) == []

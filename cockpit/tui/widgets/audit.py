@@ -332,6 +332,10 @@ class AuditPane(Pane):
         self.reload()
 
     def selected(self) -> core.Entry | None:
+        """The entry under the cursor; None while the list is hidden (a small pane: zoom first)."""
+        if self.has_class("-compact"):
+            self.notify("the entry list is hidden in a small pane: press z to zoom", severity="warning")
+            return None
         table = self.query_one(DataTable)
         if not self._rows or table.row_count == 0:
             return None
