@@ -105,10 +105,13 @@ class AuditConfig:
     categories: list[CategoryConfig] = field(default_factory=lambda: list(DEFAULT_CATEGORIES))
     fragment_minutes: int = 10
     away_minutes: int = 15
+    away_poll_seconds: float = 30.0
     audit_start: str = ""
     audit_days: int = 14
     timezone: str = ""
     jobs_as_training: bool = False
+    import_map: dict[str, str] = field(default_factory=dict)
+    import_default: str = ""
 
 
 # ---------------------------------------------------------------- papers

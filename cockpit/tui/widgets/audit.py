@@ -1,11 +1,99 @@
-"""The Time audit pane."""
+"""The Time audit pane: one key per category to start or switch, today's entries, away detection."""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.widgets import Static
+import datetime as dt
+import os
+import subprocess
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
-from cockpit.tui.widgets.pane import Pane
+from rich.text import Text
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.widgets import DataTable, Static
+
+from cockpit.config import DEFAULT_CATEGORIES
+from cockpit.core import audit as core
+from cockpit.core.clock import from_stamp
+from cockpit.core.text import clean
+from cockpit.errors import CockpitError
+from cockpit.services import audit
+from cockpit.tui.widgets.pane import Command, Pane
+
+if TYPE_CHECKING:
+    from cockpit.context import Context
+
+DEFAULT_KEYS = "".join(c.key for c in DEFAULT_CATEGORIES)
+SOURCE_LABEL = {"manual": "", "sprint": "sprint", "break": "break", "reading": "read", "job": "job"}
+
+
+def source_label(source: str) -> str:
+    if source.startswith("import:"):
+        return "imp:" + source.split(":", 1)[1][:5]
+    return SOURCE_LABEL.get(source, source[:6])
+
+
+def safe_color(color: str) -> str:
+    """The configured colour if Textual can read it, else grey (a typo must not crash the pane)."""
+    from textual.color import Color, ColorParseError
+
+    try:
+        Color.parse(color)
+    except (ColorParseError, ValueError):
+        return "grey"
+    return color
+
+
+def bar(
+    parts: Sequence[tuple[str, float]], width: int, scale: float, colors: dict[str, str], keys: dict[str, str]
+) -> Content:
+    """A stacked bar of coloured blocks; each block also carries its category key, so it reads without colour."""
+    pieces: list[tuple[str, str] | str] = []
+    for cid, n in core.cells(parts, width, scale):
+        key = keys.get(cid, "?")
+        text = (key + "█" * (n - 1)) if n > 1 else "█"
+        pieces.append((text, f"{safe_color(colors.get(cid, 'grey'))} on default"))
+    return Content.assemble(*pieces) if pieces else Content("")
+
+
+def tty_input_time(fd: int = 0) -> dt.datetime | None:
+    """When the terminal cockpit reads from last delivered input (the tty's atime; Linux updates it
+    on reads, at most every few seconds), or None when stdin is no terminal."""
+    try:
+        return dt.datetime.fromtimestamp(os.stat(os.ttyname(fd)).st_atime, dt.UTC)
+    except (OSError, ValueError):
+        return None
+
+
+def away_signals(env: dict[str, str] | None = None) -> tuple[dt.datetime | None, bool | None]:
+    """(last input: tmux client or our tty, whichever is newer; is a tmux client attached)."""
+    last, attached = tmux_away_signals(env)
+    tty = tty_input_time()
+    inputs = [t for t in (last, tty) if t is not None]
+    return (max(inputs) if inputs else None), attached
+
+
+def tmux_away_signals(env: dict[str, str] | None = None) -> tuple[dt.datetime | None, bool | None]:
+    """(last input of the tmux client, is a client attached) or (None, None) outside tmux."""
+    env = dict(os.environ if env is None else env)
+    if not env.get("TMUX"):
+        return None, None
+    cmd = ["tmux", "display-message", "-p"]
+    if env.get("TMUX_PANE"):
+        cmd += ["-t", env["TMUX_PANE"]]
+    cmd.append("#{client_activity}\t#{session_attached}")
+    try:
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=3, env=env).stdout.rstrip("\n")
+    except (OSError, subprocess.SubprocessError):
+        return None, None
+    activity, _, attached = out.partition("\t")
+    last = (
+        dt.datetime.fromtimestamp(int(activity), dt.UTC) if activity.isdigit() and int(activity) > 0 else None
+    )
+    return last, (attached.strip() not in ("", "0")) if attached.strip().isdigit() else None
 
 
 class AuditPane(Pane):
@@ -13,6 +101,323 @@ class AuditPane(Pane):
     TITLE = "Time audit"
     NUMBER = 3
 
+    BINDINGS = [
+        *[
+            Binding(
+                k, f"track('{c.id}')", f"Track {c.name.split('/')[0]}", id=f"audit.track_{c.id}", show=False
+            )
+            for k, c in zip(DEFAULT_KEYS, DEFAULT_CATEGORIES, strict=True)
+        ],
+        Binding("s", "stop", "Stop", id="audit.stop"),
+        Binding("n", "add", "Add entry", id="audit.add"),
+        Binding("i", "edit", "Edit", id="audit.edit"),
+        Binding("slash", "split", "Split", id="audit.split", show=False),
+        Binding("j", "merge", "Merge with the later entry", id="audit.merge", show=False),
+        Binding("delete,backspace", "delete", "Delete", id="audit.delete", show=False),
+        Binding("u", "undo", "Undo delete", id="audit.undo", show=False),
+        Binding("o", "report", "Report", id="audit.report"),
+    ]
+
+    DEFAULT_CSS = """
+    AuditPane #audit-now { height: auto; }
+    AuditPane #audit-now.-tracking { color: $cockpit-run; text-style: bold; }
+    AuditPane #audit-today { height: auto; color: $text-muted; }
+    AuditPane DataTable { height: 1fr; }
+    AuditPane.-compact DataTable { display: none; }
+    """
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        self._undo: list[dict[str, Any]] = []
+        self._shown = ""
+        self._stamp: object = None
+        self._rows: list[core.Entry] = []
+        self.last_input: dt.datetime | None = None
+        self.detector = core.AwayDetector(ctx.config.audit.away_minutes)
+        self._asking = False
+
+    # ------------------------------------------------------------------ layout
+
     def compose(self) -> ComposeResult:
-        yield Static("Not tracking.", classes="empty")
-        yield Static("Where the day went, by ML activity.", classes="empty hint")
+        yield Static("", id="audit-now", markup=False)
+        yield Static("", id="audit-today", markup=False)
+        table: DataTable[Any] = DataTable(id="audit-entries", cursor_type="row", zebra_stripes=False)
+        for label, width in (("Time", 11), ("Dur", 5), ("Category", 16), ("Src", 6), ("Note", 27)):
+            table.add_column(label, width=width)
+        yield table
+
+    def on_mount(self) -> None:
+        self.last_input = self.ctx.clock.now()
+        self.reload()
+        self.set_interval(1.0, self._tick, name="audit-tick")
+        self.set_interval(
+            max(1.0, self.ctx.config.audit.away_poll_seconds), self.poll_away, name="audit-away"
+        )
+
+    # ------------------------------------------------------------------ data
+
+    def cats(self) -> dict[str, Any]:
+        return {c.id: c for c in self.ctx.config.audit.categories}
+
+    def reload(self) -> None:
+        fp = (
+            audit.entries(self.ctx).fingerprint(),
+            self.ctx.store.doc("audit-track").fingerprint(),
+            audit.today(self.ctx),
+        )
+        if fp == self._stamp:
+            return
+        self._stamp = fp
+        tz = audit.zone(self.ctx)
+        day = audit.today(self.ctx)
+        lo, hi = core.day_bounds(day, tz)
+        self._rows = audit.load(self.ctx, lo, hi)
+        self._fill_table(tz)
+        self._tick(force=True)
+
+    def _fill_table(self, tz: dt.tzinfo) -> None:
+        table = self.query_one(DataTable)
+        keep = table.cursor_row
+        table.clear()
+        cats = self.cats()
+        now = self.ctx.clock.now()
+        for e in reversed(self._rows):
+            c = cats.get(e.category)
+            end = e.end.astimezone(tz).strftime("%H:%M") if e.end else "now"
+            name = Text(clean(c.name if c else e.category, 24), style=safe_color(c.color) if c else "")
+            secs = e.seconds(now)
+            fragment = e.end is not None and 0 < secs < self.ctx.config.audit.fragment_minutes * 60
+            table.add_row(
+                Text(f"{e.start.astimezone(tz):%H:%M}-{end}"),
+                Text(core.fmt_hm(secs) + ("!" if fragment else ""), style="bold" if fragment else ""),
+                name,
+                Text(source_label(e.source)),
+                Text(clean(e.note, 60)),
+                key=e.id,
+            )
+        if self._rows:
+            table.move_cursor(row=min(keep, len(self._rows) - 1))
+
+    def _tick(self, force: bool = False) -> None:
+        """Once a second while tracking: update the status line only when its text changes."""
+        cur = audit.running(self.ctx)
+        now = self.ctx.clock.now()
+        jumped = self.detector.observe_clock(
+            now, self.ctx.clock.monotonic(), from_stamp(cur["since"]) if cur else None
+        )
+        if jumped is not None:
+            self.ask_away(jumped)
+        cats = self.cats()
+        if cur is None:
+            text = "Not tracking. Keys: " + " ".join(c.key for c in self.ctx.config.audit.categories)
+        else:
+            c = cats.get(cur["category"])
+            secs = (now - from_stamp(cur["since"])).total_seconds()
+            note = f" - {clean(cur.get('note') or '', 40)}" if cur.get("note") else ""
+            src = source_label(cur.get("source") or "manual")
+            text = (
+                f"● {core.fmt_hm(secs)} {c.name if c else cur['category']}"
+                + (f" [{src}]" if src else "")
+                + note
+            )
+        width = (self.content_size.width or 80) if self.is_mounted else 80
+        if len(text) > width > 4:
+            text = text[: width - 1] + "…"
+        if text != self._shown or force:
+            self._shown = text
+            now_w = self.query_one("#audit-now", Static)
+            now_w.update(Content(text))
+            now_w.set_class(cur is not None, "-tracking")
+            if force or cur is not None and int(now.timestamp()) % 60 == 0:
+                self._draw_today()
+
+    def _draw_today(self) -> None:
+        now = self.ctx.clock.now()
+        day = audit.today(self.ctx)
+        r = core.build_report(
+            self._rows,
+            audit.categories(self.ctx),
+            day,
+            day + core.DAY,
+            audit.zone(self.ctx),
+            now,
+            self.ctx.config.audit.fragment_minutes,
+        )
+        cats = self.cats()
+        width = max(10, (self.size.width or 40) - 14)
+        parts = [(c.id, r.categories.get(c.id, 0.0)) for c in self.ctx.config.audit.categories]
+        b = bar(
+            parts,
+            width,
+            r.total_s or 1,
+            {k: v.color for k, v in cats.items()},
+            {k: v.key for k, v in cats.items()},
+        )
+        summary = Content(f" {core.fmt_hm(r.total_s)} · {r.context_switches} sw")
+        self.query_one("#audit-today", Static).update(
+            Content.assemble(b, summary) if r.total_s else Content("Nothing tracked today.")
+        )
+
+    # ------------------------------------------------------------------ input and away
+
+    def on_resize(self, event: events.Resize) -> None:
+        super().on_resize(event)
+        self._tick(force=True)
+
+    def on_key(self, event: events.Key) -> None:
+        self.last_input = self.ctx.clock.now()
+        if event.character and len(event.character) == 1 and event.character not in DEFAULT_KEYS:
+            c = audit.by_key(self.ctx, event.character)
+            if c is not None:  # a category added in config: its key works too
+                event.stop()
+                self.action_track(c.key)
+
+    def poll_away(self) -> None:
+        if audit.running(self.ctx) is not None and not self._asking:
+            self._read_signals()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="audit")
+    def _read_signals(self) -> None:
+        last, attached = away_signals()
+        self.app.call_from_thread(self.observe_away, last, attached)
+
+    def observe_away(self, tmux_input: dt.datetime | None, attached: bool | None) -> None:
+        """Feed one observation to the pure detector; ask the user when they are back."""
+        cur = audit.running(self.ctx)
+        since = from_stamp(cur["since"]) if cur else None
+        inputs = [t for t in (tmux_input, self.last_input) if t is not None]
+        away = self.detector.observe(self.ctx.clock.now(), max(inputs) if inputs else None, attached, since)
+        if away is not None:
+            self.ask_away(away)
+
+    def ask_away(self, away: core.Away) -> None:
+        """Ask keep / discard / book for an away span (once at a time)."""
+        if not self._asking:
+            from cockpit.tui.screens.audit_away import AwayScreen
+
+            self._asking = True
+
+            def done(result: tuple[str, str | None] | None) -> None:
+                self._asking = False
+                choice, cat = result or ("keep", None)
+                self._run(lambda: audit.resolve_away(self.ctx, away, choice, cat))
+                self.reload()
+
+            self.app.push_screen(AwayScreen(self.ctx, away), done)
+
+    # ------------------------------------------------------------------ actions
+
+    def _run(self, fn: Any) -> Any:
+        try:
+            return fn()
+        except CockpitError as e:
+            self.notify(str(e), severity="error", timeout=8)
+        except ValueError as e:
+            self.notify(str(e), severity="error", timeout=8)
+        return None
+
+    def action_track(self, ident: str) -> None:
+        """Start or switch to a category given by id, else by key (a remapped or custom one)."""
+        default_key = {c.id: c.key for c in DEFAULT_CATEGORIES}
+        c = next((x for x in self.ctx.config.audit.categories if x.id == ident), None)
+        c = c or audit.by_key(self.ctx, default_key.get(ident, ident))
+        if c is None:
+            return
+        self.detector.reset()
+        self._run(lambda: audit.start(self.ctx, c.id))
+        self.reload()
+
+    def action_stop(self) -> None:
+        self._run(lambda: audit.stop(self.ctx))
+        self.reload()
+
+    def selected(self) -> core.Entry | None:
+        """The entry under the cursor; None while the list is hidden (a small pane: zoom first)."""
+        if self.has_class("-compact"):
+            self.notify("the entry list is hidden in a small pane: press z to zoom", severity="warning")
+            return None
+        table = self.query_one(DataTable)
+        if not self._rows or table.row_count == 0:
+            return None
+        rows = list(reversed(self._rows))
+        i = table.cursor_row
+        return rows[i] if 0 <= i < len(rows) else None
+
+    def _editor(self, mode: str, entry: core.Entry | None) -> None:
+        from cockpit.tui.screens.audit_entry import EntryEditor
+
+        self.app.push_screen(EntryEditor(self.ctx, mode, entry), lambda _r: self.reload())
+
+    def action_add(self) -> None:
+        self._editor("add", None)
+
+    def action_edit(self) -> None:
+        e = self.selected()
+        if e is not None:
+            self._editor("edit", e)
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_edit()
+
+    def action_split(self) -> None:
+        e = self.selected()
+        if e is not None and e.id != audit.RUNNING_ID:
+            self._editor("split", e)
+
+    def action_merge(self) -> None:
+        e = self.selected()
+        rows = self._rows
+        if e is None or e.id == audit.RUNNING_ID:
+            return
+        i = next(k for k, x in enumerate(rows) if x.id == e.id)
+        if i + 1 >= len(rows) or rows[i + 1].id == audit.RUNNING_ID:
+            self.notify("no later entry to merge with", severity="warning")
+            return
+        self._run(lambda: audit.merge(self.ctx, e.id, rows[i + 1].id))
+        self.reload()
+
+    def action_delete(self) -> None:
+        e = self.selected()
+        if e is None:
+            return
+        if e.id == audit.RUNNING_ID:
+            cur = audit.running(self.ctx)
+            audit.set_running(self.ctx, None)
+            if cur:
+                self._undo.append({"running": cur})
+        else:
+            doc = self._run(lambda: audit.delete(self.ctx, e.id))
+            if doc is None:
+                return
+            self._undo.append(doc)
+        self.notify("entry deleted; u brings it back", timeout=5)
+        self.reload()
+
+    def action_undo(self) -> None:
+        if not self._undo:
+            self.notify("nothing to undo", severity="warning")
+            return
+        doc = self._undo.pop()
+        if "running" in doc:
+            audit.set_running(self.ctx, doc["running"])
+        else:
+            self._run(lambda: audit.undo_delete(self.ctx, doc))
+        self.reload()
+
+    def action_report(self) -> None:
+        from cockpit.tui.screens.audit_report import ReportScreen
+
+        self.app.push_screen(ReportScreen(self.ctx))
+
+    def commands(self) -> Iterable[Command]:
+        for c in self.ctx.config.audit.categories:
+            yield (
+                f"Track: {c.name}",
+                f"Start or switch tracking (key {c.key})",
+                lambda k=c.key: self.action_track(k),
+            )
+        yield ("Track: stop", "Stop time tracking", self.action_stop)
+        yield ("Time audit: report", "Day, week, month and audit-period report", self.action_report)
+        yield ("Time audit: add entry", "Add a past time entry", self.action_add)

@@ -1,0 +1,45 @@
+"""The away-detection adapters that read the terminal and tmux."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import pytest
+
+from cockpit.tui.widgets.audit import tmux_away_signals, tty_input_time
+from tests.harness.tmux import TmuxScreen
+
+
+def test_tty_access_time_moves_when_input_is_read():
+    master, slave = os.openpty()
+    try:
+        old = dt.datetime(2020, 1, 1, tzinfo=dt.UTC).timestamp()
+        os.utime(os.ttyname(slave), (old, old))
+        assert tty_input_time(slave) == dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+        os.write(master, b"k\n")
+        os.read(slave, 10)
+        seen = tty_input_time(slave)
+        assert seen is not None and seen > dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
+    finally:
+        os.close(master)
+        os.close(slave)
+
+
+def test_no_terminal_no_tty_time(tmp_path):
+    with open(tmp_path / "f", "w") as f:
+        assert tty_input_time(f.fileno()) is None
+
+
+def test_outside_tmux_there_are_no_tmux_signals():
+    assert tmux_away_signals({"PATH": os.environ.get("PATH", "")}) == (None, None)
+
+
+@pytest.mark.e2e
+def test_a_detached_tmux_session_reads_as_not_attached(tmp_path):
+    with TmuxScreen("sleep 60", 80, 24, sock_dir=tmp_path) as s:
+        s.wait_for("")
+        pane = s.tmux("display-message", "-p", "-t", s.target, "#{pane_id}").strip()
+        env = {"TMUX": f"{s.socket},0,0", "TMUX_PANE": pane, "PATH": os.environ.get("PATH", "")}
+        last, attached = tmux_away_signals(env)
+        assert (last, attached) == (None, False)
