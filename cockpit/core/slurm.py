@@ -1149,7 +1149,7 @@ def read_probe(text: str, now: dt.datetime) -> Probe:
 def _err(what: str, sec: Section) -> str:
     msg = (sec.stderr or sec.body).strip().splitlines()
     detail = msg[-1] if msg else "no message"
-    rc = "cut off" if sec.rc is None else f"rc {sec.rc}"
+    rc = {None: "cut off", 124: "timed out, rc 124", 127: "not installed, rc 127"}.get(sec.rc, f"rc {sec.rc}")
     return f"{what} failed ({rc}): {detail[:200]}"
 
 
