@@ -766,12 +766,12 @@ def test_json_garbage_is_a_value_error():
 # ---------------------------------------------------------------- jobcomp
 
 JOBCOMP = """\
-JobId=3 UserId=ana(1000) GroupId=ana(1000) Name=bad JobState=FAILED Partition=debug TimeLimit=UNLIMITED StartTime=2026-11-25T12:59:50 EndTime=2026-11-25T13:00:00 NodeList=localhost NodeCnt=1 ProcCnt=1 WorkDir=/w ReservationName= Tres=cpu=1,mem=1M,node=1,billing=1 Account=root QOS=normal WcKey= Cluster=c SubmitTime=2026-11-25T12:59:49 EligibleTime=2026-11-25T12:59:49 DerivedExitCode=0:0 ExitCode=7:0 
-JobId=4 UserId=ana(1000) GroupId=ana(1000) Name=my long name JobState=TIMEOUT Partition=debug TimeLimit=1 StartTime=2026-11-25T12:58:36 EndTime=2026-11-25T13:00:00 NodeList=localhost NodeCnt=1 ProcCnt=1 WorkDir=/w Tres=cpu=1,gres/gpu=2 DerivedExitCode=0:0 ExitCode=0:0 
-JobId=8 UserId=ana(1000) GroupId=ana(1000) Name=arr JobState=COMPLETED Partition=debug TimeLimit=UNLIMITED StartTime=2026-11-25T13:00:00 EndTime=2026-11-25T13:00:00 NodeList=localhost NodeCnt=1 ArrayJobId=7 ArrayTaskId=1 ExitCode=0:0 
-JobId=9 UserId=bob(1001) GroupId=bob(1001) Name=x JobState=FAILED ExitCode=1:0 
+JobId=3 UserId=ana(1000) GroupId=ana(1000) Name=bad JobState=FAILED Partition=debug TimeLimit=UNLIMITED StartTime=2026-11-25T12:59:50 EndTime=2026-11-25T13:00:00 NodeList=localhost NodeCnt=1 ProcCnt=1 WorkDir=/w ReservationName= Tres=cpu=1,mem=1M,node=1,billing=1 Account=root QOS=normal WcKey= Cluster=c SubmitTime=2026-11-25T12:59:49 EligibleTime=2026-11-25T12:59:49 DerivedExitCode=0:0 ExitCode=7:0
+JobId=4 UserId=ana(1000) GroupId=ana(1000) Name=my long name JobState=TIMEOUT Partition=debug TimeLimit=1 StartTime=2026-11-25T12:58:36 EndTime=2026-11-25T13:00:00 NodeList=localhost NodeCnt=1 ProcCnt=1 WorkDir=/w Tres=cpu=1,gres/gpu=2 DerivedExitCode=0:0 ExitCode=0:0
+JobId=8 UserId=ana(1000) GroupId=ana(1000) Name=arr JobState=COMPLETED Partition=debug TimeLimit=UNLIMITED StartTime=2026-11-25T13:00:00 EndTime=2026-11-25T13:00:00 NodeList=localhost NodeCnt=1 ArrayJobId=7 ArrayTaskId=1 ExitCode=0:0
+JobId=9 UserId=bob(1001) GroupId=bob(1001) Name=x JobState=FAILED ExitCode=1:0
 garbage line
-JobId=3 UserId=ana(1000) GroupId=ana(1000) Name=bad JobState=FAILED Partition=debug StartTime=2026-11-25T12:59:50 EndTime=2026-11-25T13:00:00 ExitCode=9:0 
+JobId=3 UserId=ana(1000) GroupId=ana(1000) Name=bad JobState=FAILED Partition=debug StartTime=2026-11-25T12:59:50 EndTime=2026-11-25T13:00:00 ExitCode=9:0
 """
 
 
