@@ -85,6 +85,12 @@ def probe_script(
     return "\n".join(lines) + "\n"
 
 
+def probe_command(user: str | None = None, history: bool = True, json: bool = False) -> str:
+    """``probe_script`` wrapped as ``sh -c '...'``: safe to hand to any login shell (tcsh,
+    fish and zsh do not read POSIX sh the same way) as one SSH command."""
+    return "sh -c " + shlex.quote(probe_script(user=user, history=history, json=json))
+
+
 # ---------------------------------------------------------------- stdout path
 
 _NO_VAL = "4294967294"  # what Slurm puts for %a/%s when the job has no array task / step

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from cockpit.core.slurm import SlurmJob, read_probe
-from cockpit.sources.slurm import cancel_command, probe_script, stdout_path, tail_command
+from cockpit.sources.slurm import cancel_command, probe_command, probe_script, stdout_path, tail_command
 
 
 def sh(cmd: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -119,3 +119,18 @@ def test_probe_without_history_asks_only_squeue():
     assert "sacct" not in script and "squeue -u" in script
     assert "squeue --json" in probe_script(json=True)
     assert "'ana'" in probe_script(user="ana") or "ana" in probe_script(user="ana")
+
+
+def test_probe_command_runs_under_sh_from_another_shell(tmp_path: Path, no_slurm_path: str):
+    """The SSH server hands the command to the user's login shell; bash here stands in for it."""
+    bash = shutil.which("bash")
+    if bash is None:
+        pytest.skip("no bash")
+    env = {"PATH": no_slurm_path + ":/bin:/usr/bin", "HOME": str(tmp_path)}
+    r = subprocess.run(
+        [bash, "-c", probe_command(user="ana")], capture_output=True, text=True, timeout=60, env=env
+    )
+    import datetime as dt
+
+    probe = read_probe(r.stdout, dt.datetime.now(dt.UTC))
+    assert probe.user == "ana" and probe.remote_now is not None
