@@ -12,8 +12,12 @@ from __future__ import annotations
 import posixpath
 import re
 import shlex
+from typing import TYPE_CHECKING
 
-from cockpit.core.slurm import DELIM, MARK, SACCT_FIELDS, SQUEUE_FIELDS, SlurmJob, split_job_id
+from cockpit.core.slurm import DELIM, MARK, SACCT_FIELDS, SQUEUE_FIELDS, SlurmJob, Transition, split_job_id
+
+if TYPE_CHECKING:
+    from cockpit.sources.notify import Alert
 
 #: Each Slurm client call is cut after this many seconds (when ``timeout`` exists remotely),
 #: so a hung slurmctld costs one poll, not the host's whole connection.
@@ -61,9 +65,9 @@ def probe_script(
         f"echo '{MARK}:end meta rc=0@@'",
     ]
     if json:
-        lines.append("_ckrun squeue-json $_ckt squeue --json")
+        lines.append("_ckrun squeue-json $_ckt squeue --json || :")
     else:
-        lines.append(f'_ckrun squeue $_ckt squeue -u "$_cku" --states=all -O {shlex.quote(squeue_fmt)}')
+        lines.append(f'_ckrun squeue $_ckt squeue -u "$_cku" --states=all -O {shlex.quote(squeue_fmt)} || :')
     if history:
         lines += [
             f"if _ckrun sacct $_ckt sacct -X -n -P --delimiter={shlex.quote(DELIM)} -o {sacct_fmt} "
@@ -175,3 +179,14 @@ def cancel_command(job_id: str) -> str:
     if not _CANCEL_ID.match(job_id or ""):
         raise ValueError(f"not a Slurm job id: {job_id!r}")
     return f"scancel {shlex.quote(job_id)}"
+
+
+def alert_for(t: Transition, source: str = "gpu") -> Alert:
+    """The notification for a job transition; job names and nodes are untrusted text."""
+    from cockpit.core.text import clean
+    from cockpit.sources.notify import Alert
+
+    urgency = t.urgency if t.urgency in ("low", "normal", "critical") else "normal"
+    return Alert(
+        title=clean(t.title, max_len=200), body=clean(t.body, max_len=500), urgency=urgency, source=source
+    )

@@ -120,3 +120,17 @@ def test_many_tasks_are_summarised():
     new = [replace(j, state="COMPLETED", exit_code=0) for j in old]
     (t,) = state_changes(old, new)
     assert len(t.members) == 100 and "(+95)" in t.body
+
+
+def test_alert_for_cleans_hostile_names():
+    from cockpit.sources.slurm import alert_for
+
+    evil = "\x1b]8;;http://x\x07[bold red]boom[/]\x00" + "n" * 10_000
+    (t,) = state_changes(
+        [job("3", "RUNNING", name=evil)], [job("3", "FAILED", name=evil, exit_code=7, elapsed_s=5)]
+    )
+    a = alert_for(t)
+    assert (a.urgency, a.source) == ("critical", "gpu")
+    assert a.title.startswith("Slurm job failed early: 3 [bold red]boom[/]")  # literal text, no escapes
+    assert "\x1b" not in a.title and "\x00" not in a.title and len(a.title) <= 200
+    assert a.body == "exit 7 after 0:05"
