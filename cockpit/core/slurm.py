@@ -25,7 +25,7 @@ import datetime as dt
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 UTC = dt.UTC
@@ -162,6 +162,27 @@ class SlurmJob:
     @property
     def lifecycle(self) -> str:
         return lifecycle_of(self.state)
+
+    def to_doc(self) -> dict[str, Any]:
+        """A JSON-ready dict (times as ISO UTC stamps), e.g. for the job history in the store."""
+        doc: dict[str, Any] = {}
+        for f in fields(self):
+            v = getattr(self, f.name)
+            doc[f.name] = v.astimezone(UTC).isoformat() if isinstance(v, dt.datetime) else v
+        return doc
+
+    @classmethod
+    def from_doc(cls, doc: Mapping[str, Any]) -> SlurmJob:
+        """The inverse of ``to_doc``; unknown keys are ignored, missing ones get defaults."""
+        kw: dict[str, Any] = {}
+        for f in fields(cls):
+            if f.name not in doc:
+                continue
+            v = doc[f.name]
+            if f.name in ("start", "end", "submit") and isinstance(v, str):
+                v = dt.datetime.fromisoformat(v).astimezone(UTC)
+            kw[f.name] = v
+        return cls(**kw)
 
     @property
     def active(self) -> bool:

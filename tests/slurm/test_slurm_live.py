@@ -189,3 +189,19 @@ def test_dead_controller_is_a_clear_error(scenario: Scenario, tmp_path):
     probe = read_probe(r.stdout, dt.datetime.now(dt.UTC))
     assert probe.jobs == []
     assert probe.errors and probe.errors[0].startswith("squeue failed")
+
+
+def test_job_that_starts_and_ends_between_two_polls_alerts(scenario: Scenario):
+    c = scenario.cluster
+    _, first = run_probe(c, history=False)
+    jid = c.sbatch("-J", "blink", wrap="exit 3")
+    c.wait_state(jid, "FAILED", timeout=60)
+    _, second = run_probe(c, history=False)
+    assert first.remote_now is not None
+    changes = [
+        t for t in state_changes(first.jobs, second.jobs, since=first.remote_now) if t.job.job_id == jid
+    ]
+    assert [(t.old_state, t.lifecycle, t.early) for t in changes] == [(None, "failed", True)]
+    assert changes[0].title == "Slurm job failed early: " + jid + " blink"
+    # without `since` the same job is treated as history: no alert
+    assert [t for t in state_changes(first.jobs, second.jobs) if t.job.job_id == jid] == []

@@ -134,3 +134,25 @@ def test_alert_for_cleans_hostile_names():
     assert a.title.startswith("Slurm job failed early: 3 [bold red]boom[/]")  # literal text, no escapes
     assert "\x1b" not in a.title and "\x00" not in a.title and len(a.title) <= 200
     assert a.body == "exit 7 after 0:05"
+
+
+def test_job_round_trips_through_a_json_doc():
+    import json
+
+    j = job(
+        "7_3",
+        "FAILED",
+        exit_code=7,
+        signal=0,
+        start=T0,
+        end=T0 + dt.timedelta(seconds=5),
+        elapsed_s=5,
+        array_job_id="7",
+        array_task="3",
+        gpus=2,
+        nodes="g[1-2]",
+    )
+    doc = json.loads(json.dumps(j.to_doc()))
+    assert doc["start"] == "2026-11-25T12:00:00+00:00"
+    assert SlurmJob.from_doc(doc) == j
+    assert SlurmJob.from_doc({"job_id": "1", "unknown_key": 3}) == SlurmJob("1")
