@@ -65,15 +65,22 @@ def probe_script(
         f"echo '{MARK}:end meta rc=0@@'",
     ]
     if json:
-        lines.append("_ckrun squeue-json $_ckt squeue --json || :")
+        # -u is ignored by 22.05's --json (the parser filters by user); later versions honour it
+        lines.append(
+            'if _ckrun squeue-json $_ckt squeue -u "$_cku" --states=all --json; then _cksq=0; else _cksq=$?; fi'
+        )
     else:
-        lines.append(f'_ckrun squeue $_ckt squeue -u "$_cku" --states=all -O {shlex.quote(squeue_fmt)} || :')
+        lines.append(
+            f'if _ckrun squeue $_ckt squeue -u "$_cku" --states=all -O {shlex.quote(squeue_fmt)}; '
+            "then _cksq=0; else _cksq=$?; fi"
+        )
     if history:
         lines += [
             f"if _ckrun sacct $_ckt sacct -X -n -P --delimiter={shlex.quote(DELIM)} -o {sacct_fmt} "
             '-S now-1day -u "$_cku"; then :; else',
             # no accounting: the job-completion log, when it is a file this user can read
-            "  _ckc=$($_ckt scontrol show config 2>/dev/null)",
+            # (not when squeue just timed out: scontrol would wait for the same hung slurmctld)
+            '  _ckc=; [ "$_cksq" = 124 ] || _ckc=$($_ckt scontrol show config 2>/dev/null)',
             "  _ckjt=$(printf '%s\\n' \"$_ckc\" | sed -n 's/^JobCompType *= *//p')",
             "  _ckjl=$(printf '%s\\n' \"$_ckc\" | sed -n 's/^JobCompLoc *= *//p')",
             '  if [ "$_ckjt" = jobcomp/filetxt ] && [ -r "$_ckjl" ]; then',

@@ -117,7 +117,7 @@ def test_probe_quotes_a_hostile_user_on_a_host_without_slurm(tmp_path: Path, no_
 def test_probe_without_history_asks_only_squeue():
     script = probe_script(history=False)
     assert "sacct" not in script and "squeue -u" in script
-    assert "squeue --json" in probe_script(json=True)
+    assert "--states=all --json" in probe_script(json=True)
     assert "'ana'" in probe_script(user="ana") or "ana" in probe_script(user="ana")
 
 
