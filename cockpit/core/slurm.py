@@ -1169,9 +1169,8 @@ def read_probe(text: str, now: dt.datetime) -> Probe:
 
 def _err(what: str, sec: Section) -> str:
     msg = (sec.stderr or sec.body).strip().splitlines()
-    detail = msg[-1] if msg else "no message"
     rc = {None: "cut off", 124: "timed out, rc 124", 127: "not installed, rc 127"}.get(sec.rc, f"rc {sec.rc}")
-    return f"{what} failed ({rc}): {detail[:200]}"
+    return f"{what} failed ({rc})" + (f": {msg[-1][:200]}" if msg else "")
 
 
 def _fill(primary: SlurmJob, other: SlurmJob) -> SlurmJob:

@@ -38,7 +38,11 @@ _RUN = (
 
 
 def probe_script(
-    user: str | None = None, history: bool = True, json: bool = False, jobcomp_lines: int = 2000
+    user: str | None = None,
+    history: bool = True,
+    json: bool = False,
+    jobcomp_lines: int = 2000,
+    timeout_s: int = COMMAND_TIMEOUT_S,
 ) -> str:
     """The snippet for one Slurm poll of ``user``'s jobs (default: the remote login user).
 
@@ -56,7 +60,7 @@ def probe_script(
         "(",
         "LC_ALL=C; export LC_ALL; SLURM_TIME_FORMAT=%s; export SLURM_TIME_FORMAT",
         f"_cku={qu}",
-        f"_ckt=; command -v timeout >/dev/null 2>&1 && _ckt='timeout {COMMAND_TIMEOUT_S}'",
+        f"_ckt=; command -v timeout >/dev/null 2>&1 && _ckt='timeout {max(1, int(timeout_s))}'",
         _RUN,
         f'_ckjc() {{ tail -n {int(jobcomp_lines)} "$1" | awk -v u="UserId=$2(" \'index($0, u)\'; }}',
         f"echo '{MARK}:begin meta@@'",
@@ -96,10 +100,12 @@ def probe_script(
     return "\n".join(lines) + "\n"
 
 
-def probe_command(user: str | None = None, history: bool = True, json: bool = False) -> str:
+def probe_command(
+    user: str | None = None, history: bool = True, json: bool = False, timeout_s: int = COMMAND_TIMEOUT_S
+) -> str:
     """``probe_script`` wrapped as ``sh -c '...'``: safe to hand to any login shell (tcsh,
     fish and zsh do not read POSIX sh the same way) as one SSH command."""
-    return "sh -c " + shlex.quote(probe_script(user=user, history=history, json=json))
+    return "sh -c " + shlex.quote(probe_script(user=user, history=history, json=json, timeout_s=timeout_s))
 
 
 # ---------------------------------------------------------------- stdout path

@@ -205,3 +205,33 @@ def test_job_that_starts_and_ends_between_two_polls_alerts(scenario: Scenario):
     assert changes[0].title == "Slurm job failed early: " + jid + " blink"
     # without `since` the same job is treated as history: no alert
     assert [t for t in state_changes(first.jobs, second.jobs) if t.job.job_id == jid] == []
+
+
+def test_hung_controller_costs_one_timeout_and_says_so(tmp_path):
+    """slurmctld stopped with SIGSTOP accepts connections and never answers: each client call is
+    cut by `timeout`, the probe ends, and the error names the timeout."""
+    import os
+    import signal
+    import tempfile
+    from pathlib import Path
+
+    from tests.harness.slurm import SlurmCluster, skip_reason
+
+    reason = skip_reason(False)
+    if reason:
+        pytest.skip(reason)
+    root = Path(tempfile.mkdtemp(prefix="cockpit-slurm-hung-"))
+    root.chmod(0o755)
+    c = SlurmCluster(root, accounting=False, name="hung").start()
+    ctld = c.pids()["slurmctld"]
+    try:
+        os.kill(ctld, signal.SIGSTOP)
+        _, probe = run_probe(c, timeout_s=2)  # run_probe itself gives up after 120 s
+        assert probe.jobs == []
+        assert probe.errors == ["squeue failed (timed out, rc 124)"]
+    finally:
+        os.kill(ctld, signal.SIGCONT)
+        c.stop()
+        import shutil
+
+        shutil.rmtree(root, ignore_errors=True)
