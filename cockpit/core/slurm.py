@@ -1227,8 +1227,10 @@ class Transition:
             "lost": "Slurm job lost",
             "running": "Slurm job started",
         }.get(self.lifecycle, "Slurm job changed")
-        if self.early and self.lifecycle == "failed":
-            what = "Slurm job failed early"
+        if self.lifecycle == "failed":
+            what = "Slurm job " + _FAILED_TITLES.get(self.new_state, "failed")
+            if self.early:
+                what += " early"
         return f"{what}: {ident} {j.name}".rstrip()
 
     @property
@@ -1299,9 +1301,20 @@ def state_changes(
     return _group(out) if group else out
 
 
+#: Failures that count as a crash when they come early (a cancel or a short time limit is not).
+EARLY_STATES = frozenset({"FAILED", "OUT_OF_MEMORY", "BOOT_FAIL"})
+
+_FAILED_TITLES = {
+    "CANCELLED": "cancelled",
+    "TIMEOUT": "timed out",
+    "OUT_OF_MEMORY": "ran out of memory",
+    "PREEMPTED": "preempted",
+}
+
+
 def _transition(j: SlurmJob, old_state: str | None, early_s: int) -> Transition:
     life = j.lifecycle
-    early = life == "failed" and j.elapsed_s is not None and j.elapsed_s < early_s
+    early = j.state in EARLY_STATES and j.elapsed_s is not None and j.elapsed_s < early_s
     return Transition(j, old_state, j.state, life, early=early)
 
 

@@ -110,8 +110,13 @@ def test_transitions_raise_the_right_alerts(scenario: Scenario):
     assert bad.lifecycle == "failed" and bad.alert
     assert bad.early and bad.urgency == "critical"  # died within 10 minutes
     assert "exit 7" in bad.body and "Slurm job failed early" in bad.title
-    assert by[ids["cancel"]].new_state == "CANCELLED" and "cancelled" in by[ids["cancel"]].body
-    assert by[ids["timeout"]].new_state == "TIMEOUT" and "time limit" in by[ids["timeout"]].body
+    cancel = by[ids["cancel"]]
+    assert (
+        cancel.new_state == "CANCELLED" and cancel.title == f"Slurm job cancelled: {ids['cancel']} tocancel"
+    )
+    assert not cancel.early  # the user's own scancel is no crash
+    slow = by[ids["timeout"]]
+    assert slow.new_state == "TIMEOUT" and "time limit" in slow.body and not slow.early
     # pending jobs that stay pending raise nothing
     assert ids["held"] not in by and ids["later"] not in by
     # no alert for a second look at the same state

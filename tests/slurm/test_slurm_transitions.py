@@ -52,12 +52,31 @@ def test_finished_job_reads_well():
     assert (t.title, t.body) == ("Slurm job finished: 9 train", "completed after 1:02:05")
 
 
-def test_timeout_and_cancel_bodies():
-    old = [job("1", "RUNNING"), job("2", "RUNNING")]
-    new = [job("1", "TIMEOUT", exit_code=0, elapsed_s=60), job("2", "CANCELLED", cancelled_by="1000")]
-    t1, t2 = state_changes(old, new)
-    assert t1.body == "hit its time limit after 1:00"
-    assert t2.body == "cancelled by uid 1000"
+def test_timeout_cancel_and_oom_read_well_and_only_crashes_are_early():
+    old = [job(str(i), "RUNNING") for i in (1, 2, 3)]
+    new = [
+        job("1", "TIMEOUT", exit_code=0, elapsed_s=60),
+        job("2", "CANCELLED", cancelled_by="1000", elapsed_s=30),
+        job("3", "OUT_OF_MEMORY", exit_code=0, signal=9, elapsed_s=30),
+    ]
+    t1, t2, t3 = state_changes(old, new)
+    assert (t1.title, t1.body, t1.early) == (
+        "Slurm job timed out: 1 train",
+        "hit its time limit after 1:00",
+        False,
+    )
+    assert (t2.title, t2.body, t2.early) == (
+        "Slurm job cancelled: 2 train",
+        "cancelled by uid 1000 after 0:30",
+        False,
+    )
+    assert (t3.title, t3.early, t3.urgency) == (
+        "Slurm job ran out of memory early: 3 train",
+        True,
+        "critical",
+    )
+    assert t3.body == "ran out of memory, signal 9 after 0:30"
+    assert all(t.lifecycle == "failed" for t in (t1, t2, t3))
 
 
 def test_pending_to_running_is_shown_but_not_alerted():
