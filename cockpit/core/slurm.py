@@ -291,7 +291,7 @@ def split_wait_status(status: int) -> tuple[int, int]:
 
 def expand_nodelist(text: str | None) -> list[str]:
     """``n[1-3,7],gpu[01-02]`` -> ``[n1, n2, n3, n7, gpu01, gpu02]`` (zero padding kept)."""
-    if not text or text.strip().upper() in _NONE_WORDS:
+    if not text or text.strip().upper() in _NONE_WORDS or text.strip().lower() == "none assigned":
         return []
     out: list[str] = []
     for item in _split_outside_brackets(text.strip()):
