@@ -1092,6 +1092,7 @@ class Probe:
     history_source: str = ""  # sacct | jobcomp | squeue (only squeue --states=all)
     errors: list[str] = field(default_factory=list)
     slurm_version: str = ""
+    live_ok: bool = False  # squeue answered: only then compare with state_changes (else all "lost")
 
 
 def parse_probe(text: str, now: dt.datetime) -> list[SlurmJob]:
@@ -1117,17 +1118,20 @@ def read_probe(text: str, now: dt.datetime) -> Probe:
         errors.append("no Slurm output (is the probe's output cut, or is this not the probe?)")
 
     live: list[SlurmJob] = []
+    live_ok = False
     sq = secs.get("squeue")
     sqj = secs.get("squeue-json")
     if sq is not None:
         if sq.rc == 0:
             live = parse_squeue_text(sq.body, user=user or None, tz=tz)
+            live_ok = True
         else:
             errors.append(_err("squeue", sq))
     elif sqj is not None:
         if sqj.rc == 0:
             try:
                 live = parse_json(sqj.body, user=user or None, now=remote_now)
+                live_ok = True
             except ValueError as e:
                 errors.append(f"squeue --json: unreadable output ({e})")
         else:
@@ -1164,6 +1168,7 @@ def read_probe(text: str, now: dt.datetime) -> Probe:
         history_source=history_source,
         errors=errors,
         slurm_version=meta.get("version", ""),
+        live_ok=live_ok,
     )
 
 

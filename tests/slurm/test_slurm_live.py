@@ -232,7 +232,7 @@ def test_hung_controller_costs_one_timeout_and_says_so(tmp_path):
     try:
         os.kill(ctld, signal.SIGSTOP)
         _, probe = run_probe(c, timeout_s=2)  # run_probe itself gives up after 120 s
-        assert probe.jobs == []
+        assert probe.jobs == [] and not probe.live_ok
         assert probe.errors == ["squeue failed (timed out, rc 124)"]
     finally:
         os.kill(ctld, signal.SIGCONT)

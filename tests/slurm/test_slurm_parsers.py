@@ -864,6 +864,7 @@ def test_probe_merges_squeue_with_jobcomp_exit_codes():
 def test_probe_with_accounting_uses_sacct():
     probe = read_probe(probe_text(SQUEUE, (0, SACCT, "")), T0)
     assert probe.accounting is True and probe.history_source == "sacct" and probe.errors == []
+    assert probe.live_ok
     jobs = {j.job_id: j for j in probe.jobs}
     assert jobs["3"].exit_code == 7 and jobs["41"].state == "RUNNING"
     assert probe.jobs[0].active  # running and pending first
@@ -880,7 +881,7 @@ def test_probe_errors_are_one_line_each():
         "@@cockpit-slurm:end squeue.stderr@@\n@@cockpit-slurm:begin sacct@@",
     )
     probe = read_probe(text, T0)
-    assert probe.jobs == []
+    assert probe.jobs == [] and not probe.live_ok
     assert probe.errors == [
         "squeue failed (rc 1): squeue: error: Unable to contact slurm controller (connect failure)",
         "sacct failed (rc 1): sacct: error: Problem talking to the database: Connection refused",
