@@ -1,0 +1,120 @@
+"""The weekly retro: the week's numbers and three prompts, saved; past retros browsable with [ and ]."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+
+from cockpit.core import tasks as core
+
+if TYPE_CHECKING:
+    from cockpit.tui.widgets.mits import MitsPane
+
+PROMPTS = (
+    ("worked", "What worked this week?"),
+    ("didnt", "What didn't?"),
+    ("drop", "Which dead-end experiments to drop?"),
+)
+
+
+def numbers_text(pane: MitsPane, n: dict[str, Any]) -> str:
+    from cockpit.services.mits import category_name
+
+    lines = [
+        f"Week {n['week']} ({n['from']} to {n['to']})",
+        f"Sprints: {n['sprints']} ({core.fmt_hm(n['sprint_s'])}) · MITs done {n['mits_done']} of {n['mits_planned']} planned"
+        f" · tasks done {n['tasks_done']}",
+    ]
+    top = list(n.get("by_category", {}).items())[:4]
+    if top:
+        lines.append(" · ".join(f"{category_name(pane.ctx, c) or 'uncategorised'} {core.fmt_hm(s)}" for c, s in top))
+    return "\n".join(lines)
+
+
+class RetroScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    RetroScreen { align: center middle; }
+    RetroScreen > VerticalScroll {
+        width: 80; max-width: 100%; height: 95%;
+        border: round $accent; background: $surface; padding: 0 1;
+    }
+    RetroScreen #retro-numbers { color: $text; }
+    RetroScreen .hint, RetroScreen #retro-where { color: $text-muted; }
+    """
+    BINDINGS: ClassVar = [
+        Binding("ctrl+s", "save", "Save", id="mits.retro_save", priority=True),
+        Binding("ctrl+left", "browse(1)", "Older", id="mits.retro_older"),
+        Binding("ctrl+right", "browse(-1)", "Newer", id="mits.retro_newer"),
+        Binding("escape", "close", "Close", id="mits.retro_close"),
+    ]
+
+    def __init__(self, pane: MitsPane) -> None:
+        super().__init__()
+        self.pane = pane
+        self.index = -1  # -1: this week's (editable); 0..: saved retros, newest first
+        self.saved: list[dict[str, Any]] = []
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static("Weekly retro", markup=False, id="retro-where")
+            yield Static("", id="retro-numbers", markup=False)
+            for key, prompt in PROMPTS:
+                yield Label(prompt)
+                yield Input(id=f"retro-{key}")
+            yield Static("Ctrl+S save   Ctrl+←/→ past retros   Esc close", classes="hint", markup=False)
+
+    def on_mount(self) -> None:
+        from cockpit.services import mits
+
+        self.saved = mits.list_retros(self.pane.ctx)
+        self.show()
+        self.query_one("#retro-worked", Input).focus()
+
+    def show(self) -> None:
+        from cockpit.services import mits
+
+        week = core.week_label(self.pane.day)
+        if self.index < 0:
+            numbers = mits.week_summary(self.pane.ctx, self.pane.day)
+            doc = next((r for r in self.saved if r.get("week") == week), {})
+            where = f"Weekly retro · this week ({week})" + (" · saved" if doc else "")
+        else:
+            doc = self.saved[self.index]
+            numbers = doc.get("numbers") or {}
+            where = f"Past retro {self.index + 1} of {len(self.saved)} · {doc.get('week')} (read only)"
+        self.query_one("#retro-where", Static).update(where)
+        try:
+            text = numbers_text(self.pane, numbers)
+        except (KeyError, TypeError):
+            text = "numbers unavailable"
+        self.query_one("#retro-numbers", Static).update(text)
+        for key, _ in PROMPTS:
+            box = self.query_one(f"#retro-{key}", Input)
+            box.value = str(doc.get(key, ""))
+            box.disabled = self.index >= 0
+
+    def action_browse(self, step: int) -> None:
+        new = max(-1, min(len(self.saved) - 1, self.index + step))
+        if new != self.index:
+            self.index = new
+            self.show()
+
+    def action_save(self) -> None:
+        from cockpit.services import mits
+
+        if self.index >= 0:
+            self.app.notify("A past retro is read only; Ctrl+→ goes back to this week.", severity="warning")
+            return
+        answers = {key: self.query_one(f"#retro-{key}", Input).value for key, _ in PROMPTS}
+        mits.save_retro(self.pane.ctx, answers, self.pane.day)
+        self.saved = mits.list_retros(self.pane.ctx)
+        self.app.notify("Retro saved.")
+        self.show()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
