@@ -48,8 +48,8 @@ class RetroScreen(ModalScreen[None]):
     """
     BINDINGS: ClassVar = [
         Binding("ctrl+s", "save", "Save", id="mits.retro_save", priority=True),
-        Binding("ctrl+left", "browse(1)", "Older", id="mits.retro_older"),
-        Binding("ctrl+right", "browse(-1)", "Newer", id="mits.retro_newer"),
+        Binding("pageup", "browse(1)", "Older", id="mits.retro_older"),
+        Binding("pagedown", "browse(-1)", "Newer", id="mits.retro_newer"),
         Binding("escape", "close", "Close", id="mits.retro_close"),
     ]
 
@@ -66,7 +66,7 @@ class RetroScreen(ModalScreen[None]):
             for key, prompt in PROMPTS:
                 yield Label(prompt)
                 yield Input(id=f"retro-{key}")
-            yield Static("Ctrl+S save   Ctrl+←/→ past retros   Esc close", classes="hint", markup=False)
+            yield Static("Ctrl+S save   PgUp/PgDn past retros   Esc close", classes="hint", markup=False)
 
     def on_mount(self) -> None:
         from cockpit.services import mits
@@ -108,7 +108,7 @@ class RetroScreen(ModalScreen[None]):
         from cockpit.services import mits
 
         if self.index >= 0:
-            self.app.notify("A past retro is read only; Ctrl+→ goes back to this week.", severity="warning")
+            self.app.notify("A past retro is read only; PgDn goes back to this week.", severity="warning")
             return
         answers = {key: self.query_one(f"#retro-{key}", Input).value for key, _ in PROMPTS}
         mits.save_retro(self.pane.ctx, answers, self.pane.day)
