@@ -106,6 +106,7 @@ class MorningPlanScreen(ModalScreen[None]):
         n = len(self.picked)
         self.app.notify(f"Today's plan: {n} MIT{'s' if n != 1 else ''}." if n else "No MITs picked today.")
         self.dismiss(None)
+        self.pane.call_after_refresh(self.pane.focus_pane)
 
     def action_close(self) -> None:
         self.dismiss(None)
