@@ -226,22 +226,22 @@ def is_mit(task: Task, today: str) -> bool:
     return task.get("mit_date") == today
 
 
-def sort_tasks(tasks: Iterable[Task], today: str) -> list[Task]:
+def sort_key(t: Task, today: str) -> tuple[Any, ...]:
     """MITs of today first (open ones, in order), then open tasks by quadrant and age, then done."""
+    mit = is_mit(t, today)
+    return (
+        not is_open(t),
+        not mit,
+        int(t.get("mit_order", 0)) if mit else 0,
+        QUADRANTS.index(quadrant_of(t)),
+        t.get("created") or "",
+        _num(t.get("id")),
+    )
 
-    def key(t: Task) -> tuple[Any, ...]:
-        mit = is_mit(t, today)
-        done = not is_open(t)
-        return (
-            done,
-            not mit,
-            int(t.get("mit_order", 0)) if mit else 0,
-            QUADRANTS.index(quadrant_of(t)),
-            t.get("created") or "",
-            _num(t.get("id")),
-        )
 
-    return sorted(tasks, key=key)
+def sort_tasks(tasks: Iterable[Task], today: str) -> list[Task]:
+    """Tasks in the order they are shown everywhere (see ``sort_key``)."""
+    return sorted(tasks, key=lambda t: sort_key(t, today))
 
 
 def _num(id: Any) -> int:

@@ -6,13 +6,13 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, Vertical
+from textual.containers import Grid
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from cockpit.core import tasks as core
-from cockpit.tui.widgets.mits import TaskList, task_row
+from cockpit.tui.widgets.mits import TaskList
 
 if TYPE_CHECKING:
     from cockpit.tui.widgets.mits import MitsPane
@@ -22,11 +22,19 @@ class MatrixScreen(Screen[None]):
     DEFAULT_CSS = """
     MatrixScreen #matrix { grid-size: 2 2; height: 1fr; }
     MatrixScreen .quadrant { border: round $panel-lighten-2; height: 1fr; }
-    MatrixScreen .quadrant:focus-within { border: round $accent; }
+    MatrixScreen TaskList.quadrant.-active { border: round $accent; }
     MatrixScreen #matrix-hint { height: 1; color: $text-muted; }
     """
     BINDINGS: ClassVar = [
         Binding("escape,q", "close", "Close", id="mits.matrix_close"),
+        Binding("up,k", "cursor(-1)", "Up", show=False),
+        Binding("down,j", "cursor(1)", "Down", show=False),
+        Binding("pageup", "cursor(-10)", "Page up", show=False),
+        Binding("pagedown", "cursor(10)", "Page down", show=False),
+        Binding("tab", "cycle(1)", "Next quadrant", show=False, priority=True),
+        Binding("shift+tab", "cycle(-1)", "Previous quadrant", show=False, priority=True),
+        Binding("ctrl+up", "focus_quadrant('up')", "Quadrant up", show=False),
+        Binding("ctrl+down", "focus_quadrant('down')", "Quadrant down", show=False),
         Binding("left,h", "focus_quadrant('left')", "Quadrant left", id="mits.matrix_left", show=False),
         Binding("right,l", "focus_quadrant('right')", "Quadrant right", id="mits.matrix_right", show=False),
         Binding("shift+left,H", "move('left')", "Move left", id="mits.matrix_move_left"),
@@ -45,43 +53,52 @@ class MatrixScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Grid(id="matrix"):
             for q in core.QUADRANTS:
-                with Vertical(classes="quadrant", id=f"q-{q}") as box:
-                    box.border_title = Content(core.QUADRANT_NAMES[q])
-                    yield TaskList("empty", id=f"list-{q}")
-        yield Static("Shift+arrows or H/J/K/L move the task · arrows/Tab change quadrant", id="matrix-hint", markup=False)
+                lst = TaskList("empty", id=f"list-{q}", classes="quadrant", focusable=False)
+                lst.border_title = Content(core.QUADRANT_NAMES[q])
+                yield lst
+        yield Static("Shift+arrows or H/J/K/L move the task · ←/→, Tab, Ctrl+↑/↓ change quadrant", id="matrix-hint", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
         self.pane.views.append(self)
+        self.active = "do"
         self.model_changed()
-        self.lists["do"].focus()
+        self.activate("do")
 
     def on_unmount(self) -> None:
-        if self in self.pane.views:
-            self.pane.views.remove(self)
+        self.pane.view_closed(self)
 
     @property
     def lists(self) -> dict[str, TaskList]:
         return {q: self.query_one(f"#list-{q}", TaskList) for q in core.QUADRANTS}
 
     def model_changed(self, keep: str | None = None) -> None:
-        day = self.pane.day
         groups: dict[str, list] = {q: [] for q in core.QUADRANTS}
-        for t in core.sort_tasks((t for t in self.pane.model.values() if not t.get("done")), day):
-            groups[core.quadrant_of(t)].append(task_row(t, day, self.pane.sprint_minutes))
+        for e in self.pane.entries():
+            if e.open:
+                groups[e.quadrant].append(e.row)
         for q, lst in self.lists.items():
-            lst.set_rows(groups[q], keep if keep and any(r[0] == keep for r in groups[q]) else None)
+            if lst.rows != groups[q]:
+                lst.set_rows(groups[q], keep if keep and any(r[0] == keep for r in groups[q]) else None)
+
+    def activate(self, q: str) -> None:
+        self.active = q
+        for name, lst in self.lists.items():
+            if lst.has_class("-active") != (name == q):
+                lst.set_class(name == q, "-active")
 
     def current(self) -> tuple[str, TaskList] | None:
-        for q, lst in self.lists.items():
-            if lst.has_focus:
-                return q, lst
-        return None
+        return self.active, self.lists[self.active]
+
+    def action_cursor(self, step: int) -> None:
+        self.lists[self.active].action_cursor(step)
+
+    def action_cycle(self, step: int) -> None:
+        i = core.QUADRANTS.index(self.active)
+        self.activate(core.QUADRANTS[(i + step) % len(core.QUADRANTS)])
 
     def action_focus_quadrant(self, direction: str) -> None:
-        cur = self.current()
-        q = core.quadrant_step(cur[0] if cur else "do", direction)
-        self.lists[q].focus()
+        self.activate(core.quadrant_step(self.active, direction))
 
     def action_move(self, direction: str) -> None:
         cur = self.current()
@@ -93,7 +110,7 @@ class MatrixScreen(Screen[None]):
         if target == q:
             return
         self.pane.set_quadrant(tid, target)
-        self.lists[target].focus()
+        self.activate(target)
         self.lists[target].set_rows(self.lists[target].rows, tid)
 
     def action_done(self) -> None:

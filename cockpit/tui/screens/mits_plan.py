@@ -63,8 +63,7 @@ class MorningPlanScreen(ModalScreen[None]):
         self.query_one(TaskList).focus()
 
     def on_unmount(self) -> None:
-        if self in self.pane.views:
-            self.pane.views.remove(self)
+        self.pane.view_closed(self)
 
     def model_changed(self) -> None:
         day = self.pane.day

@@ -32,6 +32,21 @@ if TYPE_CHECKING:
 
 Row = tuple[str, str, str, str, str]  # id, mark, title, info, kind ("mit"|"open"|"done")
 
+
+class Entry:
+    """One task as drawn: its sort key, row, and what the views group it by (cached per task dict)."""
+
+    __slots__ = ("key", "open", "quadrant", "row", "stage", "task", "visible")
+
+    def __init__(self, t: dict[str, Any], day: str, tz: Any, sprint_minutes: int) -> None:
+        self.task = t
+        self.key = core.sort_key(t, day)
+        self.row = task_row(t, day, sprint_minutes)
+        self.open = not t.get("done")
+        self.visible = self.open or core.local_date(t.get("done"), tz) == day
+        self.quadrant = core.quadrant_of(t)
+        self.stage = t.get("stage")
+
 _TITLE_CACHE: dict[str, str] = {}
 
 
@@ -91,6 +106,7 @@ class TaskList(ScrollView, can_focus=True):
     }
     TaskList > .tasklist--cursor { background: $panel-lighten-1; }
     TaskList:focus > .tasklist--cursor { background: $accent 40%; text-style: bold; }
+    TaskList.-active > .tasklist--cursor { background: $accent 40%; text-style: bold; }
     TaskList > .tasklist--mit { color: $cockpit-mit; text-style: bold; }
     TaskList > .tasklist--done { color: $cockpit-muted; text-style: strike; }
     TaskList > .tasklist--info { color: $cockpit-muted; }
@@ -107,8 +123,11 @@ class TaskList(ScrollView, can_focus=True):
         def control(self) -> TaskList:
             return self.task_list
 
-    def __init__(self, empty: str = "No tasks.", *, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(
+        self, empty: str = "No tasks.", *, id: str | None = None, classes: str | None = None, focusable: bool = True
+    ) -> None:
         super().__init__(id=id, classes=classes)
+        self.can_focus = focusable
         self.rows: list[Row] = []
         self.cursor = 0
         self.empty = empty
@@ -249,6 +268,12 @@ class MitsPane(Pane):
         self.views: list[Any] = []  # open matrix/board screens, told when the model changes
         self.pending = 0
         self._share: float | None = None
+        self._cache: dict[str, Entry] = {}
+        self._cache_day = ""
+        self._ordered: list[Entry] = []
+        self._entries_for: dict[str, dict[str, Any]] | None = None
+        self._entries_dirty = True
+        self._list_stale = False
 
     def compose(self) -> ComposeResult:
         yield Static("", id="mits-head", markup=False)
@@ -280,15 +305,30 @@ class MitsPane(Pane):
         return None
 
     def load(self) -> None:
-        """Read the tasks from the store (carry-over applied in memory) and redraw."""
+        """Read the tasks from the store (carry-over applied in memory); redraw what changed."""
         from cockpit.services import mits
 
         c = mits.tasks(self.ctx)
         self._stamp = c.fingerprint()
-        self.day = mits.today(self.ctx)
-        self.model = {t["id"]: t for t in mits.list_tasks(self.ctx, "all")}
-        self._share = self.mit_share()
-        self.render_model()
+        day = mits.today(self.ctx)
+        items = c.all()
+        items = core.apply(items, core.rollover(items, day, self.cap))
+        old = self.model
+        changed = day != self.day or len(items) != len(old)
+        model: dict[str, dict[str, Any]] = {}
+        for t in items:
+            prev = old.get(t["id"])
+            if prev == t:
+                model[t["id"]] = prev  # unchanged: its drawn row stays cached
+            else:
+                model[t["id"]] = t
+                changed = True
+        self.day = day
+        share = self.mit_share()
+        if changed or share != self._share or not self._ordered:
+            self.model = model
+            self._share = share
+            self.render_model()
 
     def reload(self) -> None:
         from cockpit.services import mits
@@ -300,21 +340,38 @@ class MitsPane(Pane):
 
     # ---------------------------------------------------------------- drawing
 
+    def entries(self) -> list[Entry]:
+        """Every task in display order (MITs first), reusing the entries of unchanged tasks."""
+        if self._entries_for is self.model and self._entries_dirty is False:
+            return self._ordered
+        cache = self._cache if self._cache_day == self.day else {}
+        new: dict[str, Entry] = {}
+        tz, minutes = self.ctx.clock.tz, self.sprint_minutes
+        for tid, t in self.model.items():
+            e = cache.get(tid)
+            if e is None or e.task is not t:
+                e = Entry(t, self.day, tz, minutes)
+            new[tid] = e
+        self._cache, self._cache_day = new, self.day
+        self._ordered = sorted(new.values(), key=lambda e: e.key)
+        self._entries_for, self._entries_dirty = self.model, False
+        return self._ordered
+
     def visible(self) -> list[dict[str, Any]]:
         """Open tasks and those done today, MITs first."""
-        items = [
-            t
-            for t in self.model.values()
-            if not t.get("done") or core.local_date(t.get("done"), self.ctx.clock.tz) == self.day
-        ]
-        return core.sort_tasks(items, self.day)
+        return [e.task for e in self.entries() if e.visible]
 
     def render_model(self, keep: str | None = None) -> None:
         if not self.is_mounted:
             return
-        rows = [task_row(t, self.day, self.sprint_minutes) for t in self.visible()]
-        self.tasklist.set_rows(rows, keep)
-        mits = core.effective_mits(self.model.values(), self.day, self.cap)
+        self._entries_dirty = True
+        ordered = self.entries()
+        if self.screen.is_current or not self.views:
+            self.tasklist.set_rows([e.row for e in ordered if e.visible], keep)
+            self._list_stale = False
+        else:
+            self._list_stale = True  # a matrix/board is on top: redraw the list when it closes
+        mits = [e.task for e in ordered if core.is_mit(e.task, self.day)]
         done = sum(1 for t in mits if t.get("done"))
         head = f"MITs {done}/{len(mits)} done" if mits else "No MITs yet: m picks one"
         share = self._share
@@ -336,6 +393,12 @@ class MitsPane(Pane):
 
     def is_retro_day(self) -> bool:
         return bool(self.day) and core.is_weekday(self.day, self.ctx.config.mits.retro_weekday)
+
+    def view_closed(self, view: Any) -> None:
+        if view in self.views:
+            self.views.remove(view)
+        if self._list_stale:
+            self.render_model()
 
     def on_task_list_highlighted(self, event: TaskList.Highlighted) -> None:
         if event.task_list is not self.tasklist:
@@ -371,7 +434,10 @@ class MitsPane(Pane):
             start = not self._writing
             self._writing = True
         if start:
-            self.run_worker(self._drain, thread=True, group="mits", exit_on_error=False, name="mits writer")
+            # after the next frame: the change is on screen before the write competes for the CPU
+            self.app.screen.call_after_refresh(
+                self.run_worker, self._drain, thread=True, group="mits", exit_on_error=False, name="mits writer"
+            )
 
     def _drain(self) -> None:
         while True:
