@@ -18,7 +18,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     a.add_argument("--mit", action="store_true", help="make it one of today's MITs (cap: 3)")
     a.add_argument("--impact", default="high", metavar="high|low")
     a.add_argument("--effort", default="hours", metavar="quick|hours|days")
-    a.add_argument("--stage", default=None, metavar="S", help="hypothesis, data prep, training, evaluation, deployment, none")
+    a.add_argument(
+        "--stage",
+        default=None,
+        metavar="S",
+        help="hypothesis, data prep, training, evaluation, deployment, none",
+    )
     a.add_argument("--category", default=None, metavar="C", help="a time-audit category: id, name or key")
     a.add_argument("--estimate", default=0, metavar="N", help="estimate in sprints")
     a.add_argument("--project", default="", metavar="TAG")
@@ -112,7 +117,9 @@ def _add(args: argparse.Namespace, ctx: Context) -> int:
     if args.json:
         print(json.dumps(public(t, mits.today(ctx)), ensure_ascii=False))
     else:
-        print(f"added task {t['id']}{' as an MIT' if args.mit else ''}: {line(t, mits.today(ctx)).split('] ', 1)[1]}")
+        print(
+            f"added task {t['id']}{' as an MIT' if args.mit else ''}: {line(t, mits.today(ctx)).split('] ', 1)[1]}"
+        )
     return 0
 
 

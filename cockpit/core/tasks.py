@@ -36,7 +36,12 @@ QUADRANT_NAMES: dict[str, str] = {
     "delegate": "Automate/delegate",
     "eliminate": "Eliminate",
 }
-_GRID: dict[str, tuple[int, int]] = {"do": (0, 0), "schedule": (0, 1), "delegate": (1, 0), "eliminate": (1, 1)}
+_GRID: dict[str, tuple[int, int]] = {
+    "do": (0, 0),
+    "schedule": (0, 1),
+    "delegate": (1, 0),
+    "eliminate": (1, 1),
+}
 _AT: dict[tuple[int, int], str] = {v: k for k, v in _GRID.items()}
 
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -385,7 +390,9 @@ def tomorrow_candidates(tasks: Iterable[Task], today: str, limit: int = 5) -> li
     """Open MITs (they carry over) first, then open Do-first and Schedule tasks."""
     items = [t for t in tasks if is_open(t)]
     carry = sorted((t for t in items if is_mit(t, today)), key=lambda t: int(t.get("mit_order", 0)))
-    rest = [t for t in sort_tasks(items, today) if not is_mit(t, today) and quadrant_of(t) in ("do", "schedule")]
+    rest = [
+        t for t in sort_tasks(items, today) if not is_mit(t, today) and quadrant_of(t) in ("do", "schedule")
+    ]
     return (carry + rest)[:limit]
 
 

@@ -256,9 +256,7 @@ def make_mit(ctx: Context, task_id: str) -> tuple[dict[str, Any], Undo]:
 
 def unmake_mit(ctx: Context, task_id: str) -> tuple[dict[str, Any], Undo]:
     day = today(ctx)
-    return _change(
-        ctx, task_id, lambda _p, t: core.unpick_fields(t, day) if t.get("mit_date") == day else {}
-    )
+    return _change(ctx, task_id, lambda _p, t: core.unpick_fields(t, day) if t.get("mit_date") == day else {})
 
 
 def toggle_mit(ctx: Context, task_id: str) -> tuple[dict[str, Any], Undo]:

@@ -81,7 +81,9 @@ async def test_fourth_mit_offers_a_swap(no_plan):
     for i in range(3):
         mits.add_task(ctx, f"mit {i}", mit=True)
     extra = mits.add_task(ctx, "urgent")["id"]
-    app = CockpitApp(ctx, )
+    app = CockpitApp(
+        ctx,
+    )
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await pilot.press("2", "end", "m")
         await pilot.pause()
@@ -197,7 +199,9 @@ async def test_shutdown_shows_the_day_and_closes_it(no_plan, clock):
     a = mits.add_task(ctx, "draft section 3", mit=True)["id"]
     mits.add_task(ctx, "tomorrow thing", effort="quick")
     now = clock.now()
-    audit.add_entry(ctx, start=now, end=now + dt.timedelta(minutes=90), category="model", source="sprint", task=a)
+    audit.add_entry(
+        ctx, start=now, end=now + dt.timedelta(minutes=90), category="model", source="sprint", task=a
+    )
     mits.complete(ctx, a)
     clock.advance(2 * 3600)
     app = CockpitApp(ctx)
@@ -228,7 +232,11 @@ async def test_retro_saves_and_browses_past_weeks(no_plan, clock):
         await pilot.press("ctrl+s")
         await pilot.pause()
         saved = mits.list_retros(ctx)
-        assert [(r["week"], r["worked"], r["drop"]) for r in saved][0] == ("2026-W48", "long sprints", "lr sweep")
+        assert [(r["week"], r["worked"], r["drop"]) for r in saved][0] == (
+            "2026-W48",
+            "long sprints",
+            "lr sweep",
+        )
         await pilot.press("pageup", "pageup")
         assert "2026-W47" in str(app.screen.query_one("#retro-where").render())
         assert app.screen.query_one("#retro-worked").value == "last week it worked"
@@ -260,7 +268,9 @@ async def test_hostile_titles_shown_literally_without_breaking_layout(no_plan):
             lst = app.main.pane("mits").tasklist
             width = lst.scrollable_content_region.width
             lines = [lst.render_line(y).text for y in range(3)]
-            assert "[bold red]boom[/] [link=http://evil]x[/link]" in lines[0] or lines[0].startswith("★ [bold red]boom")
+            assert "[bold red]boom[/] [link=http://evil]x[/link]" in lines[0] or lines[0].startswith(
+                "★ [bold red]boom"
+            )
             assert lines[1].startswith("· clearAAAA")  # escapes gone, 10k title cut to the width
             assert "中文" in lines[2] or "שלום" in lines[2]
             assert all(cell_len(line) == width for line in lines)
@@ -287,3 +297,22 @@ async def test_other_process_changes_show_up(no_plan):
         await pilot.pause(1.3)
         await settle(app, pilot)
         assert titles(app.main.pane("mits")) == [("★", "from the CLI")]
+
+
+async def test_a_new_day_while_running_carries_over_and_offers_the_plan(ctx, clock):
+    mits.add_task(ctx, "unfinished", mit=True)
+    app = CockpitApp(ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("escape")  # today's plan (first start)
+        await settle(app, pilot)
+        pane = app.main.pane("mits")
+        assert titles(pane) == [("★", "unfinished")]
+        clock.advance(86400)
+        pane._check_day()  # the pane checks every 30 s
+        await settle(app, pilot)
+        assert isinstance(app.screen, MorningPlanScreen)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert pane.tasklist.rows[0][3].strip() == "↻1d"
+        assert mits.get_task(ctx, "1")["mit_date"] == "2026-11-26"

@@ -134,6 +134,10 @@ def test_task_command_in_a_subprocess(home):
     )  # fmt: skip
     assert r.returncode == 0, r.stderr
     r = subprocess.run(
-        [sys.executable, "-m", "cockpit", "task", "list", "--json"], env=env, capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "cockpit", "task", "list", "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert json.loads(r.stdout)[0]["title"] == "-starts with a dash"

@@ -153,7 +153,9 @@ def test_planned_vs_actual_and_mit_share(ctx, clock):
     a = mits.add_task(ctx, "mit", mit=True, estimate=2)["id"]
     b = mits.add_task(ctx, "other")["id"]
     now = clock.now()
-    audit.add_entry(ctx, start=now, end=now + dt.timedelta(minutes=90), category="model", source="sprint", task=a)
+    audit.add_entry(
+        ctx, start=now, end=now + dt.timedelta(minutes=90), category="model", source="sprint", task=a
+    )
     audit.add_entry(
         ctx, start=now + dt.timedelta(hours=2), end=now + dt.timedelta(hours=2, minutes=30),
         category="docs", source="sprint", task=b,
@@ -186,4 +188,7 @@ def test_retro_is_saved_per_week_with_its_numbers(ctx, clock):
     mits.save_retro(ctx, {"worked": "again"})
     clock.advance(7 * 86400)
     mits.save_retro(ctx, {"worked": "next"})
-    assert [(x["week"], x["worked"]) for x in mits.list_retros(ctx)] == [("2026-W49", "next"), ("2026-W48", "again")]
+    assert [(x["week"], x["worked"]) for x in mits.list_retros(ctx)] == [
+        ("2026-W49", "next"),
+        ("2026-W48", "again"),
+    ]

@@ -20,7 +20,12 @@ pytestmark = pytest.mark.e2e
 def cli(home, *args: str) -> subprocess.CompletedProcess[str]:  # noqa: ANN001
     env = clean_env({"COCKPIT_HOME": str(home)})
     return subprocess.run(
-        [sys.executable, "-m", "cockpit", *args], env=env, capture_output=True, text=True, timeout=60, check=False
+        [sys.executable, "-m", "cockpit", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
 
 
@@ -46,7 +51,10 @@ def test_morning_plan_add_complete_undo_and_shutdown_by_keys(home, tmp_path):
         s.send("z")  # the MITs pane has the focus after the plan
         screen = s.wait_for("MITs 0/2 done")
         assert "★ Rerun the baseline" in screen and "★ Write related work" in screen
-        assert [t["title"] for t in tasks_json(home, "--today")] == ["Rerun the baseline", "Write related work"]
+        assert [t["title"] for t in tasks_json(home, "--today")] == [
+            "Rerun the baseline",
+            "Write related work",
+        ]
 
         s.send("a")
         s.wait_for("New task")

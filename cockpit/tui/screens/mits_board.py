@@ -51,7 +51,9 @@ class BoardScreen(Screen[None]):
                 lst = TaskList("—", id=f"stage-{s}", classes="column", focusable=False)
                 lst.border_title = Content(core.STAGE_NAMES[s])
                 yield lst
-        yield Static("Shift+←/→ or H/L move the task to the previous/next stage", id="board-hint", markup=False)
+        yield Static(
+            "Shift+←/→ or H/L move the task to the previous/next stage", id="board-hint", markup=False
+        )
         yield Footer()
 
     def on_mount(self) -> None:

@@ -51,11 +51,19 @@ class TaskForm(ModalScreen[dict[str, Any] | None]):
                 yield Input(t.get("title", ""), id="title", placeholder="what to do")
             with Horizontal():
                 yield Label("Impact")
-                yield Select([("high", "high"), ("low", "low")], value=t.get("impact", "high"), allow_blank=False, id="impact")
+                yield Select(
+                    [("high", "high"), ("low", "low")],
+                    value=t.get("impact", "high"),
+                    allow_blank=False,
+                    id="impact",
+                )
             with Horizontal():
                 yield Label("Effort")
                 yield Select(
-                    [(e, e) for e in core.EFFORTS], value=t.get("effort", "hours"), allow_blank=False, id="effort"
+                    [(e, e) for e in core.EFFORTS],
+                    value=t.get("effort", "hours"),
+                    allow_blank=False,
+                    id="effort",
                 )
             with Horizontal():
                 yield Label("Stage")
@@ -67,7 +75,12 @@ class TaskForm(ModalScreen[dict[str, Any] | None]):
                 )
             with Horizontal():
                 yield Label("Category")
-                yield Select([("none", "none"), *cats], value=t.get("category") or "none", allow_blank=False, id="category")
+                yield Select(
+                    [("none", "none"), *cats],
+                    value=t.get("category") or "none",
+                    allow_blank=False,
+                    id="category",
+                )
             with Horizontal():
                 yield Label("Estimate")
                 yield Input(str(t.get("estimate") or 0), id="estimate", type="integer", placeholder="sprints")

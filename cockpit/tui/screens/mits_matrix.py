@@ -56,7 +56,11 @@ class MatrixScreen(Screen[None]):
                 lst = TaskList("empty", id=f"list-{q}", classes="quadrant", focusable=False)
                 lst.border_title = Content(core.QUADRANT_NAMES[q])
                 yield lst
-        yield Static("Shift+arrows or H/J/K/L move the task · ←/→, Tab, Ctrl+↑/↓ change quadrant", id="matrix-hint", markup=False)
+        yield Static(
+            "Shift+arrows or H/J/K/L move the task · ←/→, Tab, Ctrl+↑/↓ change quadrant",
+            id="matrix-hint",
+            markup=False,
+        )
         yield Footer()
 
     def on_mount(self) -> None:

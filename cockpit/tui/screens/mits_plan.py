@@ -46,11 +46,17 @@ class MorningPlanScreen(ModalScreen[None]):
             yield Static("", id="plan-carried", markup=False)
             yield TaskList("No open tasks. Press a to add one.", id="plan-list")
             yield Static("", id="plan-status", markup=False)
-            yield Static("Space pick (up to the cap)   Enter start the day   a add   Esc later", classes="hint", markup=False)
+            yield Static(
+                "Space pick (up to the cap)   Enter start the day   a add   Esc later",
+                classes="hint",
+                markup=False,
+            )
 
     def on_mount(self) -> None:
         day = self.pane.day
-        mits = [t for t in core.effective_mits(self.pane.model.values(), day, self.pane.cap) if not t.get("done")]
+        mits = [
+            t for t in core.effective_mits(self.pane.model.values(), day, self.pane.cap) if not t.get("done")
+        ]
         self.picked = [t["id"] for t in mits]
         carried = [t for t in mits if core.carried_days(t, day)]
         self.query_one("#plan-carried", Static).update(

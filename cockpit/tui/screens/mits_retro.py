@@ -32,7 +32,9 @@ def numbers_text(pane: MitsPane, n: dict[str, Any]) -> str:
     ]
     top = list(n.get("by_category", {}).items())[:4]
     if top:
-        lines.append(" · ".join(f"{category_name(pane.ctx, c) or 'uncategorised'} {core.fmt_hm(s)}" for c, s in top))
+        lines.append(
+            " · ".join(f"{category_name(pane.ctx, c) or 'uncategorised'} {core.fmt_hm(s)}" for c, s in top)
+        )
     return "\n".join(lines)
 
 

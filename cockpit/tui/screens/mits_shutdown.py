@@ -29,12 +29,16 @@ def shutdown_text(pane: MitsPane, summary: dict[str, Any]) -> str:
     )
     for t in summary["mits"]:
         lines.append(f"  {'✓' if t.get('done') else '·'} {show_title(t.get('title'), 70)}")
+    week = core.history(pane.model.values(), pane.ctx.clock.tz, 7, summary["date"])
+    lines.append("MITs done/planned, last 7 days: " + " ".join(f"{h['done']}/{h['planned']}" for h in week))
     lines.append("")
     lines.append("Time by category:")
     if not summary["by_category"]:
         lines.append("  nothing booked today")
     for cat, secs in summary["by_category"].items():
-        lines.append(f"  {core.fmt_hm(secs):>6}  {show_title(category_name(pane.ctx, cat) or 'uncategorised', 50)}")
+        lines.append(
+            f"  {core.fmt_hm(secs):>6}  {show_title(category_name(pane.ctx, cat) or 'uncategorised', 50)}"
+        )
     lines.append("")
     lines.append("Tomorrow's candidates:")
     cands = core.tomorrow_candidates(pane.model.values(), pane.day)
@@ -68,7 +72,11 @@ class ShutdownScreen(ModalScreen[None]):
         from cockpit.services import mits
 
         with VerticalScroll():
-            yield Static(shutdown_text(self.pane, mits.day_summary(self.pane.ctx, self.pane.day)), id="shutdown-body", markup=False)
+            yield Static(
+                shutdown_text(self.pane, mits.day_summary(self.pane.ctx, self.pane.day)),
+                id="shutdown-body",
+                markup=False,
+            )
             yield Static("Enter close the workday   Esc not yet", classes="hint", markup=False)
 
     def action_close_day(self) -> None:

@@ -47,6 +47,7 @@ class Entry:
         self.quadrant = core.quadrant_of(t)
         self.stage = t.get("stage")
 
+
 _TITLE_CACHE: dict[str, str] = {}
 
 
@@ -124,7 +125,12 @@ class TaskList(ScrollView, can_focus=True):
             return self.task_list
 
     def __init__(
-        self, empty: str = "No tasks.", *, id: str | None = None, classes: str | None = None, focusable: bool = True
+        self,
+        empty: str = "No tasks.",
+        *,
+        id: str | None = None,
+        classes: str | None = None,
+        focusable: bool = True,
     ) -> None:
         super().__init__(id=id, classes=classes)
         self.can_focus = focusable
@@ -293,6 +299,15 @@ class MitsPane(Pane):
     def on_mount(self) -> None:
         self.load()
         self.submit(self._start_of_day)
+        self.set_interval(30, self._check_day, name="mits-day")
+
+    def _check_day(self) -> None:
+        """A new local day while the app runs: carry MITs over and offer the morning plan."""
+        from cockpit.services import mits
+
+        if self.day and mits.today(self.ctx) != self.day and not self.pending:
+            self.load()
+            self.submit(self._start_of_day)
 
     def _start_of_day(self) -> None:
         from cockpit.services import mits
@@ -300,7 +315,11 @@ class MitsPane(Pane):
         mits.carry_over(self.ctx)
         mits.publish_status(self.ctx)
         first = mits.first_start_today(self.ctx)
-        if first and self.ctx.config.mits.morning_plan and any(not t.get("done") for t in self.model.values()):
+        if (
+            first
+            and self.ctx.config.mits.morning_plan
+            and any(not t.get("done") for t in self.model.values())
+        ):
             self.app.call_from_thread(self.action_plan)
         return None
 
@@ -436,7 +455,12 @@ class MitsPane(Pane):
         if start:
             # after the next frame: the change is on screen before the write competes for the CPU
             self.app.screen.call_after_refresh(
-                self.run_worker, self._drain, thread=True, group="mits", exit_on_error=False, name="mits writer"
+                self.run_worker,
+                self._drain,
+                thread=True,
+                group="mits",
+                exit_on_error=False,
+                name="mits writer",
             )
 
     def _drain(self) -> None:
@@ -536,7 +560,9 @@ class MitsPane(Pane):
         t = self.model[tid]
         if core.quadrant_of(t) == quadrant:
             return
-        self.change(tid, core.quadrant_fields(t, quadrant), lambda: [mits.set_quadrant(self.ctx, tid, quadrant)[1]])
+        self.change(
+            tid, core.quadrant_fields(t, quadrant), lambda: [mits.set_quadrant(self.ctx, tid, quadrant)[1]]
+        )
         if quadrant == "eliminate" and ask_drop:
             title = show_title(t.get("title"), 60)
 
