@@ -207,6 +207,7 @@ async def test_shutdown_shows_the_day_and_closes_it(no_plan, clock):
     app = CockpitApp(ctx)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await pilot.press("2", "s")
+        await settle(app, pilot)
         assert isinstance(app.screen, ShutdownScreen)
         body = str(app.screen.query_one("#shutdown-body").render())
         assert "Sprints today: 1 (1h30)" in body
@@ -226,11 +227,13 @@ async def test_retro_saves_and_browses_past_weeks(no_plan, clock):
     app = CockpitApp(ctx)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("2", "r")
+        await settle(app, pilot)
         assert isinstance(app.screen, RetroScreen)
         await pilot.press(*"long sprints")
         await pilot.press("tab", *"meetings", "tab", *"lr sweep")
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(app, pilot)
+        assert "this week (2026-W48) · saved" in str(app.screen.query_one("#retro-where").render())
         saved = mits.list_retros(ctx)
         assert [(r["week"], r["worked"], r["drop"]) for r in saved][0] == (
             "2026-W48",
@@ -240,6 +243,9 @@ async def test_retro_saves_and_browses_past_weeks(no_plan, clock):
         await pilot.press("pageup", "pageup")
         assert "2026-W47" in str(app.screen.query_one("#retro-where").render())
         assert app.screen.query_one("#retro-worked").value == "last week it worked"
+        assert app.screen.query_one("#retro-worked").disabled
+        await pilot.press("pagedown", "pagedown")
+        assert app.screen.query_one("#retro-worked").value == "long sprints"
 
 
 async def test_retro_day_hint_in_the_pane(write_config, home, clock):
@@ -281,7 +287,7 @@ async def test_hostile_titles_shown_literally_without_breaking_layout(no_plan):
         await pilot.press("M")
         await pilot.pause()
         await pilot.press("escape", "b", "escape", "s")
-        await pilot.pause()
+        await settle(app, pilot)
         assert "[bold red]boom[/]" in str(app.screen.query_one("#shutdown-body").render())
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -60,6 +61,8 @@ class RetroScreen(ModalScreen[None]):
         self.pane = pane
         self.index = -1  # -1: this week's (editable); 0..: saved retros, newest first
         self.saved: list[dict[str, Any]] = []
+        self.numbers: dict[str, Any] = {}
+        self.draft: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -71,18 +74,25 @@ class RetroScreen(ModalScreen[None]):
             yield Static("Ctrl+S save   PgUp/PgDn past retros   Esc close", classes="hint", markup=False)
 
     def on_mount(self) -> None:
+        self.query_one("#retro-worked", Input).focus()
+        self._read()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="mits-read")
+    def _read(self) -> None:
         from cockpit.services import mits
 
-        self.saved = mits.list_retros(self.pane.ctx)
+        saved = mits.list_retros(self.pane.ctx)
+        numbers = mits.week_summary(self.pane.ctx, self.pane.day)
+        self.app.call_from_thread(self._got, saved, numbers)
+
+    def _got(self, saved: list[dict[str, Any]], numbers: dict[str, Any]) -> None:
+        self.saved, self.numbers = saved, numbers
         self.show()
-        self.query_one("#retro-worked", Input).focus()
 
     def show(self) -> None:
-        from cockpit.services import mits
-
         week = core.week_label(self.pane.day)
         if self.index < 0:
-            numbers = mits.week_summary(self.pane.ctx, self.pane.day)
+            numbers = self.numbers
             doc = next((r for r in self.saved if r.get("week") == week), {})
             where = f"Weekly retro · this week ({week})" + (" · saved" if doc else "")
         else:
@@ -91,17 +101,22 @@ class RetroScreen(ModalScreen[None]):
             where = f"Past retro {self.index + 1} of {len(self.saved)} · {doc.get('week')} (read only)"
         self.query_one("#retro-where", Static).update(where)
         try:
-            text = numbers_text(self.pane, numbers)
+            text = numbers_text(self.pane, numbers) if numbers else "adding up the week…"
         except (KeyError, TypeError):
             text = "numbers unavailable"
         self.query_one("#retro-numbers", Static).update(text)
         for key, _ in PROMPTS:
             box = self.query_one(f"#retro-{key}", Input)
-            box.value = str(doc.get(key, ""))
+            if self.index >= 0:
+                box.value = str(doc.get(key, ""))
+            else:
+                box.value = self.draft.get(key) or str(doc.get(key, ""))
             box.disabled = self.index >= 0
 
     def action_browse(self, step: int) -> None:
         new = max(-1, min(len(self.saved) - 1, self.index + step))
+        if self.index < 0:
+            self.draft = {key: self.query_one(f"#retro-{key}", Input).value for key, _ in PROMPTS}
         if new != self.index:
             self.index = new
             self.show()
@@ -113,10 +128,14 @@ class RetroScreen(ModalScreen[None]):
             self.app.notify("A past retro is read only; PgDn goes back to this week.", severity="warning")
             return
         answers = {key: self.query_one(f"#retro-{key}", Input).value for key, _ in PROMPTS}
-        mits.save_retro(self.pane.ctx, answers, self.pane.day)
-        self.saved = mits.list_retros(self.pane.ctx)
-        self.app.notify("Retro saved.")
-        self.show()
+        ctx, day = self.pane.ctx, self.pane.day
+
+        def op() -> None:
+            mits.save_retro(ctx, answers, day)
+            self.app.call_from_thread(self.app.notify, "Retro saved.")
+            self.app.call_from_thread(self._read)
+
+        self.pane.submit(op)
 
     def action_close(self) -> None:
         self.dismiss(None)

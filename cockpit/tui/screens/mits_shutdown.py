@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -69,15 +70,19 @@ class ShutdownScreen(ModalScreen[None]):
         self.pane = pane
 
     def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static("Evening shutdown · adding up the day…", id="shutdown-body", markup=False)
+            yield Static("Enter close the workday   Esc not yet", classes="hint", markup=False)
+
+    def on_mount(self) -> None:
+        self._summarise()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="mits-read")
+    def _summarise(self) -> None:
         from cockpit.services import mits
 
-        with VerticalScroll():
-            yield Static(
-                shutdown_text(self.pane, mits.day_summary(self.pane.ctx, self.pane.day)),
-                id="shutdown-body",
-                markup=False,
-            )
-            yield Static("Enter close the workday   Esc not yet", classes="hint", markup=False)
+        text = shutdown_text(self.pane, mits.day_summary(self.pane.ctx, self.pane.day))
+        self.app.call_from_thread(self.query_one("#shutdown-body", Static).update, text)
 
     def action_close_day(self) -> None:
         from cockpit.services import mits

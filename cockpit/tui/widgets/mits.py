@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.cells import cell_len
 from rich.segment import Segment
-from textual import events
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.geometry import Size
@@ -306,7 +306,6 @@ class MitsPane(Pane):
         from cockpit.services import mits
 
         if self.day and mits.today(self.ctx) != self.day and not self.pending:
-            self.load()
             self.submit(self._start_of_day)
 
     def _start_of_day(self) -> None:
@@ -323,15 +322,25 @@ class MitsPane(Pane):
             self.app.call_from_thread(self.action_plan)
         return None
 
-    def load(self) -> None:
-        """Read the tasks from the store (carry-over applied in memory); redraw what changed."""
+    def read(self) -> tuple[int, str, list[dict[str, Any]], float | None]:
+        """The store's tasks with today's carry-over applied (nothing written). Any thread."""
         from cockpit.services import mits
 
         c = mits.tasks(self.ctx)
-        self._stamp = c.fingerprint()
+        stamp = c.fingerprint()
         day = mits.today(self.ctx)
         items = c.all()
         items = core.apply(items, core.rollover(items, day, self.cap))
+        return stamp, day, items, self.mit_share(day)
+
+    def load(self) -> None:
+        """Read and show the tasks now (the first paint)."""
+        self.apply_read(self.read())
+
+    def apply_read(self, data: tuple[int, str, list[dict[str, Any]], float | None]) -> None:
+        """Take what ``read`` returned; redraw only when something changed."""
+        stamp, day, items, share = data
+        self._stamp = stamp
         old = self.model
         changed = day != self.day or len(items) != len(old)
         model: dict[str, dict[str, Any]] = {}
@@ -343,19 +352,28 @@ class MitsPane(Pane):
                 model[t["id"]] = t
                 changed = True
         self.day = day
-        share = self.mit_share()
         if changed or share != self._share or not self._ordered:
             self.model = model
             self._share = share
             self.render_model()
 
     def reload(self) -> None:
+        if self.pending:
+            return  # our own writes are on the way; they re-read when done
+        self._reload_worker()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="mits-read")
+    def _reload_worker(self) -> None:
         from cockpit.services import mits
 
-        if self.pending:
-            return  # our own writes are on the way; they reload when done
-        if mits.tasks(self.ctx).fingerprint() != self._stamp or mits.today(self.ctx) != self.day:
-            self.load()
+        if mits.tasks(self.ctx).fingerprint() == self._stamp and mits.today(self.ctx) == self.day:
+            return
+        data = self.read()
+        self.app.call_from_thread(self._reloaded, data)
+
+    def _reloaded(self, data: tuple[int, str, list[dict[str, Any]], float | None]) -> None:
+        if not self.pending:
+            self.apply_read(data)
 
     # ---------------------------------------------------------------- drawing
 
@@ -402,11 +420,11 @@ class MitsPane(Pane):
         for view in list(self.views):
             view.model_changed()
 
-    def mit_share(self) -> float | None:
+    def mit_share(self, day: str) -> float | None:
         from cockpit.services import mits
 
         try:
-            return mits.day_summary(self.ctx, self.day)["mit_share"]
+            return mits.day_summary(self.ctx, day)["mit_share"]
         except Exception:  # noqa: BLE001 - the audit store may be unreadable; the share is optional
             return None
 
@@ -480,17 +498,26 @@ class MitsPane(Pane):
                         del self._undo[:-100]
             except Exception as e:  # noqa: BLE001 - shown as a toast; the model is re-read
                 error = e
+            data = None
+            if self._queue.empty():
+                try:
+                    data = self.read()  # the last write: re-read here, off the UI thread
+                except Exception as e:  # noqa: BLE001 - e.g. a corrupt file: shown, nothing lost
+                    error = error or e
             try:
-                self.app.call_from_thread(self._written, error)
+                self.app.call_from_thread(self._written, error, data)
             except Exception:  # noqa: BLE001 - the app is closing
                 pass
 
-    def _written(self, error: Exception | None) -> None:
+    def _written(self, error: Exception | None, data: Any = None) -> None:
         self.pending -= 1
         if error is not None:
-            self.notify(str(error), severity="error", timeout=8)
+            self.notify(str(error), severity="error", timeout=8, markup=False)
         if self.pending == 0:
-            self.load()
+            if data is not None:
+                self.apply_read(data)
+            else:
+                self._reload_worker()
 
     def change(self, tid: str, fields: dict[str, Any], op: Callable[[], Any]) -> None:
         """Show a change at once, then write it."""
