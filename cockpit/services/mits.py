@@ -386,6 +386,8 @@ def state(ctx: Context) -> dict[str, Any]:
 def first_start_today(ctx: Context) -> bool:
     """Record an app start; True when it is the first one of the local day."""
     day = today(ctx)
+    if state(ctx).get("last_start") == day:
+        return False  # no write on later starts
     seen: dict[str, bool] = {}
 
     def fn(cur: dict[str, Any]) -> dict[str, Any]:
@@ -454,7 +456,11 @@ def publish_status(ctx: Context) -> None:
     mits = todays_mits(ctx)
     current = next((t["title"] for t in mits if not t.get("done")), None)
     done = sum(1 for t in mits if t.get("done"))
+    value = {"current": current, "done": done, "total": len(mits)}
+    empty = {"current": None, "done": 0, "total": 0}
+    if status.read(ctx.paths.status_file).get("mits", empty) == value:
+        return  # unchanged: no write
     try:
-        status.update_section(ctx.paths, "mits", {"current": current, "done": done, "total": len(mits)})
+        status.update_section(ctx.paths, "mits", value)
     except OSError:
         pass

@@ -322,3 +322,14 @@ async def test_a_new_day_while_running_carries_over_and_offers_the_plan(ctx, clo
         await settle(app, pilot)
         assert pane.tasklist.rows[0][3].strip() == "↻1d"
         assert mits.get_task(ctx, "1")["mit_date"] == "2026-11-26"
+
+
+async def test_starting_with_no_tasks_writes_nothing(ctx):
+    app = CockpitApp(ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert not isinstance(app.screen, MorningPlanScreen)
+        assert "No tasks: a adds one." in app.main.pane("mits").tasklist.render_line(0).text
+    store = ctx.paths.store_dir
+    assert not (store / "doc-mits").exists() and not (store / "tasks").exists()
+    assert not ctx.paths.status_file.exists()

@@ -283,7 +283,7 @@ class MitsPane(Pane):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="mits-head", markup=False)
-        yield TaskList("No tasks. Press a to add one.", id="mits-list")
+        yield TaskList("No tasks: a adds one.", id="mits-list")
         yield Static("", id="mits-detail", markup=False)
 
     # ---------------------------------------------------------------- lifecycle
@@ -313,12 +313,9 @@ class MitsPane(Pane):
 
         mits.carry_over(self.ctx)
         mits.publish_status(self.ctx)
-        first = mits.first_start_today(self.ctx)
-        if (
-            first
-            and self.ctx.config.mits.morning_plan
-            and any(not t.get("done") for t in self.model.values())
-        ):
+        if not any(not t.get("done") for t in self.model.values()):
+            return None  # nothing to plan: the day's first start is the first one with open tasks
+        if mits.first_start_today(self.ctx) and self.ctx.config.mits.morning_plan:
             self.app.call_from_thread(self.action_plan)
         return None
 
