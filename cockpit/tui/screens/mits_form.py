@@ -26,9 +26,14 @@ class TaskForm(ModalScreen[dict[str, Any] | None]):
         width: 70; max-width: 100%; height: auto; max-height: 100%;
         border: round $accent; background: $surface; padding: 0 1;
     }
-    TaskForm Horizontal { height: auto; }
-    TaskForm Label { width: 10; padding: 1 0 0 0; }
-    TaskForm Input, TaskForm Select { width: 1fr; }
+    TaskForm Horizontal { height: 1; margin-bottom: 1; }
+    TaskForm Label { width: 10; }
+    TaskForm Input { width: 1fr; height: 1; border: none; padding: 0 1; background: $boost; }
+    TaskForm Input:focus { background: $accent 30%; }
+    TaskForm Select { width: 1fr; height: 1; }
+    TaskForm SelectCurrent { height: 1; border: none; padding: 0 1; background: $boost; }
+    TaskForm Select:focus > SelectCurrent { border: none; background: $accent 30%; }
+    TaskForm Checkbox { border: none; padding: 0; height: 1; }
     TaskForm #form-error { color: $error; height: auto; }
     TaskForm .hint { color: $text-muted; }
     """
@@ -92,7 +97,9 @@ class TaskForm(ModalScreen[dict[str, Any] | None]):
                 yield Input(t.get("notes", ""), id="notes")
             yield Checkbox("Today's MIT", self.is_mit, id="mit")
             yield Static("", id="form-error", markup=False)
-            yield Static("Enter/Ctrl+S save   Esc cancel   Tab next field", markup=False, classes="hint")
+            yield Static(
+                "Ctrl+S (or Enter in a text field) save   Esc cancel   Tab next", markup=False, classes="hint"
+            )
 
     def on_mount(self) -> None:
         self.query_one("#title", Input).focus()

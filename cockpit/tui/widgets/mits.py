@@ -407,7 +407,7 @@ class MitsPane(Pane):
             self._list_stale = True  # a matrix/board is on top: redraw the list when it closes
         mits = [e.task for e in ordered if core.is_mit(e.task, self.day)]
         done = sum(1 for t in mits if t.get("done"))
-        head = f"MITs {done}/{len(mits)} done" if mits else "No MITs yet: m picks one"
+        head = f"MITs {done}/{len(mits)} done" if mits else "No MITs: m picks one"
         share = self._share
         if share is not None:
             head += f" · {share:.0%} focus on MITs"
