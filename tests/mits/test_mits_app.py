@@ -60,6 +60,7 @@ async def test_edit_form_changes_fields_and_refuses_bad_estimate(no_plan):
         await pilot.press("e")
         form = app.screen
         assert isinstance(form, TaskForm)
+        assert not any(box.cursor_blink for box in form.query("Input"))  # no repaint while idle
         form.query_one("#title").value = "new title"
         form.query_one("#estimate").value = "3"
         form.query_one("#stage").value = "evaluation"

@@ -102,6 +102,8 @@ class TaskForm(ModalScreen[dict[str, Any] | None]):
             )
 
     def on_mount(self) -> None:
+        for box in self.query(Input):
+            box.cursor_blink = False  # nothing repaints while idle
         self.query_one("#title", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

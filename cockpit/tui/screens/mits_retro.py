@@ -74,6 +74,8 @@ class RetroScreen(ModalScreen[None]):
             yield Static("Ctrl+S save   PgUp/PgDn past retros   Esc close", classes="hint", markup=False)
 
     def on_mount(self) -> None:
+        for box in self.query(Input):
+            box.cursor_blink = False  # nothing repaints while idle
         self.query_one("#retro-worked", Input).focus()
         self._read()
 
