@@ -161,6 +161,9 @@ async def test_morning_plan_opens_on_first_start_of_the_day_only(ctx, clock):
         await pilot.press("down", "space", "enter")
         await settle(app, pilot)
         assert [t["title"] for t in mits.todays_mits(ctx)] == ["carried", "candidate"]
+        await pilot.press("u")  # the plan is one undo step
+        await settle(app, pilot)
+        assert [t["title"] for t in mits.todays_mits(ctx)] == ["carried"]
     app = CockpitApp(ctx)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
