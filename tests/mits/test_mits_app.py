@@ -337,3 +337,20 @@ async def test_starting_with_no_tasks_writes_nothing(ctx):
     store = ctx.paths.store_dir
     assert not (store / "doc-mits").exists() and not (store / "tasks").exists()
     assert not ctx.paths.status_file.exists()
+
+
+async def test_adding_a_fourth_mit_from_the_form_offers_the_swap(no_plan):
+    ctx = no_plan
+    for i in range(3):
+        mits.add_task(ctx, f"mit {i}", mit=True)
+    app = CockpitApp(ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2", "a", *"late idea")
+        app.screen.query_one("#mit").value = True
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, SwapScreen)
+        assert mits.get_task(ctx, "4")["title"] == "late idea"  # added; not an MIT yet
+        await pilot.press("enter")  # swap out the first MIT
+        await settle(app, pilot)
+        assert [t["title"] for t in mits.todays_mits(ctx)] == ["late idea", "mit 1", "mit 2"]

@@ -557,14 +557,14 @@ class MitsPane(Pane):
             return
         self.change(tid, fields, lambda: [mits.make_mit(self.ctx, tid)[1]])
 
-    def offer_swap(self, tid: str, err: core.CapReached) -> None:
+    def offer_swap(self, tid: str, err: core.CapReached, task: dict[str, Any] | None = None) -> None:
         from cockpit.services import mits
         from cockpit.tui.screens.mits_dialogs import SwapScreen
 
         self.notify(f"Cap reached: {err.cap} MITs a day at most. Pick one to swap out.", severity="warning")
 
         def done(old_id: str | None) -> None:
-            if not old_id or old_id not in self.model:
+            if not old_id or old_id not in self.model or tid not in self.model:
                 return
             old = self.model[old_id]
             self.model[old_id] = {**old, **core.unpick_fields(old, self.day)}
@@ -575,7 +575,8 @@ class MitsPane(Pane):
                 lambda: mits.swap_mit(self.ctx, tid, old_id),
             )
 
-        self.app.push_screen(SwapScreen([t for t in err.mits if not t.get("done")], self.model[tid]), done)
+        new = task if task is not None else self.model[tid]
+        self.app.push_screen(SwapScreen([t for t in err.mits if not t.get("done")], new), done)
 
     def set_quadrant(self, tid: str, quadrant: str, ask_drop: bool = True) -> None:
         from cockpit.services import mits
@@ -635,13 +636,11 @@ class MitsPane(Pane):
         def op() -> list[Any]:
             try:
                 t = mits.add_task(self.ctx, **fields)
-            except mits.MitCapError:
+            except mits.MitCapError as e:
+                # added as a plain task; the swap is offered (Esc keeps it a plain task)
                 t = mits.add_task(self.ctx, **{**fields, "mit": False})
-                self.app.call_from_thread(
-                    self.notify,
-                    f"Added, but not as an MIT: the cap is {self.cap} a day.",
-                    severity="warning",
-                )
+                err = core.CapReached(e.cap, e.mits)
+                self.app.call_from_thread(self.offer_swap, t["id"], err, t)
             return [(t["id"], None)]
 
         self.submit(op)
