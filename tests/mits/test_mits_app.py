@@ -354,3 +354,25 @@ async def test_adding_a_fourth_mit_from_the_form_offers_the_swap(no_plan):
         await pilot.press("enter")  # swap out the first MIT
         await settle(app, pilot)
         assert [t["title"] for t in mits.todays_mits(ctx)] == ["late idea", "mit 1", "mit 2"]
+
+
+async def test_unreadable_tasks_file_is_shown_not_fatal_and_left_untouched(no_plan):
+    ctx = no_plan
+    mits.add_task(ctx, "precious")
+    path = mits.tasks(ctx).path("all")
+    path.write_text('{"_default": {"1": {"title": "prec')
+    before = path.read_bytes()
+    from cockpit.context import Context
+
+    ctx = Context.open(ctx.paths.config_file.parent, clock=ctx.clock)  # a fresh process: no cache
+    app = CockpitApp(ctx)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(app, pilot)
+        pane = app.main.pane("mits")
+        assert "Tasks unreadable" in pane.tasklist.render_line(0).text
+        assert app.main.query_one("#store-banner").display
+        await pilot.press("2", "a", *"new")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert any("unreadable" in n.message for n in app._notifications)
+    assert path.read_bytes() == before

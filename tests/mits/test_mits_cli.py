@@ -141,3 +141,13 @@ def test_task_command_in_a_subprocess(home):
         timeout=60,
     )
     assert json.loads(r.stdout)[0]["title"] == "-starts with a dash"
+
+
+def test_unreadable_tasks_file_one_line_error_and_untouched(home, capsys):
+    run(capsys, "task", "add", "precious")
+    path = home / "data" / "store" / "tasks" / "all.json"
+    path.write_text("not json")
+    for args in (("task", "list"), ("task", "add", "x"), ("task", "done", "1")):
+        code, _, err = run(capsys, *args)
+        assert code == 1 and "unreadable" in err and err.count("\n") == 1
+    assert path.read_text() == "not json"

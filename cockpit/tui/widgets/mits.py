@@ -49,6 +49,7 @@ class Entry:
 
 
 _TITLE_CACHE: dict[str, str] = {}
+EMPTY = "No tasks: a adds one."
 
 
 def show_title(title: Any, limit: int = 300) -> str:
@@ -283,7 +284,7 @@ class MitsPane(Pane):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="mits-head", markup=False)
-        yield TaskList("No tasks: a adds one.", id="mits-list")
+        yield TaskList(EMPTY, id="mits-list")
         yield Static("", id="mits-detail", markup=False)
 
     # ---------------------------------------------------------------- lifecycle
@@ -331,8 +332,21 @@ class MitsPane(Pane):
         return stamp, day, items, self.mit_share(day)
 
     def load(self) -> None:
-        """Read and show the tasks now (the first paint)."""
-        self.apply_read(self.read())
+        """Read and show the tasks now (the first paint); an unreadable file is shown, not fatal."""
+        from cockpit.store import CorruptFileError
+
+        try:
+            self.apply_read(self.read())
+        except CorruptFileError as e:
+            self.show_error(e)
+
+    def show_error(self, error: Exception) -> None:
+        """The store cannot be read: say so in the pane (the app's banner names the file)."""
+        self.model = {}
+        self._ordered = []
+        self.tasklist.empty = "Tasks unreadable: see the banner above."
+        self.tasklist.set_rows([])
+        self.query_one("#mits-head", Static).update(str(error)[:200])
 
     def apply_read(self, data: tuple[int, str, list[dict[str, Any]], float | None]) -> None:
         """Take what ``read`` returned; redraw only when something changed."""
@@ -349,6 +363,7 @@ class MitsPane(Pane):
                 model[t["id"]] = t
                 changed = True
         self.day = day
+        self.tasklist.empty = EMPTY
         if changed or share != self._share or not self._ordered:
             self.model = model
             self._share = share
@@ -362,10 +377,16 @@ class MitsPane(Pane):
     @work(thread=True, exclusive=True, exit_on_error=False, group="mits-read")
     def _reload_worker(self) -> None:
         from cockpit.services import mits
+        from cockpit.store import CorruptFileError
 
         if mits.tasks(self.ctx).fingerprint() == self._stamp and mits.today(self.ctx) == self.day:
             return
-        data = self.read()
+        try:
+            data = self.read()
+        except CorruptFileError as e:
+            self._stamp = mits.tasks(self.ctx).fingerprint()
+            self.app.call_from_thread(self.show_error, e)
+            return
         self.app.call_from_thread(self._reloaded, data)
 
     def _reloaded(self, data: tuple[int, str, list[dict[str, Any]], float | None]) -> None:
@@ -507,9 +528,14 @@ class MitsPane(Pane):
                 pass
 
     def _written(self, error: Exception | None, data: Any = None) -> None:
+        from cockpit.store import CorruptFileError
+
         self.pending -= 1
         if error is not None:
             self.notify(str(error), severity="error", timeout=8, markup=False)
+        if isinstance(error, CorruptFileError) and self.pending == 0:
+            self.show_error(error)
+            return
         if self.pending == 0:
             if data is not None:
                 self.apply_read(data)
