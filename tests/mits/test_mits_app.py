@@ -376,3 +376,25 @@ async def test_unreadable_tasks_file_is_shown_not_fatal_and_left_untouched(no_pl
         await settle(app, pilot)
         assert any("unreadable" in n.message for n in app._notifications)
     assert path.read_bytes() == before
+
+
+async def test_matrix_and_board_keys_change_the_active_list(no_plan):
+    ctx = no_plan
+    mits.add_task(ctx, "a", stage="training")
+    app = CockpitApp(ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2", "M")
+        screen = app.screen
+        assert screen.active == "do"
+        await pilot.press("right")
+        assert screen.active == "schedule"
+        await pilot.press("ctrl+down")
+        assert screen.active == "eliminate"
+        await pilot.press("h")
+        assert screen.active == "delegate"
+        assert screen.lists["delegate"].has_class("-active")
+        assert not screen.lists["eliminate"].has_class("-active")
+        await pilot.press("escape", "b")
+        board = app.screen
+        await pilot.press("l", "l")
+        assert board.active == "training" and board.lists["training"].current_id == "1"

@@ -31,8 +31,6 @@ class BoardScreen(Screen[None]):
         Binding("down,j", "cursor(1)", "Down", show=False),
         Binding("pageup", "cursor(-10)", "Page up", show=False),
         Binding("pagedown", "cursor(10)", "Page down", show=False),
-        Binding("tab", "focus_column(1)", "Next column", show=False, priority=True),
-        Binding("shift+tab", "focus_column(-1)", "Previous column", show=False, priority=True),
         Binding("left,h", "focus_column(-1)", "Column left", id="mits.board_left", show=False),
         Binding("right,l", "focus_column(1)", "Column right", id="mits.board_right", show=False),
         Binding("shift+left,H", "move(-1)", "Stage back", id="mits.board_back"),

@@ -31,8 +31,6 @@ class MatrixScreen(Screen[None]):
         Binding("down,j", "cursor(1)", "Down", show=False),
         Binding("pageup", "cursor(-10)", "Page up", show=False),
         Binding("pagedown", "cursor(10)", "Page down", show=False),
-        Binding("tab", "cycle(1)", "Next quadrant", show=False, priority=True),
-        Binding("shift+tab", "cycle(-1)", "Previous quadrant", show=False, priority=True),
         Binding("ctrl+up", "focus_quadrant('up')", "Quadrant up", show=False),
         Binding("ctrl+down", "focus_quadrant('down')", "Quadrant down", show=False),
         Binding("left,h", "focus_quadrant('left')", "Quadrant left", id="mits.matrix_left", show=False),
@@ -57,7 +55,7 @@ class MatrixScreen(Screen[None]):
                 lst.border_title = Content(core.QUADRANT_NAMES[q])
                 yield lst
         yield Static(
-            "Shift+arrows or H/J/K/L move the task · ←/→, Tab, Ctrl+↑/↓ change quadrant",
+            "Shift+arrows or H/J/K/L move the task · ←/→, Ctrl+↑/↓ change quadrant",
             id="matrix-hint",
             markup=False,
         )
@@ -96,10 +94,6 @@ class MatrixScreen(Screen[None]):
 
     def action_cursor(self, step: int) -> None:
         self.lists[self.active].action_cursor(step)
-
-    def action_cycle(self, step: int) -> None:
-        i = core.QUADRANTS.index(self.active)
-        self.activate(core.QUADRANTS[(i + step) % len(core.QUADRANTS)])
 
     def action_focus_quadrant(self, direction: str) -> None:
         self.activate(core.quadrant_step(self.active, direction))
