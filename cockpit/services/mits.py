@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+from cockpit.core import tasks as core
+from cockpit.core.clock import to_stamp
+from cockpit.core.text import clean
+from cockpit.errors import CockpitError, UsageError
 from cockpit.store import Collection
 
 if TYPE_CHECKING:
@@ -13,6 +18,23 @@ if TYPE_CHECKING:
 # effort "quick"|"hours"|"days", stage None|"hypothesis"|"data"|"training"|"evaluation"|"deployment",
 # category (category id), estimate (sprints, int), project, created (stamp), done (stamp|None),
 # mit_date (local ISO date it is an MIT for, or None), mit_order (int), focus_s (int seconds).
+# Also kept by this instrument: mit_since (local date the MIT was first picked; the days it has
+# carried over are mit_date - mit_since) and mit_days (every local date it was an MIT: the history).
+#
+# Other records: collection "retros" (one per ISO week: week, saved, numbers, worked, didnt, drop)
+# and the doc "mits" ({"last_start": local date of the last app start, "closed": {date: stamp}}).
+
+# (id, doc) that undoes a change: put ``doc`` back under ``id``, or remove ``id`` when doc is None.
+Undo = tuple[str, dict[str, Any] | None]
+
+
+class MitCapError(CockpitError):
+    """A fourth MIT (or more than the configured cap) was refused; ``mits`` are today's."""
+
+    def __init__(self, err: core.CapReached) -> None:
+        super().__init__(str(err))
+        self.cap = err.cap
+        self.mits = err.mits
 
 
 def tasks(ctx: Context) -> Collection:
@@ -23,11 +45,17 @@ def get_task(ctx: Context, task_id: str) -> dict[str, Any] | None:
     return tasks(ctx).get(task_id)
 
 
+def today(ctx: Context) -> str:
+    return ctx.clock.now().astimezone(ctx.clock.tz).date().isoformat()
+
+
+def cap(ctx: Context) -> int:
+    return min(core.HARD_CAP, ctx.config.mits.max_mits)
+
+
 def todays_mits(ctx: Context) -> list[dict[str, Any]]:
-    """Today's MITs (local date), open ones first, in their order."""
-    today = ctx.clock.now().astimezone(ctx.clock.tz).date().isoformat()
-    mits = [t for t in tasks(ctx).all() if t.get("mit_date") == today]
-    return sorted(mits, key=lambda t: (t.get("done") is not None, t.get("mit_order", 0)))
+    """Today's MITs (local date), open ones first, in their order (unfinished ones carried over)."""
+    return core.effective_mits(tasks(ctx).all(), today(ctx), cap(ctx))
 
 
 def add_focus_time(ctx: Context, task_id: str, seconds: int) -> None:
@@ -37,3 +65,402 @@ def add_focus_time(ctx: Context, task_id: str, seconds: int) -> None:
         t = p.get(task_id)
         if t is not None:
             p.update(task_id, {"focus_s": int(t.get("focus_s", 0)) + int(seconds)})
+
+
+# ---------------------------------------------------------------- validation
+
+
+def clean_title(title: str) -> str:
+    text = clean(title).strip()
+    if not text:
+        raise UsageError("a task needs a title")
+    return text
+
+
+def parse(ctx: Context, field: str, value: Any) -> Any:
+    """Validate one user-given field; UsageError lists the valid values."""
+    try:
+        if field == "stage":
+            return core.parse_stage(value)
+        if field == "impact":
+            return core.parse_choice("impact", value, core.IMPACTS)
+        if field == "effort":
+            return core.parse_choice("effort", value, core.EFFORTS)
+        if field == "category":
+            return None if value in (None, "") else core.parse_category(value, ctx.config.categories)
+    except core.BadValue as e:
+        raise UsageError(str(e)) from None
+    if field == "estimate":
+        try:
+            n = int(value or 0)
+        except (TypeError, ValueError):
+            raise UsageError(f"estimate must be a whole number of sprints, got {value!r}") from None
+        if n < 0:
+            raise UsageError("estimate must be 0 or more sprints")
+        return n
+    if field == "title":
+        return clean_title(value)
+    if field in ("notes", "project"):
+        return clean(str(value or ""), keep_newlines=field == "notes")
+    return value
+
+
+def category_name(ctx: Context, cat_id: str | None) -> str:
+    for c in ctx.config.categories:
+        if c.id == cat_id:
+            return c.name
+    return cat_id or ""
+
+
+# ---------------------------------------------------------------- changes
+
+
+def carry_over(ctx: Context) -> int:
+    """Write today's carry-over of unfinished MITs; returns how many tasks changed."""
+    c = tasks(ctx)
+    day = today(ctx)
+    if not any(t.get("mit_date") and t["mit_date"] < day and not t.get("done") for t in c.all()):
+        return 0
+    with c.transaction("all") as p:
+        updates = core.rollover(p.all(), day, cap(ctx))
+        for tid, fields in updates:
+            p.update(tid, fields)
+    if updates:
+        publish_status(ctx)
+    return len(updates)
+
+
+def add_task(
+    ctx: Context,
+    title: str,
+    *,
+    notes: str = "",
+    impact: str = "high",
+    effort: str = "hours",
+    stage: str | None = None,
+    category: str | None = None,
+    estimate: int = 0,
+    project: str = "",
+    mit: bool = False,
+) -> dict[str, Any]:
+    """Validate and insert a task; with ``mit`` it becomes one of today's MITs (or MitCapError)."""
+    doc: dict[str, Any] = {
+        "title": parse(ctx, "title", title),
+        "notes": parse(ctx, "notes", notes),
+        "impact": parse(ctx, "impact", impact),
+        "effort": parse(ctx, "effort", effort),
+        "stage": parse(ctx, "stage", stage),
+        "category": parse(ctx, "category", category),
+        "estimate": parse(ctx, "estimate", estimate),
+        "project": parse(ctx, "project", project),
+        "created": to_stamp(ctx.clock.now()),
+        "done": None,
+        "mit_date": None,
+        "mit_order": 0,
+        "mit_since": None,
+        "mit_days": [],
+        "focus_s": 0,
+    }
+    day = today(ctx)
+    with tasks(ctx).transaction("all") as p:
+        _rollover_in(ctx, p, day)
+        if mit:
+            existing = p.all()
+            mits = core.effective_mits(existing, day, cap(ctx))
+            if len(mits) >= cap(ctx):
+                raise MitCapError(core.CapReached(cap(ctx), mits))
+            order = max((int(t.get("mit_order", 0)) for t in mits), default=0) + 1
+            doc.update(core.mit_fields(day, order))
+        tid = p.insert(doc)
+    if mit:
+        publish_status(ctx)
+    return {**doc, "id": tid}
+
+
+def _rollover_in(ctx: Context, p: Any, day: str) -> None:
+    for tid, fields in core.rollover(p.all(), day, cap(ctx)):
+        p.update(tid, fields)
+
+
+def _change(ctx: Context, task_id: str, fn: Any) -> tuple[dict[str, Any], Undo]:
+    """Apply ``fn(part, task) -> fields`` under the lock; returns the new task and its undo."""
+    c = tasks(ctx)
+    c.split_id(task_id)  # NotFound (a UsageError) for a malformed id
+    day = today(ctx)
+    with c.transaction("all") as p:
+        _rollover_in(ctx, p, day)
+        old = p.get(task_id)
+        if old is None:
+            raise UsageError(f"no task with id {task_id}; `cockpit task list --all` shows the ids")
+        fields = fn(p, old)
+        new = p.update(task_id, fields) if fields else old
+    publish_status(ctx)
+    return new, (task_id, old)
+
+
+def update_task(ctx: Context, task_id: str, fields: dict[str, Any]) -> tuple[dict[str, Any], Undo]:
+    checked = {k: parse(ctx, k, v) for k, v in fields.items()}
+    return _change(ctx, task_id, lambda _p, _t: checked)
+
+
+def complete(ctx: Context, task_id: str, done: bool = True) -> tuple[dict[str, Any], Undo]:
+    stamp = to_stamp(ctx.clock.now()) if done else None
+    return _change(ctx, task_id, lambda _p, t: {"done": stamp} if bool(t.get("done")) != done else {})
+
+
+def toggle_done(ctx: Context, task_id: str) -> tuple[dict[str, Any], Undo]:
+    t = tasks(ctx).get(task_id)
+    return complete(ctx, task_id, not (t and t.get("done")))
+
+
+def delete(ctx: Context, task_id: str) -> Undo:
+    c = tasks(ctx)
+    c.split_id(task_id)
+    with c.transaction("all") as p:
+        if p.get(task_id) is None:
+            raise UsageError(f"no task with id {task_id}; `cockpit task list --all` shows the ids")
+        old = p.remove(task_id)
+    publish_status(ctx)
+    return (task_id, old)
+
+
+def undo(ctx: Context, record: Undo) -> None:
+    tid, doc = record
+    c = tasks(ctx)
+    with c.transaction("all") as p:
+        if doc is None:
+            if p.get(tid) is not None:
+                p.remove(tid)
+        else:
+            p.put(tid, doc)
+    publish_status(ctx)
+
+
+def make_mit(ctx: Context, task_id: str) -> tuple[dict[str, Any], Undo]:
+    """Make a task one of today's MITs; MitCapError at the cap (nothing changed)."""
+    day = today(ctx)
+
+    def fields(p: Any, t: dict[str, Any]) -> dict[str, Any]:
+        if t.get("done"):
+            raise UsageError(f"task {task_id} is done; an MIT must be open")
+        try:
+            f = core.pick_mit(p.all(), task_id, day, cap(ctx))
+        except core.CapReached as e:
+            raise MitCapError(e) from None
+        if f:
+            f["mit_days"] = [*[d for d in (t.get("mit_days") or []) if d != day], day]
+        return f
+
+    return _change(ctx, task_id, fields)
+
+
+def unmake_mit(ctx: Context, task_id: str) -> tuple[dict[str, Any], Undo]:
+    day = today(ctx)
+    return _change(ctx, task_id, lambda _p, t: core.unpick_fields(t, day) if t.get("mit_date") == day else {})
+
+
+def toggle_mit(ctx: Context, task_id: str) -> tuple[dict[str, Any], Undo]:
+    t = tasks(ctx).get(task_id)
+    if t is not None and t.get("mit_date") == today(ctx):
+        return unmake_mit(ctx, task_id)
+    return make_mit(ctx, task_id)
+
+
+def swap_mit(ctx: Context, new_id: str, old_id: str) -> list[Undo]:
+    """Replace MIT ``old_id`` by ``new_id`` in its place in the order."""
+    day = today(ctx)
+    c = tasks(ctx)
+    with c.transaction("all") as p:
+        _rollover_in(ctx, p, day)
+        old, new = p.get(old_id), p.get(new_id)
+        if old is None or new is None:
+            raise UsageError(f"no task with id {old_id if old is None else new_id}")
+        order = int(old.get("mit_order", 0))
+        p.update(old_id, core.unpick_fields(old, day))
+        p.update(new_id, core.mit_fields(day, order, new.get("mit_days")))
+    publish_status(ctx)
+    return [(old_id, old), (new_id, new)]
+
+
+def set_mits(ctx: Context, ids: list[str]) -> list[Undo]:
+    """The morning plan: exactly these tasks (in this order) are today's MITs."""
+    if len(ids) > cap(ctx):
+        raise MitCapError(core.CapReached(cap(ctx), []))
+    day = today(ctx)
+    undos: list[Undo] = []
+    with tasks(ctx).transaction("all") as p:
+        _rollover_in(ctx, p, day)
+        for t in p.all():
+            if t.get("mit_date") == day and t["id"] not in ids and not t.get("done"):
+                undos.append((t["id"], t))
+                p.update(t["id"], core.unpick_fields(t, day))
+        for i, tid in enumerate(ids, 1):
+            t = p.get(tid)
+            if t is None:
+                continue
+            undos.append((tid, t))
+            since = t.get("mit_since") if t.get("mit_date") == day else day
+            fields = core.mit_fields(day, i, t.get("mit_days"))
+            fields["mit_since"] = since or day
+            p.update(tid, fields)
+    publish_status(ctx)
+    return undos
+
+
+def set_quadrant(ctx: Context, task_id: str, quadrant: str) -> tuple[dict[str, Any], Undo]:
+    return _change(ctx, task_id, lambda _p, t: core.quadrant_fields(t, quadrant))
+
+
+def move_stage(ctx: Context, task_id: str, step: int) -> tuple[dict[str, Any], Undo]:
+    return _change(ctx, task_id, lambda _p, t: {"stage": core.stage_step(t.get("stage"), step)})
+
+
+# ---------------------------------------------------------------- reading
+
+
+def resolve_id(ctx: Context, task_id: str) -> dict[str, Any]:
+    try:
+        t = tasks(ctx).get(task_id)
+    except UsageError:
+        t = None
+    if t is None:
+        ids = [x["id"] for x in core.sort_tasks(tasks(ctx).all(), today(ctx)) if not x.get("done")][:10]
+        hint = f"; open task ids: {', '.join(ids)}" if ids else "; there are no open tasks"
+        raise UsageError(f"no task with id {task_id!r}{hint}")
+    return t
+
+
+def list_tasks(ctx: Context, which: str = "open") -> list[dict[str, Any]]:
+    """``open`` (default), ``today`` (today's MITs) or ``all``; MITs first."""
+    day = today(ctx)
+    items = core.apply(tasks(ctx).all(), [])
+    items = core.apply(items, core.rollover(items, day, cap(ctx)))
+    if which == "today":
+        return core.effective_mits(items, day, cap(ctx))
+    if which == "open":
+        items = [t for t in items if not t.get("done")]
+    return core.sort_tasks(items, day)
+
+
+def history(ctx: Context, days: int = 14) -> list[dict[str, Any]]:
+    return core.history(tasks(ctx).all(), ctx.clock.tz, days, today(ctx))
+
+
+def _entries_between(ctx: Context, start: dt.datetime, end: dt.datetime) -> list[dict[str, Any]]:
+    from cockpit.services.audit import entries
+
+    c = entries(ctx)
+    months: list[str] = []
+    m = dt.date(start.year, start.month, 1) - dt.timedelta(days=1)  # a running entry may start earlier
+    m = m.replace(day=1)
+    while m <= end.date():
+        months.append(f"{m.year:04d}-{m.month:02d}")
+        m = (m + dt.timedelta(days=32)).replace(day=1)
+    have = set(c.parts())
+    return c.all(parts=[p for p in months if p in have])
+
+
+def day_summary(ctx: Context, day: str | None = None) -> dict[str, Any]:
+    day = day or today(ctx)
+    start, end = core.day_bounds(day, ctx.clock.tz)
+    entries = _entries_between(ctx, start, end)
+    return core.day_summary(entries, tasks(ctx).all(), day, ctx.clock.tz, ctx.clock.now(), cap(ctx))
+
+
+def week_summary(ctx: Context, day: str | None = None) -> dict[str, Any]:
+    day = day or today(ctx)
+    first = core.week_start(day)
+    start, _ = core.day_bounds(first, ctx.clock.tz)
+    _, end = core.day_bounds(core.add_days(first, 6), ctx.clock.tz)
+    entries = _entries_between(ctx, start, end)
+    return core.week_summary(entries, tasks(ctx).all(), day, ctx.clock.tz, ctx.clock.now())
+
+
+# ---------------------------------------------------------------- rituals
+
+
+def state(ctx: Context) -> dict[str, Any]:
+    return ctx.store.doc("mits").read()
+
+
+def first_start_today(ctx: Context) -> bool:
+    """Record an app start; True when it is the first one of the local day."""
+    day = today(ctx)
+    if state(ctx).get("last_start") == day:
+        return False  # no write on later starts
+    seen: dict[str, bool] = {}
+
+    def fn(cur: dict[str, Any]) -> dict[str, Any]:
+        seen["first"] = cur.get("last_start") != day
+        return {**cur, "last_start": day}
+
+    ctx.store.doc("mits").update(fn)
+    return seen["first"]
+
+
+def close_day(ctx: Context) -> dict[str, Any]:
+    """The evening shutdown: record the day as closed with its numbers."""
+    day = today(ctx)
+    summary = day_summary(ctx, day)
+    record = {"closed": to_stamp(ctx.clock.now()), "mits_done": summary["mits_done"]}
+    record["mits_total"] = summary["mits_total"]
+
+    def fn(cur: dict[str, Any]) -> dict[str, Any]:
+        closed = dict(cur.get("closed") or {})
+        closed[day] = record
+        return {**cur, "closed": closed}
+
+    ctx.store.doc("mits").update(fn)
+    return record
+
+
+def is_retro_day(ctx: Context) -> bool:
+    return core.is_weekday(today(ctx), ctx.config.mits.retro_weekday)
+
+
+def retros(ctx: Context) -> Collection:
+    return ctx.store.collection("retros", label="retro")
+
+
+def list_retros(ctx: Context) -> list[dict[str, Any]]:
+    """Saved retros, newest week first."""
+    return sorted(retros(ctx).all(), key=lambda r: r.get("week", ""), reverse=True)
+
+
+def save_retro(ctx: Context, answers: dict[str, str], day: str | None = None) -> dict[str, Any]:
+    """Save (or replace) the retro of the week holding ``day`` with its numbers."""
+    day = day or today(ctx)
+    numbers = week_summary(ctx, day)
+    doc = {
+        "week": numbers["week"],
+        "saved": to_stamp(ctx.clock.now()),
+        "numbers": numbers,
+        **{k: clean(str(answers.get(k, "")), keep_newlines=True) for k in ("worked", "didnt", "drop")},
+    }
+    with retros(ctx).transaction("all") as p:
+        for r in p.all():
+            if r.get("week") == doc["week"]:
+                p.update(r["id"], doc)
+                return {**doc, "id": r["id"]}
+        rid = p.insert(doc)
+    return {**doc, "id": rid}
+
+
+# ---------------------------------------------------------------- status file
+
+
+def publish_status(ctx: Context) -> None:
+    """Keep the ``mits`` section of the status file current."""
+    from cockpit import status
+
+    mits = todays_mits(ctx)
+    current = next((t["title"] for t in mits if not t.get("done")), None)
+    done = sum(1 for t in mits if t.get("done"))
+    value = {"current": current, "done": done, "total": len(mits)}
+    empty = {"current": None, "done": 0, "total": 0}
+    if status.read(ctx.paths.status_file).get("mits", empty) == value:
+        return  # unchanged: no write
+    try:
+        status.update_section(ctx.paths, "mits", value)
+    except OSError:
+        pass

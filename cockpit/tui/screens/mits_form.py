@@ -1,0 +1,143 @@
+"""The task form: add or edit a task from the keyboard."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Checkbox, Input, Label, Select, Static
+
+from cockpit.core import tasks as core
+from cockpit.errors import UsageError
+
+if TYPE_CHECKING:
+    from cockpit.context import Context
+
+
+class TaskForm(ModalScreen[dict[str, Any] | None]):
+    """Title, notes, impact, effort, stage, category, estimate, project, MIT. Ctrl+S or Enter saves."""
+
+    DEFAULT_CSS = """
+    TaskForm { align: center middle; }
+    TaskForm > VerticalScroll {
+        width: 70; max-width: 100%; height: auto; max-height: 100%;
+        border: round $accent; background: $surface; padding: 0 1;
+    }
+    TaskForm Horizontal { height: 1; margin-bottom: 1; }
+    TaskForm Label { width: 10; }
+    TaskForm Input { width: 1fr; height: 1; border: none; padding: 0 1; background: $boost; }
+    TaskForm Input:focus { background: $accent 30%; }
+    TaskForm Select { width: 1fr; height: 1; }
+    TaskForm SelectCurrent { height: 1; border: none; padding: 0 1; background: $boost; }
+    TaskForm Select:focus > SelectCurrent { border: none; background: $accent 30%; }
+    TaskForm Checkbox { border: none; padding: 0; height: 1; }
+    TaskForm #form-error { color: $error; height: auto; }
+    TaskForm .hint { color: $text-muted; }
+    """
+    BINDINGS: ClassVar = [
+        Binding("ctrl+s", "save", "Save", id="mits.form_save", priority=True),
+        Binding("escape", "cancel", "Cancel", id="mits.form_cancel"),
+    ]
+
+    def __init__(self, ctx: Context, task: dict[str, Any] | None, is_mit: bool = False) -> None:
+        super().__init__()
+        self.ctx, self.item, self.is_mit = ctx, task or {}, is_mit
+
+    def compose(self) -> ComposeResult:
+        t = self.item
+        cats = [(c.name, c.id) for c in self.ctx.config.categories]
+        with VerticalScroll():
+            yield Static("Edit task" if self.item else "New task", markup=False)
+            with Horizontal():
+                yield Label("Title")
+                yield Input(t.get("title", ""), id="title", placeholder="what to do")
+            with Horizontal():
+                yield Label("Impact")
+                yield Select(
+                    [("high", "high"), ("low", "low")],
+                    value=t.get("impact", "high"),
+                    allow_blank=False,
+                    id="impact",
+                )
+            with Horizontal():
+                yield Label("Effort")
+                yield Select(
+                    [(e, e) for e in core.EFFORTS],
+                    value=t.get("effort", "hours"),
+                    allow_blank=False,
+                    id="effort",
+                )
+            with Horizontal():
+                yield Label("Stage")
+                yield Select(
+                    [("none", "none"), *((core.STAGE_NAMES[s], s) for s in core.STAGES)],
+                    value=t.get("stage") or "none",
+                    allow_blank=False,
+                    id="stage",
+                )
+            with Horizontal():
+                yield Label("Category")
+                yield Select(
+                    [("none", "none"), *cats],
+                    value=t.get("category") or "none",
+                    allow_blank=False,
+                    id="category",
+                )
+            with Horizontal():
+                yield Label("Estimate")
+                yield Input(str(t.get("estimate") or 0), id="estimate", type="integer", placeholder="sprints")
+            with Horizontal():
+                yield Label("Project")
+                yield Input(t.get("project", ""), id="project")
+            with Horizontal():
+                yield Label("Notes")
+                yield Input(t.get("notes", ""), id="notes")
+            yield Checkbox("Today's MIT", self.is_mit, id="mit")
+            yield Static("", id="form-error", markup=False)
+            yield Static(
+                "Ctrl+S (or Enter in a text field) save   Esc cancel   Tab next", markup=False, classes="hint"
+            )
+
+    def on_mount(self) -> None:
+        for box in self.query(Input):
+            box.cursor_blink = False  # nothing repaints while idle
+        self.query_one("#title", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+    def values(self) -> dict[str, Any]:
+        from cockpit.services.mits import parse
+
+        def sel(name: str) -> str | None:
+            v = self.query_one(f"#{name}", Select).value
+            return None if v in ("none", Select.BLANK) else str(v)
+
+        raw = {
+            "title": self.query_one("#title", Input).value,
+            "impact": sel("impact") or "high",
+            "effort": sel("effort") or "hours",
+            "stage": sel("stage"),
+            "category": sel("category"),
+            "estimate": self.query_one("#estimate", Input).value or "0",
+            "project": self.query_one("#project", Input).value,
+            "notes": self.query_one("#notes", Input).value,
+        }
+        out = {k: parse(self.ctx, k, v) for k, v in raw.items()}
+        out["mit"] = self.query_one("#mit", Checkbox).value
+        return out
+
+    def action_save(self) -> None:
+        try:
+            values = self.values()
+        except UsageError as e:
+            self.query_one("#form-error", Static).update(str(e))
+            return
+        self.dismiss(values)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

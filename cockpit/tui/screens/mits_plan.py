@@ -1,0 +1,117 @@
+"""The morning plan: yesterday's unfinished MITs and the Do-first/Schedule candidates; pick 1-3."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from cockpit.core import tasks as core
+from cockpit.tui.widgets.mits import TaskList, task_row
+
+if TYPE_CHECKING:
+    from cockpit.tui.widgets.mits import MitsPane
+
+
+class MorningPlanScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    MorningPlanScreen { align: center middle; }
+    MorningPlanScreen > Vertical {
+        width: 76; max-width: 100%; height: 90%;
+        border: round $cockpit-mit; background: $surface; padding: 0 1;
+    }
+    MorningPlanScreen #plan-title { text-style: bold; color: $cockpit-mit; }
+    MorningPlanScreen #plan-carried, MorningPlanScreen .hint { color: $text-muted; }
+    MorningPlanScreen #plan-status { color: $warning; height: auto; }
+    """
+    BINDINGS: ClassVar = [
+        Binding("space", "toggle", "Pick", id="mits.plan_pick"),
+        Binding("enter", "save", "Start the day", id="mits.plan_save"),
+        Binding("a", "add", "Add task", id="mits.plan_add"),
+        Binding("escape", "close", "Later", id="mits.plan_close"),
+    ]
+
+    def __init__(self, pane: MitsPane) -> None:
+        super().__init__()
+        self.pane = pane
+        self.picked: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static("Morning plan: pick today's Most Important Tasks", id="plan-title", markup=False)
+            yield Static("", id="plan-carried", markup=False)
+            yield TaskList("No open tasks. Press a to add one.", id="plan-list")
+            yield Static("", id="plan-status", markup=False)
+            yield Static(
+                "Space pick (up to the cap)   Enter start the day   a add   Esc later",
+                classes="hint",
+                markup=False,
+            )
+
+    def on_mount(self) -> None:
+        day = self.pane.day
+        mits = [
+            t for t in core.effective_mits(self.pane.model.values(), day, self.pane.cap) if not t.get("done")
+        ]
+        self.picked = [t["id"] for t in mits]
+        carried = [t for t in mits if core.carried_days(t, day)]
+        self.query_one("#plan-carried", Static).update(
+            f"{len(carried)} unfinished MIT{'s' if len(carried) != 1 else ''} carried over from earlier days."
+            if carried
+            else "Nothing carried over."
+        )
+        self.pane.views.append(self)
+        self.model_changed()
+        self.query_one(TaskList).focus()
+
+    def on_unmount(self) -> None:
+        self.pane.view_closed(self)
+
+    def model_changed(self) -> None:
+        day = self.pane.day
+        lst = self.query_one(TaskList)
+        lst.show_marks = True
+        cands = core.plan_candidates(self.pane.model.values(), day, self.pane.cap)
+        have = {t["id"] for t in cands}
+        self.picked = [i for i in self.picked if i in self.pane.model]
+        extra = [self.pane.model[i] for i in self.picked if i not in have]
+        lst.marked = set(self.picked)
+        lst.set_rows([task_row(t, day, self.pane.sprint_minutes) for t in extra + cands])
+        self._status()
+
+    def _status(self, warn: str = "") -> None:
+        text = warn or f"{len(self.picked)} of at most {self.pane.cap} picked."
+        self.query_one("#plan-status", Static).update(text)
+
+    def action_toggle(self) -> None:
+        lst = self.query_one(TaskList)
+        tid = lst.current_id
+        if tid is None:
+            return
+        if tid in self.picked:
+            self.picked.remove(tid)
+        elif len(self.picked) >= self.pane.cap:
+            self._status(f"The cap is {self.pane.cap} MITs a day: unpick one first.")
+            return
+        else:
+            self.picked.append(tid)
+        lst.marked = set(self.picked)
+        lst.refresh()
+        self._status()
+
+    def action_add(self) -> None:
+        self.pane.action_add()
+
+    def action_save(self) -> None:
+        self.pane.set_mits(list(self.picked))
+        n = len(self.picked)
+        self.app.notify(f"Today's plan: {n} MIT{'s' if n != 1 else ''}." if n else "No MITs picked today.")
+        self.dismiss(None)
+        self.pane.call_after_refresh(self.pane.focus_pane)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

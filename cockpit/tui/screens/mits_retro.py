@@ -1,0 +1,143 @@
+"""The weekly retro: the week's numbers and three prompts, saved; past retros browsable with [ and ]."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+
+from cockpit.core import tasks as core
+
+if TYPE_CHECKING:
+    from cockpit.tui.widgets.mits import MitsPane
+
+PROMPTS = (
+    ("worked", "What worked this week?"),
+    ("didnt", "What didn't?"),
+    ("drop", "Which dead-end experiments to drop?"),
+)
+
+
+def numbers_text(pane: MitsPane, n: dict[str, Any]) -> str:
+    from cockpit.services.mits import category_name
+
+    lines = [
+        f"Week {n['week']} ({n['from']} to {n['to']})",
+        f"Sprints: {n['sprints']} ({core.fmt_hm(n['sprint_s'])}) · MITs done {n['mits_done']} of {n['mits_planned']} planned"
+        f" · tasks done {n['tasks_done']}",
+    ]
+    top = list(n.get("by_category", {}).items())[:4]
+    if top:
+        lines.append(
+            " · ".join(f"{category_name(pane.ctx, c) or 'uncategorised'} {core.fmt_hm(s)}" for c, s in top)
+        )
+    return "\n".join(lines)
+
+
+class RetroScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    RetroScreen { align: center middle; }
+    RetroScreen > VerticalScroll {
+        width: 80; max-width: 100%; height: 95%;
+        border: round $accent; background: $surface; padding: 0 1;
+    }
+    RetroScreen #retro-numbers { color: $text; }
+    RetroScreen .hint, RetroScreen #retro-where { color: $text-muted; }
+    """
+    BINDINGS: ClassVar = [
+        Binding("ctrl+s", "save", "Save", id="mits.retro_save", priority=True),
+        Binding("pageup", "browse(1)", "Older", id="mits.retro_older"),
+        Binding("pagedown", "browse(-1)", "Newer", id="mits.retro_newer"),
+        Binding("escape", "close", "Close", id="mits.retro_close"),
+    ]
+
+    def __init__(self, pane: MitsPane) -> None:
+        super().__init__()
+        self.pane = pane
+        self.index = -1  # -1: this week's (editable); 0..: saved retros, newest first
+        self.saved: list[dict[str, Any]] = []
+        self.numbers: dict[str, Any] = {}
+        self.draft: dict[str, str] = {}
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static("Weekly retro", markup=False, id="retro-where")
+            yield Static("", id="retro-numbers", markup=False)
+            for key, prompt in PROMPTS:
+                yield Label(prompt)
+                yield Input(id=f"retro-{key}")
+            yield Static("Ctrl+S save   PgUp/PgDn past retros   Esc close", classes="hint", markup=False)
+
+    def on_mount(self) -> None:
+        for box in self.query(Input):
+            box.cursor_blink = False  # nothing repaints while idle
+        self.query_one("#retro-worked", Input).focus()
+        self._read()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="mits-read")
+    def _read(self) -> None:
+        from cockpit.services import mits
+
+        saved = mits.list_retros(self.pane.ctx)
+        numbers = mits.week_summary(self.pane.ctx, self.pane.day)
+        self.app.call_from_thread(self._got, saved, numbers)
+
+    def _got(self, saved: list[dict[str, Any]], numbers: dict[str, Any]) -> None:
+        self.saved, self.numbers = saved, numbers
+        self.show()
+
+    def show(self) -> None:
+        week = core.week_label(self.pane.day)
+        if self.index < 0:
+            numbers = self.numbers
+            doc = next((r for r in self.saved if r.get("week") == week), {})
+            where = f"Weekly retro · this week ({week})" + (" · saved" if doc else "")
+        else:
+            doc = self.saved[self.index]
+            numbers = doc.get("numbers") or {}
+            where = f"Past retro {self.index + 1} of {len(self.saved)} · {doc.get('week')} (read only)"
+        self.query_one("#retro-where", Static).update(where)
+        try:
+            text = numbers_text(self.pane, numbers) if numbers else "adding up the week…"
+        except (KeyError, TypeError):
+            text = "numbers unavailable"
+        self.query_one("#retro-numbers", Static).update(text)
+        for key, _ in PROMPTS:
+            box = self.query_one(f"#retro-{key}", Input)
+            if self.index >= 0:
+                box.value = str(doc.get(key, ""))
+            else:
+                box.value = self.draft.get(key) or str(doc.get(key, ""))
+            box.disabled = self.index >= 0
+
+    def action_browse(self, step: int) -> None:
+        new = max(-1, min(len(self.saved) - 1, self.index + step))
+        if self.index < 0:
+            self.draft = {key: self.query_one(f"#retro-{key}", Input).value for key, _ in PROMPTS}
+        if new != self.index:
+            self.index = new
+            self.show()
+
+    def action_save(self) -> None:
+        from cockpit.services import mits
+
+        if self.index >= 0:
+            self.app.notify("A past retro is read only; PgDn goes back to this week.", severity="warning")
+            return
+        answers = {key: self.query_one(f"#retro-{key}", Input).value for key, _ in PROMPTS}
+        ctx, day = self.pane.ctx, self.pane.day
+
+        def op() -> None:
+            mits.save_retro(ctx, answers, day)
+            self.app.call_from_thread(self.app.notify, "Retro saved.")
+            self.app.call_from_thread(self._read)
+
+        self.pane.submit(op)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

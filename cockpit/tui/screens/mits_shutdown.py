@@ -1,0 +1,95 @@
+"""The evening shutdown: today's sprints, MITs done, time by category, tomorrow's candidates."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from cockpit.core import tasks as core
+from cockpit.tui.widgets.mits import show_title
+
+if TYPE_CHECKING:
+    from cockpit.tui.widgets.mits import MitsPane
+
+
+def shutdown_text(pane: MitsPane, summary: dict[str, Any]) -> str:
+    from cockpit.services.mits import category_name
+
+    lines = [f"Evening shutdown · {summary['date']}", ""]
+    lines.append(f"Sprints today: {summary['sprints']} ({core.fmt_hm(summary['sprint_s'])})")
+    share = summary["mit_share"]
+    lines.append(
+        f"MITs done: {summary['mits_done']} of {summary['mits_total']}"
+        + (f" · {share:.0%} of focus time on MITs" if share is not None else "")
+    )
+    for t in summary["mits"]:
+        lines.append(f"  {'✓' if t.get('done') else '·'} {show_title(t.get('title'), 70)}")
+    week = core.history(pane.model.values(), pane.ctx.clock.tz, 7, summary["date"])
+    lines.append("MITs done/planned, last 7 days: " + " ".join(f"{h['done']}/{h['planned']}" for h in week))
+    lines.append("")
+    lines.append("Time by category:")
+    if not summary["by_category"]:
+        lines.append("  nothing booked today")
+    for cat, secs in summary["by_category"].items():
+        lines.append(
+            f"  {core.fmt_hm(secs):>6}  {show_title(category_name(pane.ctx, cat) or 'uncategorised', 50)}"
+        )
+    lines.append("")
+    lines.append("Tomorrow's candidates:")
+    cands = core.tomorrow_candidates(pane.model.values(), pane.day)
+    if not cands:
+        lines.append("  none: add tasks with a")
+    for t in cands:
+        carry = " (carries over)" if core.is_mit(t, pane.day) else ""
+        lines.append(f"  · {show_title(t.get('title'), 70)}{carry}")
+    return "\n".join(lines)
+
+
+class ShutdownScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    ShutdownScreen { align: center middle; }
+    ShutdownScreen > VerticalScroll {
+        width: 76; max-width: 100%; height: 90%;
+        border: round $accent; background: $surface; padding: 0 1;
+    }
+    ShutdownScreen .hint { color: $text-muted; }
+    """
+    BINDINGS: ClassVar = [
+        Binding("enter", "close_day", "Close the day", id="mits.shutdown_close_day"),
+        Binding("escape", "cancel", "Not yet", id="mits.shutdown_cancel"),
+    ]
+
+    def __init__(self, pane: MitsPane) -> None:
+        super().__init__()
+        self.pane = pane
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static("Evening shutdown · adding up the day…", id="shutdown-body", markup=False)
+            yield Static("Enter close the workday   Esc not yet", classes="hint", markup=False)
+
+    def on_mount(self) -> None:
+        self._summarise()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="mits-read")
+    def _summarise(self) -> None:
+        from cockpit.services import mits
+
+        text = shutdown_text(self.pane, mits.day_summary(self.pane.ctx, self.pane.day))
+        self.app.call_from_thread(self.query_one("#shutdown-body", Static).update, text)
+
+    def action_close_day(self) -> None:
+        from cockpit.services import mits
+
+        self.pane.submit(lambda: mits.close_day(self.pane.ctx) and None)
+        self.app.notify("Workday closed. Shutdown complete: see you tomorrow.", timeout=6)
+        self.dismiss(None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
