@@ -316,7 +316,11 @@ class MitsPane(Pane):
         mits.publish_status(self.ctx)
         if not any(not t.get("done") for t in self.model.values()):
             return None  # nothing to plan: the day's first start is the first one with open tasks
-        if mits.first_start_today(self.ctx) and self.ctx.config.mits.morning_plan:
+        first = mits.first_start_today(self.ctx)
+        day = mits.today(self.ctx)
+        if any((t.get("mit_since") or t.get("mit_date")) == day for t in mits.todays_mits(self.ctx)):
+            return None  # today is planned already (picked from the CLI or another window)
+        if first and self.ctx.config.mits.morning_plan:
             self.app.call_from_thread(self.action_plan)
         return None
 
