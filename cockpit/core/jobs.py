@@ -32,7 +32,7 @@ TMUX_FIELDS: tuple[str, ...] = (
     "pane_dead",
     "pane_dead_status",
 )
-TMUX_FORMAT = "\t".join("#{%s}" % f for f in TMUX_FIELDS)
+TMUX_FORMAT = "\t".join("#{" + f + "}" for f in TMUX_FIELDS)
 
 
 @dataclass(frozen=True)
