@@ -314,13 +314,16 @@ class Poller:
             self._pool.submit(self._safe_poll, h, [j for j in launched if j.get("host") == h.name])
             for h in hosts
         ]
-        results = []
-        for f in futures:
+        from concurrent.futures import as_completed
+
+        done: dict[int, HostState] = {}
+        index = {f: i for i, f in enumerate(futures)}
+        for f in as_completed(futures):  # each host's result as soon as it is there
             st = f.result()
-            results.append(st)
+            done[index[f]] = st
             if on_result is not None:
                 on_result(st)
-        return results
+        return [done[i] for i in range(len(futures))]
 
     def close(self) -> None:
         for link in self.links.values():

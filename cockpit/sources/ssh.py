@@ -7,6 +7,7 @@ Authentication is by agent or key files only; no password is ever asked for or s
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import threading
@@ -14,6 +15,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+# paramiko logs tracebacks of failed transports; never let them reach the terminal (the TUI)
+logging.getLogger("paramiko").addHandler(logging.NullHandler())
 
 CONNECT_TIMEOUT_S = 5.0
 KEEPALIVE_S = 15
@@ -171,6 +175,10 @@ class Connection:
             if isinstance(e, paramiko.AuthenticationException):
                 raise SshError(
                     f"authentication failed for {t.user or ''}@{t.alias} (agent/key only)"
+                ) from None
+            if "banner" in str(e) or "No existing session" in str(e):
+                raise SshError(
+                    f"{t.hostname}:{t.port} accepted the connection but sent no SSH banner within {self.timeout:g} s"
                 ) from None
             raise SshError(f"ssh to {t.alias} failed: {_describe(e)}") from None
         except (OSError, EOFError) as e:

@@ -10,7 +10,14 @@ UUID = "GPU-00000000-0000-0000-0000-000000000000"
 
 
 def test_missing_values_are_none_never_zero():
-    for raw in ("[N/A]", "[Not Supported]", "[Unknown Error]", "[Requested functionality has been deprecated]", " N/A ", ""):
+    for raw in (
+        "[N/A]",
+        "[Not Supported]",
+        "[Unknown Error]",
+        "[Requested functionality has been deprecated]",
+        " N/A ",
+        "",
+    ):
         assert gpu.num(raw) is None
     assert gpu.num(" 66.84 W ") == 66.84
     assert gpu.num("0") == 0.0

@@ -83,9 +83,7 @@ class SshHost:
         _keygen(self.dir / "host_ed25519", f"host-{name}")
         self.set_gpus([H100_BUSY])
         self.set_apps([])
-        standin = self.bin / "nvidia-smi"
-        standin.write_text(standin_script(self.data))
-        standin.chmod(0o755)
+        self.install_nvidia_smi()
 
     # ---------------------------------------------------------------- GPU stand-in data
 
@@ -103,6 +101,11 @@ class SshHost:
             f.unlink(missing_ok=True)
         else:
             f.write_text(text)
+
+    def install_nvidia_smi(self) -> None:
+        standin = self.bin / "nvidia-smi"
+        standin.write_text(standin_script(self.data))
+        standin.chmod(0o755)
 
     def remove_nvidia_smi(self) -> None:
         (self.bin / "nvidia-smi").unlink(missing_ok=True)

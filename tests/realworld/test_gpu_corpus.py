@@ -45,7 +45,9 @@ def test_compute_apps_windows_paths_and_missing_memory(corpus):
     assert len(apps) == 21
     assert all(a.used_mib is None for a in apps)
     names = [a.name for a in apps]
-    assert r"C:\Program Files (x86)\Microsoft\EdgeWebView\Application\149.0.4022.80\msedgewebview2.exe" in names
+    assert (
+        r"C:\Program Files (x86)\Microsoft\EdgeWebView\Application\149.0.4022.80\msedgewebview2.exe" in names
+    )
     assert r"C:\Program Files\NVIDIA Corporation\NVIDIA App\CEF\NVIDIA Overlay.exe" in names
 
 
