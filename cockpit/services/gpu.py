@@ -309,7 +309,7 @@ class Poller:
         hosts: list[HostConfig] | None = None,
     ) -> list[HostState]:
         hosts = hosts if hosts is not None else self.hosts
-        launched = open_launched(self.ctx)
+        launched = recent_launched(self.ctx)
         futures = [
             self._pool.submit(self._safe_poll, h, [j for j in launched if j.get("host") == h.name])
             for h in hosts
@@ -356,6 +356,20 @@ def open_launched(ctx: Context) -> list[dict[str, Any]]:
     col = jobs_collection(ctx)
     parts = col.parts()[-3:]
     return [j for j in col.all(parts) if j.get("state") not in jc.END_STATES]
+
+
+def recent_launched(ctx: Context, hours: float = 12.0) -> list[dict[str, Any]]:
+    """Open launched jobs plus those that ended in the last ``hours`` (so "what just died" shows)."""
+    now = ctx.clock.now()
+    col = jobs_collection(ctx)
+    out = []
+    for j in col.all(col.parts()[-2:]):
+        ended = j.get("ended")
+        if j.get("state") not in jc.END_STATES or (
+            ended and (now - from_stamp(ended)).total_seconds() < hours * 3600
+        ):
+            out.append(j)
+    return out
 
 
 def record(ctx: Context, states: list[HostState]) -> list[tuple[str, str, str]]:

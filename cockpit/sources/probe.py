@@ -50,9 +50,10 @@ def build_script(nonce: str, gpus: bool = True, slurm: str | None = None) -> str
         "m ps; ps -eo pid=,ppid=,user:32=,etimes=,args= 2>&1; m rc $?",
         f'm exits; for f in "{RUNS_DIR}"/*/exit_code; do [ -f "$f" ] && '
         'printf \'%s %s\\n\' "$(basename "$(dirname "$f")")" "$(head -c 16 "$f" | tr -d \'\\n\')"; done; m rc 0',
-        "if has tmux; then tmux list-panes -a -F '#{pane_id} #{pane_dead}' 2>/dev/null | "
-        'while read -r p d; do if [ "$d" = 0 ]; then m pane "$p"; '
-        f'tmux -u capture-pane -p -J -t "$p" -S -{CAPTURE_LINES} 2>&1; fi; done; fi',
+        # every pane, dead ones too: a failed job's last line is what the user wants to see
+        "if has tmux; then tmux list-panes -a -F '#{pane_id}' 2>/dev/null | "
+        'while read -r p; do m pane "$p"; '
+        f'tmux -u capture-pane -p -J -t "$p" -S -{CAPTURE_LINES} 2>&1; done; fi',
     ]
     if slurm is not None:
         lines.append("m slurm; {\n" + slurm + "\n} 2>&1; m rc $?")

@@ -98,7 +98,8 @@ class GpuPane(Pane):
     GpuPane.-compact #gpu-jobs { display: none; }
     """
 
-    COLUMNS = ("host", "where", "state", "gpu", "prog", "last line")
+    # fixed widths: no re-layout when values change, and the table fits 80 columns
+    COLUMNS = (("host", 8), ("where", 14), ("state", 8), ("gpu", 3), ("prog", 4), ("last line", 60))
 
     def __init__(self, ctx: Any) -> None:
         super().__init__(ctx)
@@ -118,7 +119,8 @@ class GpuPane(Pane):
             return
         yield Vertical(id="gpu-hosts")
         table: DataTable[str] = DataTable(id="gpu-jobs", cursor_type="row", zebra_stripes=False)
-        table.add_columns(*self.COLUMNS)
+        for label, width in self.COLUMNS:
+            table.add_column(label, width=width, key=label)
         yield table
 
     def on_mount(self) -> None:
