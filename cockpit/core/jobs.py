@@ -268,6 +268,8 @@ def alert_for(job: dict[str, Any], now: dt.datetime, early_minutes: int) -> tupl
     started = job.get("started")
     runtime = (now - from_stamp(started)).total_seconds() if started else None
     took = f" after {fmt_span(runtime)}" if runtime is not None else ""
+    if state == FINISHED and job.get("exit_code") is None:
+        return (f"Job ended: {name} on {host}", f"exit status unknown (not started by cockpit launch){took}", "normal")
     if state == FINISHED:
         return (f"Job finished: {name} on {host}", f"{describe_exit(job.get('exit_code'))}{took}", "normal")
     if state == FAILED:
@@ -292,6 +294,56 @@ def fmt_span(seconds: float | None) -> str:
     if h:
         return f"{h}h{m:02d}m"
     return f"{m}m{s:02d}s"
+
+
+def discovered_changes(
+    known: list[dict[str, Any]], views: list[dict[str, Any]], host_ok: bool, now: dt.datetime
+) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
+    """GPU jobs found on a host (not launched by cockpit) kept as history.
+
+    ``known``: stored open records of this host; ``views``: what the poll saw (pid, command).
+    Returns (new records, {stored id: changed fields}). A process is the same job while its pid
+    and command stay the same; when it is gone it has ended (exit status unknown).
+    """
+    seen = {(v.get("pid"), v.get("command")): v for v in views if v.get("pid")}
+    have = {(k.get("pid"), k.get("command")) for k in known}
+    new = []
+    for key, v in seen.items():
+        if key in have:
+            continue
+        runtime = v.get("runtime_s")
+        started = now - dt.timedelta(seconds=runtime) if isinstance(runtime, int) else now
+        new.append(
+            {
+                "host": v.get("host"),
+                "pid": v.get("pid"),
+                "command": v.get("command"),
+                "name": clean(str(v.get("command") or ""), max_len=40),
+                "session": (v.get("tmux_target") or "").rsplit(":", 1)[0] or None,
+                "tmux_target": v.get("tmux_target"),
+                "gpus": v.get("gpus") or [],
+                "started": to_stamp(started),
+                "ended": None,
+                "state": RUNNING,
+                "exit_code": None,
+                "discovered": True,
+            }
+        )
+    changes: dict[str, dict[str, Any]] = {}
+    for k in known:
+        key = (k.get("pid"), k.get("command"))
+        if not host_ok:
+            if k.get("state") == RUNNING:
+                changes[k["id"]] = {"state": LOST}
+        elif key in seen:
+            if k.get("state") != RUNNING:
+                changes[k["id"]] = {"state": RUNNING}
+        else:
+            ended = {"state": FINISHED, "exit_code": None, "ended": to_stamp(now)}
+            if k.get("started"):
+                ended["duration_s"] = round((now - from_stamp(k["started"])).total_seconds())
+            changes[k["id"]] = ended
+    return new, changes
 
 
 # ---------------------------------------------------------------- idle cost

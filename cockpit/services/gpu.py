@@ -365,6 +365,8 @@ def recent_launched(ctx: Context, hours: float = 12.0) -> list[dict[str, Any]]:
     out = []
     for j in col.all(col.parts()[-2:]):
         ended = j.get("ended")
+        if j.get("discovered"):
+            continue  # found by ancestry: the poll sees them itself
         if j.get("state") not in jc.END_STATES or (
             ended and (now - from_stamp(ended)).total_seconds() < hours * 3600
         ):
@@ -381,7 +383,26 @@ def record(ctx: Context, states: list[HostState]) -> list[tuple[str, str, str]]:
     by_host = {s.name: s for s in states}
     col = jobs_collection(ctx)
     alerts: list[tuple[str, str, str]] = []
-    for job in open_launched(ctx):
+    open_jobs = open_launched(ctx)
+    # GPU jobs found by process ancestry: kept as history, their end alerts too
+    for st in states:
+        if st.observation is None:
+            continue
+        known = [j for j in open_jobs if j.get("discovered") and j.get("host") == st.name]
+        views = [v for v in st.jobs if not v.get("launched") and not v.get("slurm_id")]
+        new, changes = jc.discovered_changes(known, views, st.ok, now)
+        if new:
+            col.insert_many(new)
+        for jid, fields in changes.items():
+            col.update(jid, fields)
+            if fields.get("state") == jc.FINISHED:
+                done = {**next(j for j in known if j["id"] == jid), **fields}
+                a = jc.alert_for(done, now, cfg.early_failure_minutes)
+                if a is not None:
+                    alerts.append(a)
+    for job in open_jobs:
+        if job.get("discovered"):
+            continue
         st = by_host.get(job.get("host", ""))
         if st is None or st.observation is None:
             continue

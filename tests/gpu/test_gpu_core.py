@@ -172,3 +172,21 @@ def test_probe_script_quotes_and_keeps_one_field_list():
     assert "N='n'\"'\"'; rm -rf /'" in s
     assert "--query-gpu=" + ",".join(gpu.GPU_FIELDS) in s
     assert "--query-compute-apps=" + ",".join(gpu.APP_FIELDS) in s
+
+
+def test_gpu_jobs_found_by_ancestry_are_kept_as_history(clock):
+    now = clock.now()
+    view = {"host": "h", "pid": 7, "command": "python train.py", "tmux_target": "exp:0.0", "gpus": [0], "runtime_s": 600}
+    new, changes = jobs.discovered_changes([], [view], True, now)
+    (doc,) = new
+    assert doc["state"] == "running" and doc["session"] == "exp" and doc["discovered"]
+    assert doc["started"] == to_stamp(now - dt.timedelta(minutes=10))
+    known = [{**doc, "id": "2026-11-1"}]
+    assert jobs.discovered_changes(known, [view], True, now) == ([], {})
+    assert jobs.discovered_changes(known, [], False, now) == ([], {"2026-11-1": {"state": "lost"}})
+    clock.advance(60)
+    _, changes = jobs.discovered_changes(known, [], True, clock.now())
+    ended = changes["2026-11-1"]
+    assert ended["state"] == "finished" and ended["exit_code"] is None and ended["duration_s"] == 660
+    title, body, _ = jobs.alert_for({**known[0], **ended}, clock.now(), 10)
+    assert title == "Job ended: python train.py on h" and "exit status unknown" in body

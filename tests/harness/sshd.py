@@ -57,7 +57,7 @@ def standin_script(data_dir: Path) -> str:
 D={d}
 if [ -f "$D/fail" ]; then cat "$D/fail"; exit 9; fi
 case "$1" in
-  {shlex.quote(gpu_q)}) f=gpus.csv ;;
+  {shlex.quote(gpu_q)}) f=gpus.csv; echo q >> "$D/calls" ;;
   {shlex.quote(app_q)}) f=apps.csv ;;
   *) echo "stand-in nvidia-smi: unsupported query: $*" >&2; exit 2 ;;
 esac
@@ -101,6 +101,13 @@ class SshHost:
             f.unlink(missing_ok=True)
         else:
             f.write_text(text)
+
+    def gpu_queries(self) -> int:
+        """How many --query-gpu calls the stand-in answered (one per poll)."""
+        try:
+            return len((self.data / "calls").read_text().splitlines())
+        except FileNotFoundError:
+            return 0
 
     def install_nvidia_smi(self) -> None:
         standin = self.bin / "nvidia-smi"
