@@ -82,9 +82,21 @@ def _baseline_cycles(cluster, names: list[str], cycles: int) -> float:
         t0 = time.perf_counter()
         procs = [
             subprocess.Popen(
-                ["ssh", "-F", str(cluster.ssh_config), "-o", f"UserKnownHostsFile={cluster.known_hosts}",
-                 "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes", n, cmd],
-                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                [
+                    "ssh",
+                    "-F",
+                    str(cluster.ssh_config),
+                    "-o",
+                    f"UserKnownHostsFile={cluster.known_hosts}",
+                    "-o",
+                    "StrictHostKeyChecking=yes",
+                    "-o",
+                    "BatchMode=yes",
+                    n,
+                    cmd,
+                ],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
             )  # fmt: skip
             for n in names
         ]
@@ -164,7 +176,9 @@ def run(quick: bool) -> str:
             gpu_home = root / "tui4"
             _ctx(gpu_home, cluster, four, gpu="poll_seconds = 2.0")
             with_hosts = (gpu_home / "config.toml").read_text()
-            (gpu_home / "config.toml").write_text(with_hosts.replace("[[hosts]]", "[[hosts]]\npoll_seconds = 2.0", 4))
+            (gpu_home / "config.toml").write_text(
+                with_hosts.replace("[[hosts]]", "[[hosts]]\npoll_seconds = 2.0", 4)
+            )
             base_home = root / "tui0"
             base_home.mkdir()
             (base_home / "config.toml").write_text("[gpu]\nlocal = false\n")
@@ -209,6 +223,6 @@ def run(quick: bool) -> str:
         "",
         "**No machine with an NVIDIA GPU was available in this session**: the real NVML path "
         "(`pynvml` from nvidia-ml-py) and a real `nvidia-smi` were not run; the real `pynvml` was only "
-        "seen to raise `NVMLError_LibraryNotFound` (shown as \"no NVIDIA driver\").",
+        'seen to raise `NVMLError_LibraryNotFound` (shown as "no NVIDIA driver").',
     ]
     return "\n".join(out)

@@ -116,6 +116,23 @@ def parse_ps(text: str) -> dict[int, Proc]:
     return out
 
 
+def parse_tree(tree: str, details: str) -> dict[int, Proc]:
+    """``ps -e -o pid= -o ppid=`` for every process, plus full rows for a few (``parse_ps`` format)."""
+    full = parse_ps(details)
+    out: dict[int, Proc] = {}
+    for line in tree.splitlines():
+        parts = line.split()
+        if len(parts) != 2:
+            continue
+        pid, ppid = _toint(parts[0]), _toint(parts[1])
+        if pid is None or ppid is None:
+            continue
+        out[pid] = full.get(pid) or Proc(pid, ppid, "", None, "")
+    for pid, proc in full.items():
+        out.setdefault(pid, proc)
+    return out
+
+
 def pane_of(pid: int, procs: dict[int, Proc], pane_by_pid: dict[int, Pane]) -> Pane | None:
     """Walk ``pid``'s parents until one is a pane's process; None when it is not under tmux."""
     seen: set[int] = set()
@@ -269,7 +286,11 @@ def alert_for(job: dict[str, Any], now: dt.datetime, early_minutes: int) -> tupl
     runtime = (now - from_stamp(started)).total_seconds() if started else None
     took = f" after {fmt_span(runtime)}" if runtime is not None else ""
     if state == FINISHED and job.get("exit_code") is None:
-        return (f"Job ended: {name} on {host}", f"exit status unknown (not started by cockpit launch){took}", "normal")
+        return (
+            f"Job ended: {name} on {host}",
+            f"exit status unknown (not started by cockpit launch){took}",
+            "normal",
+        )
     if state == FINISHED:
         return (f"Job finished: {name} on {host}", f"{describe_exit(job.get('exit_code'))}{took}", "normal")
     if state == FAILED:

@@ -529,8 +529,9 @@ def launch(
             "C=; D=; if has git && git rev-parse --git-dir >/dev/null 2>&1; then "
             'C=$(git rev-parse HEAD 2>/dev/null); [ -n "$(git status --porcelain 2>/dev/null | head -c1)" ] && D=1 || D=0; fi',
             f"tmux new-session -d -s {shlex.quote(session)} -x 200 -y 50 "
-            f"-P -F '#{{pane_id}} #{{pane_pid}}' sh -c {shlex.quote(wrapper)} > \"$R/pane\" || exit 45",
-            f"tmux set-option -t {shlex.quote(session)} remain-on-exit on >/dev/null 2>&1",
+            f"-P -F '#{{pane_id}} #{{pane_pid}}' sh -c {shlex.quote(wrapper)} "
+            # in the same tmux command, so even a job that exits at once keeps its pane (and output)
+            f'\\; set-option -t {shlex.quote(session)} remain-on-exit on > "$R/pane" || exit 45',
             'printf "ok %s|%s|%s|%s\\n" "$(cat "$R/pane")" "$C" "$D" "$(pwd)"',
         ]
     )

@@ -7,6 +7,7 @@ goes into the script is quoted with shlex.quote.
 
 from __future__ import annotations
 
+import re
 import secrets
 import shlex
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from cockpit.core import jobs as jobs_core
 RUNS_DIR = "$HOME/.cache/cockpit/runs"  # expanded by the remote shell; each launch has a subfolder
 CAPTURE_LINES = 20
 MAX_SECTION_CHARS = 256 * 1024
+PANE_PREFIX = "#{pane_id}:#{pane_pid}:"
 
 
 def nvidia_smi_gpu_args() -> list[str]:
@@ -25,6 +27,9 @@ def nvidia_smi_gpu_args() -> list[str]:
 
 def nvidia_smi_app_args() -> list[str]:
     return ["--query-compute-apps=" + ",".join(gpu_core.APP_FIELDS), "--format=csv,noheader,nounits"]
+
+
+_PREFIX = re.compile(r"^%\d+:\d*:")
 
 
 def _q(args: list[str]) -> str:
@@ -40,20 +45,31 @@ def build_script(nonce: str, gpus: bool = True, slurm: str | None = None) -> str
         'has() { command -v "$1" >/dev/null 2>&1; }',
     ]
     if gpus:
-        for name, args in (("gpu", nvidia_smi_gpu_args()), ("apps", nvidia_smi_app_args())):
-            lines.append(
-                f"m {name}; if has nvidia-smi; then nvidia-smi {_q(args)} 2>&1; m rc $?; else m rc 127; fi"
-            )
-    fmt = shlex.quote(jobs_core.TMUX_FORMAT)
+        lines += [
+            f"m gpu; if has nvidia-smi; then nvidia-smi {_q(nvidia_smi_gpu_args())} 2>&1; m rc $?; else m rc 127; fi",
+            # kept in $A: its pids select the processes whose details are sent (see ps below)
+            f"A=; if has nvidia-smi; then A=$(nvidia-smi {_q(nvidia_smi_app_args())} 2>&1); r=$?; else r=127; fi",
+            'm apps; [ -n "$A" ] && printf \'%s\\n\' "$A"; m rc $r',
+        ]
+    else:
+        lines.append("A=")
+    # each pane line starts with "%ID:PID:" so the shell can pick panes without another tmux call
+    fmt = shlex.quote(PANE_PREFIX + jobs_core.TMUX_FORMAT)
     lines += [
-        f"m tmux; if has tmux; then tmux -u list-panes -a -F {fmt} 2>&1; m rc $?; else m rc 127; fi",
-        "m ps; ps -eo pid=,ppid=,user:32=,etimes=,args= 2>&1; m rc $?",
-        f'm exits; for f in "{RUNS_DIR}"/*/exit_code; do [ -f "$f" ] && '
-        'printf \'%s %s\\n\' "$(basename "$(dirname "$f")")" "$(head -c 16 "$f" | tr -d \'\\n\')"; done; m rc 0',
+        f"T=; if has tmux; then T=$(tmux -u list-panes -a -F {fmt} 2>&1); r=$?; else r=127; fi",
+        'm tmux; [ -n "$T" ] && printf \'%s\\n\' "$T"; m rc $r',
+        "P=; IDS=",
+        "while IFS=, read -r p _; do case $p in ''|*[!0-9]*) ;; *) P=\"$P,$p\";; esac; done <<EOF\n$A\nEOF",
+        'if [ "$r" = 0 ]; then while IFS= read -r l; do case $l in %*:*:*) i=${l%%:*}; t=${l#*:}; '
+        'pp=${t%%:*}; IDS="$IDS $i"; case $pp in \'\'|*[!0-9]*) ;; *) P="$P,$pp";; esac;; esac; '
+        "done <<EOF\n$T\nEOF\nfi",
+        # the whole process tree is small (pid, ppid); details only for GPU and pane processes
+        "m tree; ps -e -o pid= -o ppid= 2>&1; m rc $?",
+        'm ps; if [ -n "$P" ]; then ps -o pid= -o ppid= -o user:32= -o etimes= -o args= -p "${P#,}" 2>&1; fi; m rc 0',
+        f'm exits; for f in "{RUNS_DIR}"/*/exit_code; do [ -f "$f" ] || continue; d=${{f%/exit_code}}; c=; '
+        'read -r c < "$f"; printf \'%s %s\\n\' "${d##*/}" "$c"; done; m rc 0',
         # every pane, dead ones too: a failed job's last line is what the user wants to see
-        "if has tmux; then tmux list-panes -a -F '#{pane_id}' 2>/dev/null | "
-        'while read -r p; do m pane "$p"; '
-        f'tmux -u capture-pane -p -J -t "$p" -S -{CAPTURE_LINES} 2>&1; done; fi',
+        f'for p in $IDS; do m pane "$p"; tmux -u capture-pane -p -J -t "$p" -S -{CAPTURE_LINES} 2>&1; done',
     ]
     if slurm is not None:
         lines.append("m slurm; {\n" + slurm + "\n} 2>&1; m rc $?")
@@ -170,12 +186,12 @@ def parse_output(output: str, nonce: str, gpus: bool = True) -> HostProbe:
     if rc == 127:
         p.tmux_error = "tmux not found"
     elif rc == 0:
-        p.panes = jobs_core.parse_panes(text)
+        p.panes = jobs_core.parse_panes("\n".join(_PREFIX.sub("", ln) for ln in text.splitlines()))
     elif "no server running" in text or "error connecting" in text:
         p.panes = []  # tmux installed, no sessions
     else:
         p.tmux_error = f"tmux failed: {_first_line(text)}"
-    p.procs = jobs_core.parse_ps(s.text.get("ps", ""))
+    p.procs = jobs_core.parse_tree(s.text.get("tree", ""), s.text.get("ps", ""))
     for line in s.text.get("exits", "").splitlines():
         run_id, _, code = line.strip().rpartition(" ")
         if run_id and code.lstrip("-").isdigit():

@@ -176,7 +176,14 @@ def test_probe_script_quotes_and_keeps_one_field_list():
 
 def test_gpu_jobs_found_by_ancestry_are_kept_as_history(clock):
     now = clock.now()
-    view = {"host": "h", "pid": 7, "command": "python train.py", "tmux_target": "exp:0.0", "gpus": [0], "runtime_s": 600}
+    view = {
+        "host": "h",
+        "pid": 7,
+        "command": "python train.py",
+        "tmux_target": "exp:0.0",
+        "gpus": [0],
+        "runtime_s": 600,
+    }
     new, changes = jobs.discovered_changes([], [view], True, now)
     (doc,) = new
     assert doc["state"] == "running" and doc["session"] == "exp" and doc["discovered"]

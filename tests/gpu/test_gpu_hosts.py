@@ -282,7 +282,9 @@ def test_hostile_text_in_job_output_is_cleaned(gpu_ctx, fresh_hosts):
     ctx = gpu_ctx(hosts=["h2"])
     p = svc.Poller(ctx)
     try:
-        svc.launch(ctx, p, "h2", ["printf", "[bold red]x[/] \\033]0;title\\007\\033[31mred\\n"], name="hostile")
+        svc.launch(
+            ctx, p, "h2", ["printf", "[bold red]x[/] \\033]0;title\\007\\033[31mred\\n"], name="hostile"
+        )
     finally:
         p.close()
     wait_states(ctx, {"hostile": "finished"})
@@ -292,9 +294,7 @@ def test_hostile_text_in_job_output_is_cleaned(gpu_ctx, fresh_hosts):
 
 def test_proxyjump_reaches_a_host_through_another(gpu_ctx, fresh_hosts):
     h3 = fresh_hosts.hosts["h3"]
-    fresh_hosts.extra_config = (
-        f"Host viajump\n  HostName {h3.addr}\n  Port {h3.port}\n  ProxyJump h2\n  IdentityFile {fresh_hosts.key}\n"
-    )
+    fresh_hosts.extra_config = f"Host viajump\n  HostName {h3.addr}\n  Port {h3.port}\n  ProxyJump h2\n  IdentityFile {fresh_hosts.key}\n"
     fresh_hosts.write_client_files()
     st = poll(gpu_ctx(hosts=["viajump"]))["viajump"]
     assert st.ok and st.gpus[0].power_w == 631.95
