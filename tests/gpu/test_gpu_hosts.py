@@ -258,6 +258,47 @@ def test_host_error_keeps_last_seen_time(gpu_ctx, fresh_hosts, clock):
     assert not jobs_before.ok and jobs_before.last_seen == first.polled_at
 
 
+def test_a_failing_host_is_retried_with_backoff(gpu_ctx, fresh_hosts):
+    from cockpit.sources.ssh import Link, SshError
+
+    fresh_hosts.extra_config = f"Host down\n  HostName 127.0.0.9\n  Port 9\n  IdentityFile {fresh_hosts.key}\n"
+    fresh_hosts.write_client_files()
+    clock = [100.0]
+    link = Link("down", str(fresh_hosts.ssh_config), str(fresh_hosts.known_hosts), monotonic=lambda: clock[0])
+    with pytest.raises(SshError, match="cannot reach 127.0.0.9:9"):
+        link.run("true", 5, 1000)
+    with pytest.raises(SshError, match=r"\(retry in 1 s\)"):
+        link.run("true", 5, 1000)  # no new connection attempt inside the backoff
+    clock[0] += 1.5
+    with pytest.raises(SshError, match="cannot reach"):
+        link.run("true", 5, 1000)
+    with pytest.raises(SshError, match=r"\(retry in 2 s\)"):
+        link.run("true", 5, 1000)  # doubled
+
+
+def test_launch_on_the_local_machine(write_config, home, clock, tmp_path, monkeypatch):
+    from cockpit.context import Context
+
+    monkeypatch.setenv("TMUX_TMPDIR", str(tmp_path))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    write_config("[gpu]\nlocal = true\n")
+    ctx = Context.open(home, clock=clock)
+    p = svc.Poller(ctx)
+    try:
+        job = svc.launch(ctx, p, "local", ["sh", "-c", "echo local-run; exit 5"], name="loc")
+        deadline = time.monotonic() + 15
+        while svc.jobs_collection(ctx).get(job["id"])["state"] == "running":
+            assert time.monotonic() < deadline
+            svc.record(ctx, p.poll())
+            time.sleep(0.2)
+        assert svc.tail(p, "local", job["pane_id"]).startswith("local-run")
+    finally:
+        p.close()
+        subprocess.run(["tmux", "kill-server"], env={**clean_env(), "TMUX_TMPDIR": str(tmp_path)}, capture_output=True)
+    rec = svc.jobs_collection(ctx).get(job["id"])
+    assert rec["state"] == "failed" and rec["exit_code"] == 5
+
+
 @pytest.fixture
 def bad_hosts(tmp_path):
     c = Cluster(tmp_path / "bad", ["127.0.0.7", "127.0.0.8"], names=["garbage", "mega"])
