@@ -367,6 +367,75 @@ def discovered_changes(
     return new, changes
 
 
+SLURM_FAILED = {
+    "FAILED",
+    "TIMEOUT",
+    "CANCELLED",
+    "OUT_OF_MEMORY",
+    "NODE_FAIL",
+    "BOOT_FAIL",
+    "DEADLINE",
+    "PREEMPTED",
+}
+
+
+def slurm_state(raw: str) -> str:
+    """A Slurm state word (``CANCELLED by 0`` -> first word) as a cockpit job state."""
+    word = raw.split()[0].upper() if raw.strip() else ""
+    if word == "COMPLETED":
+        return FINISHED
+    if word in SLURM_FAILED:
+        return FAILED
+    if word == "PENDING":
+        return "pending"
+    return RUNNING
+
+
+def slurm_changes(
+    known: list[dict[str, Any]], views: list[dict[str, Any]], host_ok: bool, now: dt.datetime
+) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
+    """Slurm jobs kept as history: new ones, and state changes (which alert like tmux jobs)."""
+    seen = {v["slurm_id"]: v for v in views if v.get("slurm_id")}
+    have = {k.get("slurm_id"): k for k in known}
+    new = []
+    for sid, v in seen.items():
+        if sid in have:
+            continue
+        state = v.get("state") or RUNNING
+        new.append(
+            {
+                "host": v.get("host"),
+                "slurm_id": sid,
+                "name": v.get("command") or sid,
+                "command": v.get("command"),
+                "started": to_stamp(now),
+                "ended": to_stamp(now) if state in END_STATES else None,
+                "state": state,
+                "exit_code": v.get("exit_code"),
+                "stdout": v.get("stdout"),
+            }
+        )
+    changes: dict[str, dict[str, Any]] = {}
+    for sid, k in have.items():
+        v = seen.get(sid)
+        if not host_ok:
+            if k.get("state") in (RUNNING, "pending"):
+                changes[k["id"]] = {"state": LOST}
+            continue
+        if v is None:
+            continue  # left squeue without a final record: keep the last known state
+        state = v.get("state") or RUNNING
+        if state != k.get("state"):
+            fields: dict[str, Any] = {"state": state}
+            if state in END_STATES:
+                fields["ended"] = to_stamp(now)
+                fields["exit_code"] = v.get("exit_code")
+                if k.get("started"):
+                    fields["duration_s"] = round((now - from_stamp(k["started"])).total_seconds())
+            changes[k["id"]] = fields
+    return new, changes
+
+
 # ---------------------------------------------------------------- idle cost
 
 

@@ -331,20 +331,36 @@ class Poller:
         self._pool.shutdown(wait=False, cancel_futures=True)
 
 
+def _field(obj: Any, *names: str) -> Any:
+    for n in names:
+        v = obj.get(n) if isinstance(obj, dict) else getattr(obj, n, None)
+        if v not in (None, ""):
+            return v
+    return None
+
+
 def _slurm_view(host: str, sj: Any) -> dict[str, Any]:
-    g = getattr
+    """A job view from the Slurm helper's ``SlurmJob`` (attribute names read defensively)."""
+    raw_state = str(_field(sj, "state", "job_state") or "").split()[0:1]
+    raw = raw_state[0].upper() if raw_state else ""
+    gpus = _field(sj, "gpus", "gpu_count")
+    reason = _field(sj, "reason", "pending_reason")
+    exit_code = _field(sj, "exit_code", "returncode")
     return {
         "host": host,
         "tmux_target": None,
         "pid": None,
-        "user": g(sj, "user", None),
-        "command": clean(str(g(sj, "name", "") or ""), max_len=200),
-        "gpus": [],
+        "user": _field(sj, "user", "user_name"),
+        "command": clean(str(_field(sj, "name", "job_name") or ""), max_len=200),
+        "gpus": [g for g in gpus if isinstance(g, int)] if isinstance(gpus, list) else [],
         "gpu_mem_mib": None,
-        "state": str(g(sj, "state", "") or "").lower() or None,
-        "last_line": None,
+        "state": jc.slurm_state(raw),
+        "last_line": clean(f"{raw.lower()}: {reason}", max_len=120) if reason and raw == "PENDING" else None,
         "progress_pct": None,
-        "slurm_id": str(g(sj, "job_id", "") or ""),
+        "slurm_id": str(_field(sj, "job_id", "id", "jobid") or ""),
+        "slurm_state": raw,
+        "exit_code": exit_code if isinstance(exit_code, int) else None,
+        "stdout": _field(sj, "stdout", "std_out", "standard_output"),
     }
 
 
@@ -365,8 +381,8 @@ def recent_launched(ctx: Context, hours: float = 12.0) -> list[dict[str, Any]]:
     out = []
     for j in col.all(col.parts()[-2:]):
         ended = j.get("ended")
-        if j.get("discovered"):
-            continue  # found by ancestry: the poll sees them itself
+        if j.get("discovered") or j.get("slurm_id"):
+            continue  # found by ancestry or squeue: the poll sees them itself
         if j.get("state") not in jc.END_STATES or (
             ended and (now - from_stamp(ended)).total_seconds() < hours * 3600
         ):
@@ -391,17 +407,24 @@ def record(ctx: Context, states: list[HostState]) -> list[tuple[str, str, str]]:
         known = [j for j in open_jobs if j.get("discovered") and j.get("host") == st.name]
         views = [v for v in st.jobs if not v.get("launched") and not v.get("slurm_id")]
         new, changes = jc.discovered_changes(known, views, st.ok, now)
+        known_slurm = [j for j in open_jobs if j.get("slurm_id") and j.get("host") == st.name]
+        slurm_views = [v for v in st.jobs if v.get("slurm_id")]
+        if known_slurm or slurm_views:
+            s_new, s_changes = jc.slurm_changes(known_slurm, slurm_views, st.ok, now)
+            new += s_new
+            changes.update(s_changes)
+            known = known + known_slurm
         if new:
             col.insert_many(new)
         for jid, fields in changes.items():
             col.update(jid, fields)
-            if fields.get("state") == jc.FINISHED:
+            if fields.get("state") in jc.END_STATES:
                 done = {**next(j for j in known if j["id"] == jid), **fields}
                 a = jc.alert_for(done, now, cfg.early_failure_minutes)
                 if a is not None:
                     alerts.append(a)
     for job in open_jobs:
-        if job.get("discovered"):
+        if job.get("discovered") or job.get("slurm_id"):
             continue
         st = by_host.get(job.get("host", ""))
         if st is None or st.observation is None:
@@ -564,6 +587,19 @@ def launch(
     }
     doc["id"] = jobs_collection(ctx).insert(doc)
     return doc
+
+
+def tail_job(poller: Poller, job: dict[str, Any], lines: int = 200) -> str:
+    """The last lines of a job: its tmux pane, or the stdout file of a Slurm job."""
+    if job.get("pane_id"):
+        return tail(poller, job["host"], job["pane_id"], lines)
+    out_file = job.get("stdout")
+    if not out_file:
+        raise UsageError("this job has no tmux pane or output file to tail")
+    rc, out = poller.run(job["host"], f"tail -n {int(lines)} -- {shlex.quote(str(out_file))}")
+    if rc != 0:
+        raise CockpitError(f"tail on {job['host']} failed: {clean(out.strip(), max_len=200)}")
+    return out
 
 
 def tail(poller: Poller, host: str, pane_id: str, lines: int = 200) -> str:

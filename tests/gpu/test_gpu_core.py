@@ -197,3 +197,22 @@ def test_gpu_jobs_found_by_ancestry_are_kept_as_history(clock):
     assert ended["state"] == "finished" and ended["exit_code"] is None and ended["duration_s"] == 660
     title, body, _ = jobs.alert_for({**known[0], **ended}, clock.now(), 10)
     assert title == "Job ended: python train.py on h" and "exit status unknown" in body
+
+
+def test_slurm_states_and_history(clock):
+    assert jobs.slurm_state("CANCELLED by 0") == "failed"
+    assert jobs.slurm_state("COMPLETED") == "finished"
+    assert jobs.slurm_state("TIMEOUT") == "failed"
+    assert jobs.slurm_state("PENDING") == "pending"
+    assert jobs.slurm_state("RUNNING") == "running"
+    view = {"host": "c", "slurm_id": "12_3", "command": "train", "state": "pending", "exit_code": None}
+    (doc,), changes = jobs.slurm_changes([], [view], True, clock.now())
+    assert doc["state"] == "pending" and changes == {}
+    known = [{**doc, "id": "2026-11-4"}]
+    clock.advance(120)
+    _, changes = jobs.slurm_changes(known, [{**view, "state": "failed", "exit_code": 7}], True, clock.now())
+    assert changes["2026-11-4"]["state"] == "failed" and changes["2026-11-4"]["exit_code"] == 7
+    assert changes["2026-11-4"]["duration_s"] == 120
+    title, _, urgency = jobs.alert_for({**known[0], **changes["2026-11-4"]}, clock.now(), 10)
+    assert title == "Job CRASHED early: train on c" and urgency == "critical"
+    assert jobs.slurm_changes(known, [], False, clock.now())[1] == {"2026-11-4": {"state": "lost"}}

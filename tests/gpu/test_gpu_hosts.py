@@ -261,7 +261,9 @@ def test_host_error_keeps_last_seen_time(gpu_ctx, fresh_hosts, clock):
 def test_a_failing_host_is_retried_with_backoff(gpu_ctx, fresh_hosts):
     from cockpit.sources.ssh import Link, SshError
 
-    fresh_hosts.extra_config = f"Host down\n  HostName 127.0.0.9\n  Port 9\n  IdentityFile {fresh_hosts.key}\n"
+    fresh_hosts.extra_config = (
+        f"Host down\n  HostName 127.0.0.9\n  Port 9\n  IdentityFile {fresh_hosts.key}\n"
+    )
     fresh_hosts.write_client_files()
     clock = [100.0]
     link = Link("down", str(fresh_hosts.ssh_config), str(fresh_hosts.known_hosts), monotonic=lambda: clock[0])
@@ -294,7 +296,9 @@ def test_launch_on_the_local_machine(write_config, home, clock, tmp_path, monkey
         assert svc.tail(p, "local", job["pane_id"]).startswith("local-run")
     finally:
         p.close()
-        subprocess.run(["tmux", "kill-server"], env={**clean_env(), "TMUX_TMPDIR": str(tmp_path)}, capture_output=True)
+        subprocess.run(
+            ["tmux", "kill-server"], env={**clean_env(), "TMUX_TMPDIR": str(tmp_path)}, capture_output=True
+        )
     rec = svc.jobs_collection(ctx).get(job["id"])
     assert rec["state"] == "failed" and rec["exit_code"] == 5
 

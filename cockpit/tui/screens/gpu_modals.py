@@ -37,7 +37,8 @@ class TailScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="box") as box:
-            box.border_title = f"tail {clean(str(self.job.get('tmux_target')), max_len=40)}  (Esc closes)"
+            where = self.job.get("tmux_target") or self.job.get("stdout") or self.job.get("slurm_id")
+            box.border_title = f"tail {clean(str(where), max_len=40)}  (Esc closes)"
             yield Static("loading…", id="tail-body", markup=False)
 
     def on_mount(self) -> None:
@@ -48,7 +49,7 @@ class TailScreen(ModalScreen[None]):
         from cockpit.services import gpu as svc
 
         try:
-            text = svc.tail(self.poller, self.job["host"], self.job["pane_id"], 200)
+            text = svc.tail_job(self.poller, self.job, 200)
             body = clean(text, keep_newlines=True) or "(no output)"
         except Exception as e:  # noqa: BLE001
             body = f"tail failed: {clean(str(e), max_len=200)}"

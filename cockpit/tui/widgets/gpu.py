@@ -60,7 +60,8 @@ def render_host(st: HostState, history: dict[int, deque[float | None]], wide: bo
 
 
 def job_row(j: dict[str, Any]) -> tuple[str, ...]:
-    where = j.get("tmux_target") or (f"pid {j['pid']}" if j.get("pid") else "-")
+    where = j.get("tmux_target") or (f"pid {j['pid']}" if j.get("pid") else None)
+    where = where or (f"slurm {j['slurm_id']}" if j.get("slurm_id") else "-")
     prog = f"{j['progress_pct']:.0f}%" if j.get("progress_pct") is not None else ""
     gpus = ",".join(str(g) for g in j.get("gpus") or [])
     return (
@@ -74,7 +75,12 @@ def job_row(j: dict[str, Any]) -> tuple[str, ...]:
 
 
 def job_key(j: dict[str, Any]) -> str:
-    return f"{j.get('host')}|{j.get('pane_id') or j.get('launched') or j.get('pid')}"
+    ident = (
+        j.get("pane_id")
+        or j.get("launched")
+        or (f"slurm:{j['slurm_id']}" if j.get("slurm_id") else j.get("pid"))
+    )
+    return f"{j.get('host')}|{ident}"
 
 
 class GpuPane(Pane):
@@ -224,8 +230,8 @@ class GpuPane(Pane):
 
     def action_tail(self) -> None:
         job = self.selected_job()
-        if job is None or not job.get("pane_id"):
-            self.app.notify("select a job running in tmux to tail it", severity="warning")
+        if job is None or not (job.get("pane_id") or job.get("stdout")):
+            self.app.notify("select a job in tmux (or a Slurm job with an output file)", severity="warning")
             return
         from cockpit.tui.screens.gpu_modals import TailScreen
 
