@@ -210,6 +210,8 @@ class Poller:
             max_workers=max(1, min(64, len(self.hosts))), thread_name_prefix="gpu-poll"
         )
         self._lock = threading.Lock()
+        self.in_flight: set[str] = set()
+        self.polled_at: dict[str, float] = {}
 
     def host(self, name: str) -> HostConfig:
         for h in self.hosts:
@@ -291,8 +293,18 @@ class Poller:
         state.observation = jc.Observation(ok=True, panes=p.panes, procs=p.procs, exits=p.exits)
         return state
 
+    def due(self, now: float) -> list[HostConfig]:
+        """Hosts whose own poll interval has passed (monotonic seconds) and that are not in flight."""
+        return [
+            h
+            for h in self.hosts
+            if h.name not in self.in_flight
+            and now - self.polled_at.get(h.name, -1e18) >= h.poll_seconds - 0.05
+        ]
+
     def _safe_poll(self, h: HostConfig, launched: list[dict[str, Any]]) -> HostState:
         try:
+            self.polled_at[h.name] = self.ctx.clock.monotonic()
             return self.poll_one(h, launched)
         except Exception as e:  # noqa: BLE001 - one host's bug must not take the others down
             return HostState(
@@ -302,6 +314,9 @@ class Poller:
                 last_seen=self.last_seen.get(h.name),
                 observation=jc.Observation(ok=False),
             )
+        finally:
+            with self._lock:
+                self.in_flight.discard(h.name)
 
     def poll(
         self,
@@ -309,6 +324,9 @@ class Poller:
         hosts: list[HostConfig] | None = None,
     ) -> list[HostState]:
         hosts = hosts if hosts is not None else self.hosts
+        with self._lock:  # a host still answering the previous poll is not asked again
+            hosts = [h for h in hosts if h.name not in self.in_flight]
+            self.in_flight.update(h.name for h in hosts)
         launched = recent_launched(self.ctx)
         futures = [
             self._pool.submit(self._safe_poll, h, [j for j in launched if j.get("host") == h.name])
@@ -390,8 +408,11 @@ def recent_launched(ctx: Context, hours: float = 12.0) -> list[dict[str, Any]]:
     return out
 
 
-def record(ctx: Context, states: list[HostState]) -> list[tuple[str, str, str]]:
-    """Advance launched jobs, idle records and the status section; send alerts. Returns them."""
+def record(
+    ctx: Context, states: list[HostState], all_states: list[HostState] | None = None
+) -> list[tuple[str, str, str]]:
+    """Advance jobs, idle records and the status section (from ``all_states``, default ``states``)
+    after a poll of ``states``' hosts; send the alerts. Returns them."""
     from cockpit.sources.notify import Alert
 
     now = ctx.clock.now()
@@ -488,7 +509,7 @@ def record(ctx: Context, states: list[HostState]) -> list[tuple[str, str, str]]:
         idle_doc.set({k: v for k, v in idle.items() if v})
     for title, body, urgency in alerts:
         ctx.notifier.send(Alert(title=title, body=body, urgency=urgency, source="gpu"))  # type: ignore[arg-type]
-    update_status(ctx, states)
+    update_status(ctx, all_states if all_states is not None else states)
     return alerts
 
 

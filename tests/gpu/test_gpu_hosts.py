@@ -258,6 +258,42 @@ def test_host_error_keeps_last_seen_time(gpu_ctx, fresh_hosts, clock):
     assert not jobs_before.ok and jobs_before.last_seen == first.polled_at
 
 
+def test_a_host_still_answering_is_not_asked_again_and_each_host_has_its_interval(
+    gpu_ctx, fresh_hosts, write_config, home, clock
+):
+    import threading
+
+    from cockpit.context import Context
+
+    stall = StallServer("127.0.0.5")
+    fresh_hosts.extra_config = f"Host stall\n  HostName 127.0.0.5\n  Port {stall.port}\n"
+    fresh_hosts.write_client_files()
+    gpu_ctx(hosts=[])
+    write_config(
+        fresh_hosts.config_toml(hosts=[], gpu="connect_timeout_s = 2.0")
+        + '[[hosts]]\nname = "h2"\npoll_seconds = 1.0\n[[hosts]]\nname = "h3"\npoll_seconds = 10.0\n'
+        + '[[hosts]]\nname = "stall"\npoll_seconds = 100.0\n'
+    )
+    ctx = Context.open(home, clock=clock)
+    p = svc.Poller(ctx)
+    try:
+        t = threading.Thread(target=p.poll, kwargs={"hosts": [p.host("stall")]})
+        t.start()
+        deadline = time.monotonic() + 5
+        while "stall" not in p.in_flight:
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        assert [s.name for s in p.poll()] == ["h2", "h3"]  # stall skipped, not queued behind itself
+        t.join()
+        clock.advance(2)
+        assert [h.name for h in p.due(clock.monotonic())] == ["h2"]
+        clock.advance(9)
+        assert [h.name for h in p.due(clock.monotonic())] == ["h2", "h3"]
+    finally:
+        p.close()
+        stall.close()
+
+
 def test_a_failing_host_is_retried_with_backoff(gpu_ctx, fresh_hosts):
     from cockpit.sources.ssh import Link, SshError
 

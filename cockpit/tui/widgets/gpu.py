@@ -54,7 +54,7 @@ def render_host(st: HostState, history: dict[int, deque[float | None]], wide: bo
             f" {_n(g.temp_c, 'C', 4)} {_n(g.power_w, 'W', 5)}"
         )
         if wide:
-            line += f" {sparkline(list(history.get(g.index, [])), 16):16} {clean(g.name, max_len=24)}"
+            line += f" {sparkline(list(history.get(g.index, [])), 12):12} {clean(g.name, max_len=16)}"
         lines.append(line)
     return "\n".join(lines)
 
@@ -141,7 +141,7 @@ class GpuPane(Pane):
             box.mount(Static(Content(f"{clean(h.name, max_len=24)}  connecting…"), classes="gpu-host"))
         interval = min([cfg.gpu.poll_seconds] + [h.poll_seconds for h in cfg.hosts])
         self.set_interval(interval, self.poll, name="gpu-poll")
-        self.poll()
+        self.poll(force=True)
 
     def on_unmount(self) -> None:
         if self.poller is not None:
@@ -149,18 +149,27 @@ class GpuPane(Pane):
 
     # ------------------------------------------------------------ polling
 
-    def poll(self) -> None:
-        if self.poller is not None:
-            self._poll_worker()
+    def poll(self, force: bool = False) -> None:
+        """Poll the hosts that are due (each has its own interval); never one still answering."""
+        if self.poller is None:
+            return
+        hosts = self.poller.hosts if force else self.poller.due(self.ctx.clock.monotonic())
+        if hosts:
+            self._poll_worker(hosts)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="gpu")
-    def _poll_worker(self) -> None:
+    @work(thread=True, exit_on_error=False, group="gpu")
+    def _poll_worker(self, hosts: list[Any]) -> None:
         from cockpit.services import gpu as svc
 
         assert self.poller is not None
-        states = self.poller.poll(on_result=lambda st: self.app.call_from_thread(self.apply_host, st))
+        states = self.poller.poll(
+            on_result=lambda st: self.app.call_from_thread(self.apply_host, st), hosts=hosts
+        )
+        if not states:
+            return
         try:
-            svc.record(self.ctx, states)
+            merged = {**self.states, **{st.name: st for st in states}}
+            svc.record(self.ctx, states, list(merged.values()))
         except Exception as e:  # noqa: BLE001 - a store problem is shown, polling goes on
             self.app.call_from_thread(self.app.notify, f"gpu: {e}", severity="error")
         self.app.call_from_thread(self.apply_jobs, states)
@@ -185,9 +194,12 @@ class GpuPane(Pane):
             self.updates += 1
 
     def apply_jobs(self, states: list[HostState]) -> None:
+        for st in states:
+            self.states[st.name] = st
         rows: dict[str, tuple[str, ...]] = {}
         jobs: dict[str, dict[str, Any]] = {}
-        for st in states:
+        assert self.poller is not None
+        for st in (self.states[h.name] for h in self.poller.hosts if h.name in self.states):
             for j in st.jobs:
                 k = job_key(j)
                 rows[k] = job_row(j)
@@ -226,7 +238,7 @@ class GpuPane(Pane):
         self.action_tail()  # Enter on a job row
 
     def action_refresh(self) -> None:
-        self.poll()
+        self.poll(force=True)
 
     def action_tail(self) -> None:
         job = self.selected_job()
@@ -264,7 +276,7 @@ class GpuPane(Pane):
         self.app.call_from_thread(
             self.app.notify, f"sent SIGTERM to {job.get('tmux_target') or job.get('pid')}"
         )
-        self.app.call_from_thread(self.poll)
+        self.app.call_from_thread(self.poll, True)
 
     def action_attach(self) -> None:
         from cockpit.services.gpu import attach_command
