@@ -188,6 +188,29 @@ def run(quick: bool) -> str:
                 gpu_home, secs, 6.0, [cluster.hosts[n] for n in four]
             )
             drawn = b"b3" in first and b"632W" in first
+            # the same, with one GPU job whose tqdm line changes every second
+            h0 = cluster.hosts[four[0]]
+            h0.sh(
+                "tmux new-session -d -s bench 'i=0; while :; do i=$((i+1)); "
+                'printf "%s%%|#   | %s/100 [00:01<00:10, 1.00it/s]\\n" $((i % 100)) $((i % 100)); sleep 1; done\''
+            )
+            pane_pid = int(h0.sh("tmux list-panes -t bench -F '#{pane_pid}'").split()[0])
+            h0.set_apps([(pane_pid, "GPU-00000000-0000-0000-0000-000000000000", 7484, "python")])
+            bps_change, _, _, polls_change = _terminal_bytes(
+                gpu_home, secs, 6.0, [cluster.hosts[n] for n in four]
+            )
+            # size of one host's probe answer
+            from cockpit.services import gpu as svc
+            from cockpit.sources import probe as probe_mod
+
+            pctx = _ctx(root / "size", cluster, [four[0]])
+            pp = svc.Poller(pctx)
+            try:
+                nonce = probe_mod.new_nonce()
+                _, answer = pp.run(four[0], probe_mod.build_script(nonce))
+            finally:
+                pp.close()
+            probe_bytes = len(answer.encode())
         finally:
             cluster.stop()
     out = [
@@ -214,12 +237,15 @@ def run(quick: bool) -> str:
         "|---|---|---|---|",
         f"| 4 hosts, polled every 2 s | {bps:.1f} | {start_gpu} (hosts drawn: {'yes' if drawn else 'NO'}) | {polls} |",
         f"| baseline: no GPU hosts | {bps_base:.1f} | {start_base} | - |",
+        f"| 4 hosts, one job's progress line changing every second | {bps_change:.1f} | - | {polls_change} |",
         "",
         "Goal: nothing changing means nothing written; only host blocks or table cells whose text "
         "changed are updated (a repaint of the whole table on every poll would write kilobytes).",
         "",
-        "The ps section dominates the probe's size on a busy machine; the CPU column is the poller's own "
-        "process time (SSH crypto, parsing) per cycle.",
+        f"One host's probe answer (one GPU, one tmux job) is {probe_bytes} bytes: the whole process "
+        "tree as pid/ppid pairs, full `ps` rows only for GPU and pane processes, the last 20 lines "
+        "of each pane. The CPU column is the poller's own process time (SSH crypto, parsing) per cycle; "
+        "the wall time includes the 32 sshd and probe shells running on the same 2 cores.",
         "",
         "**No machine with an NVIDIA GPU was available in this session**: the real NVML path "
         "(`pynvml` from nvidia-ml-py) and a real `nvidia-smi` were not run; the real `pynvml` was only "

@@ -135,10 +135,11 @@ def cmd_jobs(args: argparse.Namespace, ctx: Context) -> int:
         return 0
     for j in jobs:
         ended = j.get("state") in END_STATES
+        where = j.get("session") or (f"slurm {j['slurm_id']}" if j.get("slurm_id") else f"pid {j.get('pid')}")
         extra = f" {describe_exit(j.get('exit_code'))} after {fmt_span(j.get('duration_s'))}" if ended else ""
         print(
-            f"{j['id']:>10} {j.get('state', ''):8} {clean(j.get('host', ''), max_len=20)}:"
-            f"{clean(j.get('session', ''), max_len=30)} {clean(j.get('command', ''), max_len=50)}{extra}"
+            f"{j['id']:>10} {j.get('state') or '':8} {clean(j.get('host') or '', max_len=20)}:"
+            f"{clean(where, max_len=30)} {clean(j.get('command') or '', max_len=50)}{extra}"
         )
         if j.get("note"):
             print(f"{'':>10} note: {clean(j['note'], max_len=90)}")

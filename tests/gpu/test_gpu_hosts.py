@@ -125,6 +125,32 @@ def test_launch_records_git_commit_and_dirty_flag_on_the_host(gpu_ctx, fresh_hos
     assert job["git_commit"] == commit and job["git_dirty"] is True and job["cwd"] == str(repo)
 
 
+def test_cli_text_output_of_gpu_and_jobs(gpu_ctx, fresh_hosts, home):
+    ctx = gpu_ctx(hosts=["h2", "h3"])
+    fresh_hosts.hosts["h3"].stop()
+    try:
+        r = cli(home, "gpu")
+    finally:
+        fresh_hosts.hosts["h3"].start()
+        fresh_hosts.write_client_files()
+    assert r.returncode == 0
+    lines = r.stdout.splitlines()
+    assert lines[0] == "h2: ok"
+    assert lines[1].split() == "GPU0 NVIDIA H100 80GB HBM3 util 100% mem 19818/81559 MiB 59C 632W".split()
+    assert lines[2].startswith("h3: ERROR cannot reach 127.0.0.3:")
+    assert (
+        cli(
+            home, "launch", "h2", "--name", "txt", "--note", "is lr too high?", "--", "sh", "-c", "exit 3"
+        ).returncode
+        == 0
+    )
+    wait_states(ctx, {"txt": "failed"})
+    out = cli(home, "jobs", "--all").stdout.splitlines()
+    assert "failed" in out[0] and "h2:txt" in out[0] and "exit 3 after" in out[0]
+    assert out[1].strip() == "note: is lr too high?"
+    assert cli(home, "jobs").stdout.strip() == "no jobs running (--all for history)"
+
+
 def test_launch_errors_are_one_line(gpu_ctx, home):
     gpu_ctx()
     r = cli(home, "launch", "h2", "--cwd", "/no/such/dir", "--", "true")

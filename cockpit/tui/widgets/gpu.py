@@ -100,7 +100,7 @@ class GpuPane(Pane):
     GpuPane #gpu-hosts { height: auto; max-height: 60%; }
     GpuPane .gpu-host { height: auto; }
     GpuPane .gpu-host.-error { color: $error; }
-    GpuPane #gpu-jobs { height: 1fr; }
+    GpuPane #gpu-jobs { height: auto; max-height: 1fr; overflow-x: hidden; }
     GpuPane.-compact #gpu-jobs { display: none; }
     """
 
