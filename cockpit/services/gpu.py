@@ -286,7 +286,7 @@ class Poller:
         if slurm is not None and p.slurm_text is not None:
             try:
                 for sj in slurm[1].parse_probe(p.slurm_text, now):
-                    state.jobs.append(_slurm_view(h.name, sj))
+                    state.jobs.append(_slurm_view(h.name, sj, slurm))
             except Exception as e:  # noqa: BLE001 - a Slurm parse problem is a note, not a crash
                 state.notes.append(f"slurm: {clean(str(e), max_len=120)}")
         state.jobs = build_jobs(h.name, p, launched or []) + state.jobs
@@ -357,11 +357,27 @@ def _field(obj: Any, *names: str) -> Any:
     return None
 
 
-def _slurm_view(host: str, sj: Any) -> dict[str, Any]:
-    """A job view from the Slurm helper's ``SlurmJob`` (attribute names read defensively)."""
+def _slurm_view(host: str, sj: Any, slurm: tuple[Any, Any] | None = None) -> dict[str, Any]:
+    """A job view from the Slurm helper's ``SlurmJob`` (fields read defensively)."""
     raw_state = str(_field(sj, "state", "job_state") or "").split()[0:1]
     raw = raw_state[0].upper() if raw_state else ""
-    gpus = _field(sj, "gpus", "gpu_count")
+    state = jc.slurm_state(raw)
+    stdout = _field(sj, "stdout_path", "stdout")
+    if slurm is not None:
+        src, core = slurm
+        if hasattr(core, "lifecycle_of"):
+            state = core.lifecycle_of(raw) if core.lifecycle_of(raw) != "unknown" else state
+        if hasattr(src, "stdout_path"):
+            try:
+                stdout = src.stdout_path(sj) or stdout
+            except Exception:  # noqa: BLE001 - no tail, still a row
+                pass
+    ids = str(_field(sj, "gpu_ids") or "")
+    gpus: list[int] = []
+    for part in ids.split(","):
+        a, _, b = part.partition("-")
+        if a.isdigit() and (not b or b.isdigit()):
+            gpus += list(range(int(a), int(b or a) + 1))
     reason = _field(sj, "reason", "pending_reason")
     exit_code = _field(sj, "exit_code", "returncode")
     return {
@@ -370,15 +386,15 @@ def _slurm_view(host: str, sj: Any) -> dict[str, Any]:
         "pid": None,
         "user": _field(sj, "user", "user_name"),
         "command": clean(str(_field(sj, "name", "job_name") or ""), max_len=200),
-        "gpus": [g for g in gpus if isinstance(g, int)] if isinstance(gpus, list) else [],
+        "gpus": gpus,
         "gpu_mem_mib": None,
-        "state": jc.slurm_state(raw),
-        "last_line": clean(f"{raw.lower()}: {reason}", max_len=120) if reason and raw == "PENDING" else None,
+        "state": state,
+        "last_line": clean(f"{raw.lower()}: {reason}", max_len=120) if reason and state == "pending" else None,
         "progress_pct": None,
         "slurm_id": str(_field(sj, "job_id", "id", "jobid") or ""),
         "slurm_state": raw,
         "exit_code": exit_code if isinstance(exit_code, int) else None,
-        "stdout": _field(sj, "stdout", "std_out", "standard_output"),
+        "stdout": stdout or None,
     }
 
 
