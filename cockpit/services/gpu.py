@@ -252,11 +252,18 @@ class Poller:
         state = HostState(name=h.name, ok=False, polled_at=to_stamp(now))
         nonce = probe_mod.new_nonce()
         slurm = _slurm() if h.kind in ("slurm", "both") else None
-        slurm_snippet = slurm[0].probe_script() if slurm else None
+        timeout = self.ctx.config.gpu.command_timeout_s
+        slurm_snippet = None
+        if slurm:
+            try:  # each Slurm client call is cut at the command timeout; squeue, sacct, scontrol
+                slurm_snippet = slurm[0].probe_script(timeout_s=max(1, int(timeout)))
+            except TypeError:
+                slurm_snippet = slurm[0].probe_script()
+            timeout = timeout * 3 + 5
         local = h.name == LOCAL
         script = probe_mod.build_script(nonce, gpus=not local, slurm=slurm_snippet)
         try:
-            rc, out = self.run(h.name, script)
+            rc, out = self.run(h.name, script, timeout=timeout)
             p = probe_mod.parse_output(out, nonce, gpus=not local)
         except (CockpitError, probe_mod.ProbeError) as e:
             state.error = clean(str(e), max_len=300)
@@ -389,7 +396,9 @@ def _slurm_view(host: str, sj: Any, slurm: tuple[Any, Any] | None = None) -> dic
         "gpus": gpus,
         "gpu_mem_mib": None,
         "state": state,
-        "last_line": clean(f"{raw.lower()}: {reason}", max_len=120) if reason and state == "pending" else None,
+        "last_line": clean(f"{raw.lower()}: {reason}", max_len=120)
+        if reason and state == "pending"
+        else None,
         "progress_pct": None,
         "slurm_id": str(_field(sj, "job_id", "id", "jobid") or ""),
         "slurm_state": raw,
