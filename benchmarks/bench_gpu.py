@@ -69,7 +69,7 @@ def _poll_cycles(ctx, cycles: int) -> tuple[float, float, int, int]:
         ssh.Connection.run = orig  # type: ignore[method-assign]
     walls.sort()
     per_host = calls["n"] / (cycles * len(p.hosts))
-    return walls[len(walls) // 2], cpu, round(per_host, 2), errors
+    return (walls[len(walls) // 2], walls[0], walls[-1]), cpu, round(per_host, 2), errors
 
 
 def _baseline_cycles(cluster, names: list[str], cycles: int) -> float:
@@ -158,7 +158,7 @@ def _terminal_bytes(home: Path, seconds: float, settle: float, hosts=()) -> tupl
 
 def run(quick: bool) -> str:
     sizes = [1, 8] if quick else [1, 8, 32]
-    cycles = 3 if quick else 10
+    cycles = 3 if quick else 15
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-gpu-") as tmp:
         root = Path(tmp)
@@ -216,16 +216,16 @@ def run(quick: bool) -> str:
     out = [
         "Poll cycle over real sshd hosts on 127.0.1.x (stand-in nvidia-smi, the real probe script, "
         "real tmux and ps), persistent paramiko connections vs. the baseline of one fresh OpenSSH "
-        "`ssh` per host per poll, all in parallel. Median of the cycles.",
+        "`ssh` per host per poll, all in parallel. Median of the cycles (fastest-slowest in brackets).",
         "",
         "| hosts | cockpit wall / cycle | baseline wall / cycle | speed-up | cockpit CPU / cycle | remote commands per host per cycle | failed polls | goal |",
         "|---|---|---|---|---|---|---|---|",
     ]
-    for n, wall, base, cpu, calls, errors in rows:
+    for n, (wall, lo, hi), base, cpu, calls, errors in rows:
         goal = "≤ 0.3 s" if n == 32 else ""
         verdict = (" ✅" if wall <= 0.3 else " ❌") if n == 32 else ""
         out.append(
-            f"| {n} | {wall * 1000:.0f} ms{verdict} | {base * 1000:.0f} ms | {base / wall:.1f}x | "
+            f"| {n} | {wall * 1000:.0f} ms{verdict} ({lo * 1000:.0f}-{hi * 1000:.0f}) | {base * 1000:.0f} ms | {base / wall:.1f}x | "
             f"{cpu * 1000:.0f} ms ({cpu / n * 1000:.1f} ms/host) | {calls} | {errors} | {goal} |"
         )
     out += [
