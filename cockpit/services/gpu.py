@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shlex
-import subprocess
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -227,13 +226,12 @@ class Poller:
         """Run a POSIX sh script on a host; output is stdout and stderr together."""
         timeout = timeout or self.ctx.config.gpu.command_timeout_s
         if host == LOCAL:
+            from cockpit.sources.tmux import LocalError, run_local
+
             try:
-                r = subprocess.run(
-                    ["sh", "-c", script], capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL
-                )
-            except subprocess.TimeoutExpired:
-                raise CockpitError(f"local command took more than {timeout:g} s") from None
-            return r.returncode, (r.stdout + r.stderr).decode(errors="replace")
+                return run_local(script, timeout)
+            except LocalError as e:
+                raise CockpitError(str(e)) from None
         from cockpit.sources.ssh import SshError
 
         link = self.links.get(host)
@@ -673,11 +671,9 @@ def kill(poller: Poller, host: str, job: dict[str, Any]) -> None:
 
 def attach_command(host: str, session: str) -> list[str]:
     """The tmux command that opens the job in a new window of the user's current session."""
-    if host == LOCAL:
-        inner = f"env -u TMUX tmux attach -t {shlex.quote(session)}"
-    else:
-        inner = f"ssh -t {shlex.quote(host)} tmux attach -t {shlex.quote(session)}"
-    return ["tmux", "new-window", "-n", session[:20], inner]
+    from cockpit.sources.tmux import attach_command as cmd
+
+    return cmd(None if host == LOCAL else host, session)
 
 
 def check_host(poller: Poller, h: HostConfig) -> dict[str, Any]:

@@ -266,22 +266,23 @@ def test_unknown_host_key_rejected_unless_trust_on_first_use(gpu_ctx, fresh_host
     assert f"[127.0.0.2]:{fresh_hosts.hosts['h2'].port}" in fresh_hosts.known_hosts.read_text()
 
 
-def test_host_error_keeps_last_seen_time(gpu_ctx, fresh_hosts, clock):
+def test_host_error_keeps_last_seen_time_and_reconnects(gpu_ctx, fresh_hosts, clock):
     ctx = gpu_ctx(hosts=["h2"])
     p = svc.Poller(ctx)
     try:
         first = p.poll()[0]
         assert first.ok
         fresh_hosts.hosts["h2"].stop()
-        p.links["h2"].close()
+        p.links["h2"].conn.close()  # the old connection dies with the server
         clock.advance(60)
-        second = p.poll()[0]
-        jobs_before = second
+        down = p.poll()[0]
+        fresh_hosts.hosts["h2"].start()  # same address, port and host key
+        time.sleep(1.1)  # the first backoff step
+        back = p.poll()[0]
     finally:
         p.close()
-        fresh_hosts.hosts["h2"].start()
-        fresh_hosts.write_client_files()
-    assert not jobs_before.ok and jobs_before.last_seen == first.polled_at
+    assert not down.ok and down.last_seen == first.polled_at and "cannot reach" in down.error
+    assert back.ok and back.last_seen == back.polled_at != first.polled_at
 
 
 def test_a_host_still_answering_is_not_asked_again_and_each_host_has_its_interval(

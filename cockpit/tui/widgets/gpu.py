@@ -5,8 +5,6 @@ applied as it arrives and only widgets whose text changed are updated.
 
 from __future__ import annotations
 
-import os
-import subprocess
 from collections import deque
 from typing import TYPE_CHECKING, Any
 
@@ -287,12 +285,11 @@ class GpuPane(Pane):
             return
         session = str(job["tmux_target"]).rsplit(":", 1)[0]
         cmd = attach_command(job["host"], session)
-        if not os.environ.get("TMUX"):
-            self.app.notify("not inside tmux; run: " + cmd[-1], severity="warning", timeout=10)
-            return
-        r = subprocess.run(cmd, capture_output=True, text=True, timeout=5)
-        if r.returncode != 0:
-            self.app.notify(f"attach failed: {clean(r.stderr, max_len=120)}", severity="error")
+        from cockpit.sources.tmux import open_window
+
+        problem = open_window(cmd)
+        if problem:
+            self.app.notify(clean(problem, max_len=160), severity="warning", timeout=10)
 
     def action_launch(self) -> None:
         if self.poller is None:
