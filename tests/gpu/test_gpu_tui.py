@@ -176,3 +176,59 @@ def test_e2e_in_tmux_pane_tail_and_kill_by_keys(gpu_ctx, fresh_hosts, home, tmp_
 
 
 _ = asyncio
+
+
+async def test_hostile_job_output_keeps_the_80x24_layout(gpu_ctx, fresh_hosts):
+    from cockpit.tui.app import CockpitApp
+
+    h2 = fresh_hosts.hosts["h2"]
+    script = h2.home / "hostile.sh"
+    script.write_text(
+        "printf 'x%.0s' $(seq 1 10000); printf '\\n'\n"
+        "printf '\\033]8;;http://evil\\033\\\\[link=http://x]click[/link] \\000NUL \\u202eRTL \\u5bbd\\u5bbd\\n'\n"
+        "sleep 300\n"
+    )
+    h2.sh(f"tmux new-session -d -s hostile 'bash {script}'")
+    pane_pid = int(h2.sh("tmux list-panes -t hostile -F '#{pane_pid}'").split()[0])
+    h2.set_apps([(pane_pid, UUID, 1, "python")])
+    ctx = gpu_ctx(hosts=["h2"], gpu=FAST)
+    app = CockpitApp(ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = app.query_one("#gpu")
+        await until(pilot, lambda: "h2|%0" in pane.rows and "RTL" in pane.rows["h2|%0"][5])
+        last = pane.rows["h2|%0"][5]
+        assert "[link=http://x]click[/link]" in last and "\x1b" not in last and "\x00" not in last
+        assert len(last) <= 120
+        await pilot.press("5")
+        await pilot.press("z")
+        await pilot.pause(0.5)
+        shot = app.export_screenshot()
+        assert "click[/link]" in shot  # shown literally, not as a link
+        await pilot.press("enter")
+        await until(pilot, lambda: type(app.screen).__name__ == "TailScreen")
+        body = app.screen.query_one("#tail-body")
+        await until(pilot, lambda: "xxxxxxxx" in str(body.render()))
+        assert "\x00" not in str(body.render())
+
+
+async def test_a_stalled_host_never_holds_up_the_others_in_the_pane(gpu_ctx, fresh_hosts):
+    from cockpit.tui.app import CockpitApp
+    from tests.harness.sshd import StallServer
+
+    stall = StallServer("127.0.0.5")
+    fresh_hosts.extra_config = f"Host stall\n  HostName 127.0.0.5\n  Port {stall.port}\n"
+    fresh_hosts.write_client_files()
+    ctx = gpu_ctx(hosts=["stall", "h2"], gpu="connect_timeout_s = 8.0\npoll_seconds = 0.5")
+    app = CockpitApp(ctx)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            pane = app.query_one("#gpu")
+            await until(pilot, lambda: "h2" in pane.rendered)
+            assert "stall" not in pane.rendered  # still waiting for its banner
+            await pilot.press("r")  # more polls meanwhile: the stalled host is not asked again
+            await pilot.pause(0.5)
+            assert app.query_one("#gpu").poller.in_flight <= {"stall"}
+            await until(pilot, lambda: "stall" in pane.rendered, timeout=20)
+            assert "sent no SSH banner within 8 s" in pane.rendered["stall"]
+    finally:
+        stall.close()
