@@ -239,8 +239,10 @@ def run(quick: bool) -> str:
         f"| baseline: no GPU hosts | {bps_base:.1f} | {start_base} | - |",
         f"| 4 hosts, one job's progress line changing every second | {bps_change:.1f} | - | {polls_change} |",
         "",
-        "Goal: nothing changing means nothing written; only host blocks or table cells whose text "
-        "changed are updated (a repaint of the whole table on every poll would write kilobytes).",
+        "Goal: nothing changing means nothing written. Only host blocks or table cells whose text "
+        "changed are updated; the last row is the cost of one job row changing on every poll "
+        "(Textual repaints the table's visible rows; the table has no horizontal scrollbar, which "
+        "would repaint too).",
         "",
         f"One host's probe answer (one GPU, one tmux job) is {probe_bytes} bytes: the whole process "
         "tree as pid/ppid pairs, full `ps` rows only for GPU and pane processes, the last 20 lines "
