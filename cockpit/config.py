@@ -156,6 +156,9 @@ class GpuConfig:
     ssh_config: str = "~/.ssh/config"
     known_hosts: str = "~/.ssh/known_hosts"
     preflight: list[str] = field(default_factory=list)
+    connect_timeout_s: float = 5.0
+    command_timeout_s: float = 10.0
+    history_points: int = 60
 
 
 # ---------------------------------------------------------------- the whole file

@@ -1,11 +1,84 @@
-"""The GPU jobs pane."""
+"""The GPU jobs pane: hosts with their GPUs (bars, temperature, power, sparkline), a jobs table,
+host errors with their last-seen time. Polling runs in a worker thread; each host's result is
+applied as it arrives and only widgets whose text changed are updated.
+"""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.widgets import Static
+from collections import deque
+from typing import TYPE_CHECKING, Any
 
-from cockpit.tui.widgets.pane import Pane
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widgets import DataTable, Static
+
+from cockpit.core.gpu import bar, sparkline
+from cockpit.core.jobs import fmt_span
+from cockpit.core.text import clean
+from cockpit.tui.widgets.pane import Command, Pane
+
+if TYPE_CHECKING:
+    from cockpit.services.gpu import HostState, Poller
+
+
+def _n(v: float | None, unit: str, width: int) -> str:
+    return ("-" if v is None else f"{v:.0f}{unit}").rjust(width)
+
+
+def render_host(st: HostState, history: dict[int, deque[float | None]], wide: bool) -> str:
+    """Plain text of one host block (shown with markup off)."""
+    name = clean(st.name, max_len=24)
+    if not st.ok:
+        seen = f"last seen {st.last_seen[11:19]} UTC" if st.last_seen else "never seen"
+        return f"{name}  ERROR {clean(st.error or '', max_len=160)} ({seen})"
+    head = name
+    if st.error:
+        head += f"  {clean(st.error, max_len=60)}"
+    if st.idle_cost:
+        head += f"  idle, {st.idle_cost:.2f} burned"
+    lines = [head]
+    for n in st.notes:
+        lines.append(f"  {clean(n, max_len=70)}")
+    for g in st.gpus:
+        mem_pct = (
+            g.mem_used_mib / g.mem_total_mib * 100 if g.mem_used_mib is not None and g.mem_total_mib else None
+        )
+        util = "MIG" if g.util_pct is None and g.mig else _n(g.util_pct, "%", 4)
+        line = (
+            f" {g.index} {bar(g.util_pct, 8)}{util:>5} mem {bar(mem_pct, 6)}{_n(mem_pct, '%', 4)}"
+            f" {_n(g.temp_c, 'C', 4)} {_n(g.power_w, 'W', 5)}"
+        )
+        if wide:
+            line += f" {sparkline(list(history.get(g.index, [])), 12):12} {clean(g.name, max_len=16)}"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def job_row(j: dict[str, Any]) -> tuple[str, ...]:
+    where = j.get("tmux_target") or (f"pid {j['pid']}" if j.get("pid") else None)
+    where = where or (f"slurm {j['slurm_id']}" if j.get("slurm_id") else "-")
+    prog = f"{j['progress_pct']:.0f}%" if j.get("progress_pct") is not None else ""
+    gpus = ",".join(str(g) for g in j.get("gpus") or [])
+    return (
+        clean(str(j.get("host", "")), max_len=12),
+        clean(str(where), max_len=18),
+        str(j.get("state") or ""),
+        gpus,
+        prog,
+        clean(str(j.get("last_line") or j.get("command") or ""), max_len=120),
+    )
+
+
+def job_key(j: dict[str, Any]) -> str:
+    ident = (
+        j.get("pane_id")
+        or j.get("launched")
+        or (f"slurm:{j['slurm_id']}" if j.get("slurm_id") else j.get("pid"))
+    )
+    return f"{j.get('host')}|{ident}"
 
 
 class GpuPane(Pane):
@@ -13,6 +86,224 @@ class GpuPane(Pane):
     TITLE = "GPU jobs"
     NUMBER = 5
 
+    BINDINGS = [
+        Binding("t", "tail", "Tail", id="gpu.tail"),
+        Binding("k", "kill", "Kill job", id="gpu.kill"),
+        Binding("a", "attach", "Attach", id="gpu.attach"),
+        Binding("l", "launch", "Launch", id="gpu.launch"),
+        Binding("r", "refresh", "Poll now", id="gpu.refresh", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    GpuPane #gpu-hosts { height: auto; max-height: 60%; }
+    GpuPane .gpu-host { height: auto; }
+    GpuPane .gpu-host.-error { color: $error; }
+    GpuPane #gpu-jobs { height: auto; max-height: 1fr; overflow-x: hidden; }
+    GpuPane.-compact #gpu-jobs { display: none; }
+    """
+
+    # fixed widths: no re-layout when values change, and the table fits 80 columns
+    COLUMNS = (("host", 8), ("where", 14), ("state", 8), ("gpu", 3), ("prog", 4), ("last line", 60))
+
+    def __init__(self, ctx: Any) -> None:
+        super().__init__(ctx)
+        self.poller: Poller | None = None
+        self.states: dict[str, HostState] = {}
+        self.rendered: dict[str, str] = {}
+        self.history: dict[str, dict[int, deque[float | None]]] = {}
+        self.rows: dict[str, tuple[str, ...]] = {}
+        self.jobs: dict[str, dict[str, Any]] = {}
+        self.updates = 0  # widget updates made (benchmarks and tests read it)
+
     def compose(self) -> ComposeResult:
-        yield Static("No hosts configured.", classes="empty")
-        yield Static("Add [[hosts]] to config.toml to watch GPUs and jobs.", classes="empty hint")
+        cfg = self.ctx.config
+        if not cfg.hosts and not cfg.gpu.local:
+            yield Static("No hosts configured.", classes="empty")
+            yield Static("Add [[hosts]] to config.toml to watch GPUs and jobs.", classes="empty hint")
+            return
+        yield Vertical(id="gpu-hosts")
+        table: DataTable[str] = DataTable(id="gpu-jobs", cursor_type="row", zebra_stripes=False)
+        for label, width in self.COLUMNS:
+            table.add_column(label, width=width, key=label)
+        yield table
+
+    def on_mount(self) -> None:
+        cfg = self.ctx.config
+        if not cfg.hosts and not cfg.gpu.local:
+            return
+        from cockpit.services.gpu import Poller
+
+        self.poller = Poller(self.ctx)
+        box = self.query_one("#gpu-hosts", Vertical)
+        for h in self.poller.hosts:
+            box.mount(Static(Content(f"{clean(h.name, max_len=24)}  connecting…"), classes="gpu-host"))
+        interval = min([cfg.gpu.poll_seconds] + [h.poll_seconds for h in cfg.hosts])
+        self.set_interval(interval, self.poll, name="gpu-poll")
+        self.poll(force=True)
+
+    def on_unmount(self) -> None:
+        if self.poller is not None:
+            self.poller.close()
+
+    # ------------------------------------------------------------ polling
+
+    def poll(self, force: bool = False) -> None:
+        """Poll the hosts that are due (each has its own interval); never one still answering."""
+        if self.poller is None:
+            return
+        hosts = self.poller.hosts if force else self.poller.due(self.ctx.clock.monotonic())
+        if hosts:
+            self._poll_worker(hosts)
+
+    @work(thread=True, exit_on_error=False, group="gpu")
+    def _poll_worker(self, hosts: list[Any]) -> None:
+        from cockpit.services import gpu as svc
+
+        assert self.poller is not None
+        states = self.poller.poll(
+            on_result=lambda st: self.app.call_from_thread(self.apply_host, st), hosts=hosts
+        )
+        if not states:
+            return
+        try:
+            merged = {**self.states, **{st.name: st for st in states}}
+            svc.record(self.ctx, states, list(merged.values()))
+        except Exception as e:  # noqa: BLE001 - a store problem is shown, polling goes on
+            self.app.call_from_thread(self.app.notify, f"gpu: {e}", severity="error")
+        self.app.call_from_thread(self.apply_jobs, states)
+
+    def apply_host(self, st: HostState) -> None:
+        self.states[st.name] = st
+        hist = self.history.setdefault(st.name, {})
+        for g in st.gpus:
+            hist.setdefault(g.index, deque(maxlen=self.ctx.config.gpu.history_points)).append(g.util_pct)
+        wide = self.size.width >= 70
+        text = render_host(st, hist, wide)
+        if self.rendered.get(st.name) == text:
+            return
+        self.rendered[st.name] = text
+        assert self.poller is not None
+        names = [h.name for h in self.poller.hosts]
+        widgets = list(self.query(".gpu-host").results(Static))
+        if st.name in names and names.index(st.name) < len(widgets):
+            w = widgets[names.index(st.name)]
+            w.update(Content(text))
+            w.set_class(not st.ok, "-error")
+            self.updates += 1
+
+    def apply_jobs(self, states: list[HostState]) -> None:
+        for st in states:
+            self.states[st.name] = st
+        rows: dict[str, tuple[str, ...]] = {}
+        jobs: dict[str, dict[str, Any]] = {}
+        assert self.poller is not None
+        for st in (self.states[h.name] for h in self.poller.hosts if h.name in self.states):
+            for j in st.jobs:
+                k = job_key(j)
+                rows[k] = job_row(j)
+                jobs[k] = j
+        self.jobs = jobs
+        if rows == self.rows:
+            return
+        table = self.query_one("#gpu-jobs", DataTable)
+        cols = list(table.columns.keys())
+        for k in [k for k in self.rows if k not in rows]:
+            table.remove_row(k)
+        for k, row in rows.items():
+            old = self.rows.get(k)
+            if old is None:
+                table.add_row(*[Content(c) for c in row], key=k)
+            else:
+                for i, (a, b) in enumerate(zip(old, row, strict=True)):
+                    if a != b:
+                        table.update_cell(k, cols[i], Content(b))
+        self.rows = rows
+        self.updates += 1
+
+    # ------------------------------------------------------------ actions
+
+    def selected_job(self) -> dict[str, Any] | None:
+        if not self.is_mounted or not self.jobs:
+            return None
+        table = self.query_one("#gpu-jobs", DataTable)
+        if table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self.jobs.get(str(key))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_tail()  # Enter on a job row
+
+    def action_refresh(self) -> None:
+        self.poll(force=True)
+
+    def action_tail(self) -> None:
+        job = self.selected_job()
+        if job is None or not (job.get("pane_id") or job.get("stdout")):
+            self.app.notify("select a job in tmux (or a Slurm job with an output file)", severity="warning")
+            return
+        from cockpit.tui.screens.gpu_modals import TailScreen
+
+        assert self.poller is not None
+        self.app.push_screen(TailScreen(self.poller, job))
+
+    def action_kill(self) -> None:
+        job = self.selected_job()
+        if job is None or not job.get("pid"):
+            self.app.notify("select a running job to kill it", severity="warning")
+            return
+        from cockpit.tui.screens.gpu_modals import ConfirmKill
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self._kill_worker(job)
+
+        self.app.push_screen(ConfirmKill(job), done)
+
+    @work(thread=True, exit_on_error=False, group="gpu-action")
+    def _kill_worker(self, job: dict[str, Any]) -> None:
+        from cockpit.services import gpu as svc
+
+        assert self.poller is not None
+        try:
+            svc.kill(self.poller, job["host"], job)
+        except Exception as e:  # noqa: BLE001
+            self.app.call_from_thread(self.app.notify, clean(str(e), max_len=200), severity="error")
+            return
+        self.app.call_from_thread(
+            self.app.notify, f"sent SIGTERM to {job.get('tmux_target') or job.get('pid')}"
+        )
+        self.app.call_from_thread(self.poll, True)
+
+    def action_attach(self) -> None:
+        from cockpit.services.gpu import attach_command
+
+        job = self.selected_job()
+        if job is None or not job.get("tmux_target"):
+            self.app.notify("select a job running in tmux to attach to it", severity="warning")
+            return
+        session = str(job["tmux_target"]).rsplit(":", 1)[0]
+        cmd = attach_command(job["host"], session)
+        from cockpit.sources.tmux import open_window
+
+        problem = open_window(cmd)
+        if problem:
+            self.app.notify(clean(problem, max_len=160), severity="warning", timeout=10)
+
+    def action_launch(self) -> None:
+        if self.poller is None:
+            self.app.notify("no hosts configured", severity="warning")
+            return
+        from cockpit.tui.screens.gpu_modals import LaunchForm
+
+        self.app.push_screen(LaunchForm(self.ctx, self.poller))
+
+    def commands(self) -> list[Command]:
+        return [
+            ("GPU: poll now", "Poll every GPU host now", self.action_refresh),
+            ("GPU: launch job", "Start a command in tmux on a host", self.action_launch),
+        ]
+
+    def runtime(self, j: dict[str, Any]) -> str:
+        return fmt_span(j.get("runtime_s"))

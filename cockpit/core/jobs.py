@@ -1,0 +1,485 @@
+"""Pure job logic: tmux panes, processes, GPU pid -> pane by ancestry, last output line and
+tqdm progress, the running -> finished/failed/lost lifecycle, idle cost and alert decisions.
+
+No I/O here: sources fetch text, these functions turn it into decisions. Time is passed in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from cockpit.core.clock import from_stamp, to_stamp
+from cockpit.core.text import clean
+
+# One place for the tmux fields: the probe builds ``list-panes -F`` from this, joined by TABs
+# (literal TABs: tmux does not expand ``\t``). Same order as the corpus capture.
+TMUX_FIELDS: tuple[str, ...] = (
+    "session_name",
+    "session_id",
+    "window_index",
+    "window_id",
+    "window_name",
+    "pane_index",
+    "pane_id",
+    "pane_pid",
+    "pane_current_command",
+    "pane_current_path",
+    "pane_tty",
+    "pane_active",
+    "pane_dead",
+    "pane_dead_status",
+)
+TMUX_FORMAT = "\t".join("#{" + f + "}" for f in TMUX_FIELDS)
+
+
+@dataclass(frozen=True)
+class Pane:
+    pane_id: str
+    pane_pid: int | None
+    session: str
+    window_index: str
+    pane_index: str
+    window_name: str = ""
+    command: str = ""
+    path: str = ""
+    dead: bool = False
+    dead_status: int | None = None
+
+    @property
+    def target(self) -> str:
+        """Human form ``session:window.pane``; commands target ``pane_id`` (names get rewritten)."""
+        return f"{self.session}:{self.window_index}.{self.pane_index}"
+
+
+@dataclass(frozen=True)
+class Proc:
+    pid: int
+    ppid: int
+    user: str
+    etime_s: int | None
+    args: str
+
+
+@dataclass(frozen=True)
+class Progress:
+    pct: float | None = None
+    rate: str | None = None
+    eta_s: int | None = None
+
+
+def _toint(s: str) -> int | None:
+    s = s.strip()
+    return int(s) if s.lstrip("-").isdigit() else None
+
+
+def parse_panes(text: str) -> list[Pane]:
+    """``tmux list-panes -a -F TMUX_FORMAT`` output; malformed lines are skipped."""
+    out = []
+    for line in text.splitlines():
+        parts = line.split("\t")
+        if len(parts) < len(TMUX_FIELDS):
+            continue
+        r = dict(zip(TMUX_FIELDS, parts[: len(TMUX_FIELDS)], strict=True))
+        if not r["pane_id"].startswith("%"):
+            continue
+        out.append(
+            Pane(
+                pane_id=r["pane_id"],
+                pane_pid=_toint(r["pane_pid"]),
+                session=r["session_name"],
+                window_index=r["window_index"],
+                pane_index=r["pane_index"],
+                window_name=r["window_name"],
+                command=r["pane_current_command"],
+                path=r["pane_current_path"],
+                dead=r["pane_dead"].strip() == "1",
+                dead_status=_toint(r["pane_dead_status"]),
+            )
+        )
+    return out
+
+
+def parse_ps(text: str) -> dict[int, Proc]:
+    """``ps -eo pid=,ppid=,user:32=,etimes=,args=``."""
+    out: dict[int, Proc] = {}
+    for line in text.splitlines():
+        parts = line.split(None, 4)
+        if len(parts) < 4:
+            continue
+        pid, ppid = _toint(parts[0]), _toint(parts[1])
+        if pid is None or ppid is None:
+            continue
+        out[pid] = Proc(pid, ppid, parts[2], _toint(parts[3]), parts[4] if len(parts) > 4 else "")
+    return out
+
+
+def parse_tree(tree: str, details: str) -> dict[int, Proc]:
+    """``ps -e -o pid= -o ppid=`` for every process, plus full rows for a few (``parse_ps`` format)."""
+    full = parse_ps(details)
+    out: dict[int, Proc] = {}
+    for line in tree.splitlines():
+        parts = line.split()
+        if len(parts) != 2:
+            continue
+        pid, ppid = _toint(parts[0]), _toint(parts[1])
+        if pid is None or ppid is None:
+            continue
+        out[pid] = full.get(pid) or Proc(pid, ppid, "", None, "")
+    for pid, proc in full.items():
+        out.setdefault(pid, proc)
+    return out
+
+
+def pane_of(pid: int, procs: dict[int, Proc], pane_by_pid: dict[int, Pane]) -> Pane | None:
+    """Walk ``pid``'s parents until one is a pane's process; None when it is not under tmux."""
+    seen: set[int] = set()
+    cur: int | None = pid
+    while cur is not None and cur not in seen and len(seen) < 128:
+        if cur in pane_by_pid:
+            return pane_by_pid[cur]
+        seen.add(cur)
+        proc = procs.get(cur)
+        cur = proc.ppid if proc is not None and proc.ppid > 0 else None
+    return None
+
+
+def map_to_panes(pids: list[int], procs: dict[int, Proc], panes: list[Pane]) -> dict[int, Pane]:
+    live = {p.pane_pid: p for p in panes if p.pane_pid is not None and not p.dead}
+    out = {}
+    for pid in pids:
+        pane = pane_of(pid, procs, live)
+        if pane is not None:
+            out[pid] = pane
+    return out
+
+
+# ---------------------------------------------------------------- output lines and progress
+
+_DEAD_LINE = re.compile(r"^Pane is dead( \(.*\))?$")
+
+
+def last_line(captured: str, max_len: int = 200) -> str:
+    """The last non-empty line of a ``capture-pane`` dump, cleaned; tmux's own 'Pane is dead' skipped."""
+    for raw in reversed(captured.splitlines()):
+        # a tqdm bar redraws with \r: keep what is shown last
+        line = clean(raw.rsplit("\r", 1)[-1]).strip()
+        if line and not _DEAD_LINE.match(line):
+            return clean(line, max_len=max_len)
+    return ""
+
+
+_PCT = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d+)?)%\|")
+_COUNT = re.compile(r"\|\s*(\d+(?:\.\d+)?[kMG]?)/(\d+(?:\.\d+)?[kMG]?)\s*\[")
+_TIMES = re.compile(r"\[(?P<elapsed>[\d:]+)<(?P<eta>[\d:]+|\?)(?:,\s*(?P<rate>[^,\]]+))?")
+
+
+def hms_seconds(text: str) -> int | None:
+    """``MM:SS``, ``H:MM:SS`` or ``D-HH:MM:SS`` (also tqdm ``1d, 02:03:04`` not used) -> seconds."""
+    text = text.strip()
+    days = 0
+    if "-" in text:
+        d, _, text = text.partition("-")
+        if not d.isdigit():
+            return None
+        days = int(d)
+    parts = text.split(":")
+    if not parts or not all(p.isdigit() for p in parts) or len(parts) > 3:
+        return None
+    secs = 0
+    for p in parts:
+        secs = secs * 60 + int(p)
+    return days * 86400 + secs
+
+
+def _qty(s: str) -> float:
+    mult = {"k": 1e3, "M": 1e6, "G": 1e9}.get(s[-1:], 1.0)
+    return float(s.rstrip("kMG")) * mult
+
+
+def parse_progress(line: str) -> Progress | None:
+    """tqdm-style progress in a line: `` 45%|████▌ | 450/1000 [00:30<00:36, 15.0it/s]``."""
+    m = _PCT.search(line)
+    pct = float(m.group(1)) if m else None
+    if pct is None:
+        c = _COUNT.search(line)
+        if c:
+            total = _qty(c.group(2))
+            pct = round(_qty(c.group(1)) / total * 100, 1) if total else None
+    t = _TIMES.search(line)
+    if pct is None and t is None:
+        return None
+    eta = rate = None
+    if t:
+        eta = None if t.group("eta") == "?" else hms_seconds(t.group("eta"))
+        r = (t.group("rate") or "").strip()
+        rate = r if r and not r.startswith("?") and "/" in r else None
+    return Progress(pct=min(pct, 100.0) if pct is not None else None, rate=rate, eta_s=eta)
+
+
+# ---------------------------------------------------------------- lifecycle
+
+RUNNING, FINISHED, FAILED, LOST = "running", "finished", "failed", "lost"
+END_STATES = (FINISHED, FAILED)
+
+
+@dataclass
+class Observation:
+    """What one poll of one host saw (for the lifecycle)."""
+
+    ok: bool
+    panes: list[Pane] = field(default_factory=list)
+    procs: dict[int, Proc] = field(default_factory=dict)
+    exits: dict[str, int] = field(default_factory=dict)  # run id -> exit status from the wrapper
+
+
+def state_from_exit(code: int) -> str:
+    return FINISHED if code == 0 else FAILED
+
+
+def describe_exit(code: int | None) -> str:
+    if code is None:
+        return "exit status unknown"
+    if code > 128:
+        import signal
+
+        try:
+            return f"killed by {signal.Signals(code - 128).name}"
+        except ValueError:
+            return f"exit {code}"
+    return f"exit {code}"
+
+
+def next_state(job: dict[str, Any], obs: Observation) -> tuple[str, int | None]:
+    """The state of a cockpit-launched job (keys ``run_id``, ``pane_id``, ``state``) after ``obs``.
+
+    The exit-status file the wrapper wrote is the truth; tmux's pane_dead_status is not used
+    (unreliable on Debian builds). A job whose pane vanished with no exit file is lost, as is
+    every running job on a host that cannot be reached.
+    """
+    code = job.get("exit_code")
+    if job.get("state") in END_STATES:
+        return job["state"], code
+    if not obs.ok:
+        return LOST, None
+    run_id = job.get("run_id")
+    if run_id and run_id in obs.exits:
+        code = obs.exits[run_id]
+        return state_from_exit(code), code
+    pane_id = job.get("pane_id")
+    if pane_id and any(p.pane_id == pane_id for p in obs.panes):
+        return RUNNING, None
+    session = job.get("session")
+    if not pane_id and session and any(p.session == session for p in obs.panes):
+        return RUNNING, None
+    return LOST, None
+
+
+def alert_for(job: dict[str, Any], now: dt.datetime, early_minutes: int) -> tuple[str, str, str] | None:
+    """(title, body, urgency) for a job that just changed state, or None."""
+    state = job.get("state")
+    name = clean(str(job.get("name") or job.get("session") or job.get("command") or "job"), max_len=60)
+    host = clean(str(job.get("host", "")), max_len=40)
+    started = job.get("started")
+    runtime = (now - from_stamp(started)).total_seconds() if started else None
+    took = f" after {fmt_span(runtime)}" if runtime is not None else ""
+    if state == FINISHED and job.get("exit_code") is None:
+        return (
+            f"Job ended: {name} on {host}",
+            f"exit status unknown (not started by cockpit launch){took}",
+            "normal",
+        )
+    if state == FINISHED:
+        return (f"Job finished: {name} on {host}", f"{describe_exit(job.get('exit_code'))}{took}", "normal")
+    if state == FAILED:
+        body = f"{describe_exit(job.get('exit_code'))}{took}"
+        if runtime is not None and runtime < early_minutes * 60:
+            return (f"Job CRASHED early: {name} on {host}", body + " - check it now", "critical")
+        return (f"Job failed: {name} on {host}", body, "normal")
+    if state == LOST:
+        return (f"Job lost: {name} on {host}", "host unreachable or session gone", "low")
+    return None
+
+
+def fmt_span(seconds: float | None) -> str:
+    if seconds is None:
+        return "-"
+    s = int(max(0, seconds))
+    d, s = divmod(s, 86400)
+    h, s = divmod(s, 3600)
+    m, s = divmod(s, 60)
+    if d:
+        return f"{d}d{h:02d}h"
+    if h:
+        return f"{h}h{m:02d}m"
+    return f"{m}m{s:02d}s"
+
+
+def discovered_changes(
+    known: list[dict[str, Any]], views: list[dict[str, Any]], host_ok: bool, now: dt.datetime
+) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
+    """GPU jobs found on a host (not launched by cockpit) kept as history.
+
+    ``known``: stored open records of this host; ``views``: what the poll saw (pid, command).
+    Returns (new records, {stored id: changed fields}). A process is the same job while its pid
+    and command stay the same; when it is gone it has ended (exit status unknown).
+    """
+    seen = {(v.get("pid"), v.get("command")): v for v in views if v.get("pid")}
+    have = {(k.get("pid"), k.get("command")) for k in known}
+    new = []
+    for key, v in seen.items():
+        if key in have:
+            continue
+        runtime = v.get("runtime_s")
+        started = now - dt.timedelta(seconds=runtime) if isinstance(runtime, int) else now
+        new.append(
+            {
+                "host": v.get("host"),
+                "pid": v.get("pid"),
+                "command": v.get("command"),
+                "name": clean(str(v.get("command") or ""), max_len=40),
+                "session": (v.get("tmux_target") or "").rsplit(":", 1)[0] or None,
+                "tmux_target": v.get("tmux_target"),
+                "gpus": v.get("gpus") or [],
+                "started": to_stamp(started),
+                "ended": None,
+                "state": RUNNING,
+                "exit_code": None,
+                "discovered": True,
+            }
+        )
+    changes: dict[str, dict[str, Any]] = {}
+    for k in known:
+        key = (k.get("pid"), k.get("command"))
+        if not host_ok:
+            if k.get("state") == RUNNING:
+                changes[k["id"]] = {"state": LOST}
+        elif key in seen:
+            if k.get("state") != RUNNING:
+                changes[k["id"]] = {"state": RUNNING}
+        else:
+            ended = {"state": FINISHED, "exit_code": None, "ended": to_stamp(now)}
+            if k.get("started"):
+                ended["duration_s"] = round((now - from_stamp(k["started"])).total_seconds())
+            changes[k["id"]] = ended
+    return new, changes
+
+
+SLURM_FAILED = {
+    "FAILED",
+    "TIMEOUT",
+    "CANCELLED",
+    "OUT_OF_MEMORY",
+    "NODE_FAIL",
+    "BOOT_FAIL",
+    "DEADLINE",
+    "PREEMPTED",
+}
+
+
+def slurm_state(raw: str) -> str:
+    """A Slurm state word (``CANCELLED by 0`` -> first word) as a cockpit job state."""
+    word = raw.split()[0].upper() if raw.strip() else ""
+    if word == "COMPLETED":
+        return FINISHED
+    if word in SLURM_FAILED:
+        return FAILED
+    if word == "PENDING":
+        return "pending"
+    return RUNNING
+
+
+def slurm_changes(
+    known: list[dict[str, Any]], views: list[dict[str, Any]], host_ok: bool, now: dt.datetime
+) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
+    """Slurm jobs kept as history: new ones, and state changes (which alert like tmux jobs)."""
+    seen = {v["slurm_id"]: v for v in views if v.get("slurm_id")}
+    have = {k.get("slurm_id"): k for k in known}
+    new = []
+    for sid, v in seen.items():
+        if sid in have:
+            continue
+        state = v.get("state") or RUNNING
+        new.append(
+            {
+                "host": v.get("host"),
+                "slurm_id": sid,
+                "name": v.get("command") or sid,
+                "command": v.get("command"),
+                "started": to_stamp(now),
+                "ended": to_stamp(now) if state in END_STATES else None,
+                "state": state,
+                "exit_code": v.get("exit_code"),
+                "stdout": v.get("stdout"),
+            }
+        )
+    changes: dict[str, dict[str, Any]] = {}
+    for sid, k in have.items():
+        v = seen.get(sid)
+        if not host_ok:
+            if k.get("state") in (RUNNING, "pending"):
+                changes[k["id"]] = {"state": LOST}
+            continue
+        if v is None:
+            continue  # left squeue without a final record: keep the last known state
+        state = v.get("state") or RUNNING
+        if state != k.get("state"):
+            fields: dict[str, Any] = {"state": state}
+            if state in END_STATES:
+                fields["ended"] = to_stamp(now)
+                fields["exit_code"] = v.get("exit_code")
+                if k.get("started"):
+                    fields["duration_s"] = round((now - from_stamp(k["started"])).total_seconds())
+            changes[k["id"]] = fields
+    return new, changes
+
+
+# ---------------------------------------------------------------- idle cost
+
+
+def host_is_idle(utils: list[float | None], compute_procs: int, threshold_pct: float) -> bool | None:
+    """True when every GPU is below the threshold and no compute process runs.
+
+    A GPU whose utilisation is unknown (MIG, [N/A]) counts as idle only when no process uses
+    it; a host with no GPU data at all is neither (None).
+    """
+    if not utils:
+        return None
+    if compute_procs > 0:
+        return False
+    return all(u is None or u < threshold_pct for u in utils)
+
+
+def idle_step(
+    state: dict[str, Any],
+    idle: bool | None,
+    now: dt.datetime,
+    cost_per_hour: float,
+    idle_minutes: int,
+    repeat_minutes: int,
+) -> tuple[dict[str, Any], float | None]:
+    """Advance one host's idle record ``{"since", "alerted"}``.
+
+    Returns the new record and, when an alert is due, the money burned so far.
+    """
+    if not idle or cost_per_hour <= 0:
+        return {}, None
+    since = state.get("since") or to_stamp(now)
+    new = {"since": since, "alerted": state.get("alerted")}
+    idle_s = (now - from_stamp(since)).total_seconds()
+    if idle_s < idle_minutes * 60:
+        return new, None
+    last = state.get("alerted")
+    if last is None or (now - from_stamp(last)).total_seconds() >= repeat_minutes * 60:
+        new["alerted"] = to_stamp(now)
+        return new, round(cost_per_hour * idle_s / 3600, 2)
+    return new, None
+
+
+def idle_cost(state: dict[str, Any], now: dt.datetime, cost_per_hour: float) -> float:
+    since = state.get("since")
+    if not since or cost_per_hour <= 0:
+        return 0.0
+    return round(cost_per_hour * (now - from_stamp(since)).total_seconds() / 3600, 2)

@@ -1,0 +1,170 @@
+"""Modal screens of the GPU pane: tail (last 200 lines), kill confirmation, launch form."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Static
+
+from cockpit.core.text import clean
+
+if TYPE_CHECKING:
+    from cockpit.context import Context
+    from cockpit.services.gpu import Poller
+
+_BOX = """
+    {cls} {{ align: center middle; }}
+    {cls} > .box {{
+        width: 90%; max-width: 110; height: auto; max-height: 90%;
+        border: round $accent; background: $surface; padding: 0 1;
+    }}
+"""
+
+
+class TailScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,q", "dismiss", "Close", id="gpu.tail_close")]
+    DEFAULT_CSS = _BOX.format(cls="TailScreen") + "TailScreen #tail-body { height: auto; }"
+
+    def __init__(self, poller: Poller, job: dict[str, Any]) -> None:
+        super().__init__()
+        self.poller, self.job = poller, job
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="box") as box:
+            where = self.job.get("tmux_target") or self.job.get("stdout") or self.job.get("slurm_id")
+            box.border_title = f"tail {clean(str(where), max_len=40)}  (Esc closes)"
+            yield Static("loading…", id="tail-body", markup=False)
+
+    def on_mount(self) -> None:
+        self._load()
+
+    @work(thread=True, exit_on_error=False, group="gpu-tail")
+    def _load(self) -> None:
+        from cockpit.services import gpu as svc
+
+        try:
+            text = svc.tail_job(self.poller, self.job, 200)
+            body = clean(text, keep_newlines=True) or "(no output)"
+        except Exception as e:  # noqa: BLE001
+            body = f"tail failed: {clean(str(e), max_len=200)}"
+        self.app.call_from_thread(self._show, body)
+
+    def _show(self, body: str) -> None:
+        self.query_one("#tail-body", Static).update(Content(body))
+        self.query_one(VerticalScroll).scroll_end(animate=False)
+
+
+class ConfirmKill(ModalScreen[bool]):
+    BINDINGS = [
+        Binding("y", "yes", "Kill", id="gpu.kill_yes"),
+        Binding("n,escape", "no", "Keep", id="gpu.kill_no"),
+    ]
+    DEFAULT_CSS = _BOX.format(cls="ConfirmKill")
+
+    def __init__(self, job: dict[str, Any]) -> None:
+        super().__init__()
+        self.job = job
+
+    def compose(self) -> ComposeResult:
+        where = self.job.get("tmux_target") or f"pid {self.job.get('pid')}"
+        with Vertical(classes="box"):
+            yield Static(
+                Content(
+                    f"Kill {clean(str(where), max_len=40)} on {clean(str(self.job.get('host')), max_len=30)}?\n"
+                    f"{clean(str(self.job.get('command') or ''), max_len=100)}\n\n"
+                    "y: send SIGTERM   n / Esc: keep it running"
+                )
+            )
+
+    def action_yes(self) -> None:
+        self.dismiss(True)
+
+    def action_no(self) -> None:
+        self.dismiss(False)
+
+
+class LaunchForm(ModalScreen[None]):
+    """Host, name, note, GPUs, directory, command; the pre-flight checklist must be ticked."""
+
+    BINDINGS = [Binding("escape", "dismiss", "Cancel", id="gpu.launch_cancel")]
+    DEFAULT_CSS = _BOX.format(cls="LaunchForm") + "LaunchForm Input { margin: 0; }"
+
+    def __init__(self, ctx: Context, poller: Poller) -> None:
+        super().__init__()
+        self.ctx, self.poller = ctx, poller
+
+    def compose(self) -> ComposeResult:
+        hosts = [h.name for h in self.poller.hosts]
+        with VerticalScroll(classes="box") as box:
+            box.border_title = "Launch a job  (Esc cancels)"
+            yield Input(value=hosts[0] if hosts else "", placeholder="host", id="launch-host")
+            yield Input(placeholder="command, e.g. python train.py --lr 3e-4", id="launch-cmd")
+            yield Input(placeholder="name (tmux session)", id="launch-name")
+            yield Input(placeholder="note / hypothesis", id="launch-note")
+            yield Input(placeholder="GPUs, e.g. 0,1", id="launch-gpus")
+            yield Input(placeholder="directory on the host", id="launch-cwd")
+            for i, item in enumerate(self.ctx.config.gpu.preflight):
+                yield Checkbox(Content(clean(item, max_len=100)), id=f"preflight-{i}")
+            yield Static("", id="launch-error", markup=False)
+            with Horizontal():
+                yield Button("Launch", id="launch-go", variant="primary")
+
+    def _value(self, name: str) -> str:
+        return self.query_one(f"#launch-{name}", Input).value.strip()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "launch-go":
+            self.submit()
+
+    def on_input_submitted(self) -> None:
+        self.submit()
+
+    def submit(self) -> None:
+        import shlex
+
+        err = self.query_one("#launch-error", Static)
+        unticked = [c for c in self.query(Checkbox) if not c.value]
+        if unticked:
+            err.update("tick every pre-flight item first")
+            return
+        try:
+            cmd = shlex.split(self._value("cmd"))
+        except ValueError as e:
+            err.update(f"command: {e}")
+            return
+        if not cmd:
+            err.update("give a command")
+            return
+        err.update("launching…")
+        self._launch(self._value("host"), cmd)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="gpu-launch")
+    def _launch(self, host: str, cmd: list[str]) -> None:
+        from cockpit.services import gpu as svc
+
+        try:
+            job = svc.launch(
+                self.ctx,
+                self.poller,
+                host,
+                cmd,
+                self._value("name") or None,
+                self._value("note"),
+                self._value("gpus") or None,
+                self._value("cwd") or None,
+            )
+        except Exception as e:  # noqa: BLE001
+            msg = clean(str(e), max_len=200)
+            self.app.call_from_thread(self.query_one("#launch-error", Static).update, msg)
+            return
+        self.app.call_from_thread(self._done, job)
+
+    def _done(self, job: dict[str, Any]) -> None:
+        self.app.notify(f"launched {clean(job['session'], max_len=40)} on {clean(job['host'], max_len=30)}")
+        self.dismiss(None)
