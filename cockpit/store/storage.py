@@ -46,8 +46,16 @@ class _MemoryStorage(Storage):
 
 @dataclass
 class Loaded:
+    """A parsed partition file and what identifies the version it was read from.
+
+    ``stamp`` is (inode, mtime_ns, size); ``raw`` the exact bytes; ``checked`` the
+    wall-clock time at which ``raw`` was last confirmed to be the file's content.
+    """
+
     stamp: tuple[int, int, int]
     data: dict[str, Any]
+    raw: bytes = b""
+    checked: float = 0.0
 
 
 def stamp_of(path: Path) -> tuple[int, int, int] | None:
