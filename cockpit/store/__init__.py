@@ -20,9 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from cockpit.errors import CockpitError, UsageError
-from cockpit.paths import make_private_dir
 from cockpit.store.collection import SINGLE, Collection, Doc, NotFound, Part
-from cockpit.store.fs import StoreWriteError, atomic_write, locked
+from cockpit.store.fs import StoreWriteError, atomic_write, ensure_dir, locked
 from cockpit.store.storage import CorruptFileError
 
 __all__ = [
@@ -96,7 +95,7 @@ class DocRef:
 class Store:
     def __init__(self, root: Path) -> None:
         self.root = root
-        make_private_dir(root)
+        ensure_dir(root)
         self.problems: list[CorruptFileError] = []
         self._collections: dict[str, Collection] = {}
         self._lock = threading.Lock()
@@ -112,6 +111,7 @@ class Store:
             c = self._collections.get(name)
             if c is None:
                 c = Collection(self.root, name, partition, label, on_corrupt=self._note_problem)
+                c.refuse_writes = self.read_only_reason
                 self._collections[name] = c
             elif partition is not None and c.partition is None:
                 c.partition = partition
@@ -145,23 +145,33 @@ class Store:
             ) from None
 
     def _migrate(self) -> None:
-        with locked(self.root / ".lock"):
-            version = self.schema_version()
+        try:
+            with locked(self.root / ".lock"):
+                self._migrate_locked()
+        except StoreWriteError as e:
+            # A read-only data folder can still be read; writes will fail with a clear error.
+            version = self._written_version()
             if version > SCHEMA_VERSION:
-                self.read_only_reason = (
-                    f"the store at {self.root} was written by a newer cockpit (schema {version}); "
-                    "upgrade cockpit to change it"
-                )
-                return
-            if version == 0 and not any(
-                p.is_dir() and not p.name.startswith(".") for p in self.root.iterdir()
-            ):
-                version = SCHEMA_VERSION  # a new store starts at the current schema
-            while version < SCHEMA_VERSION:
-                version += 1
-                MIGRATIONS[version](self)
-            if version != self._written_version():
-                atomic_write(self.meta_path, json.dumps({"schema": version}).encode())
+                self.read_only_reason = self._newer(version)
+            elif 0 < version < SCHEMA_VERSION:
+                raise StoreWriteError(f"the store needs an upgrade it cannot write: {e}") from None
+
+    @staticmethod
+    def _newer(version: int) -> str:
+        return f"the store was written by a newer cockpit (schema {version}); upgrade cockpit to change it"
+
+    def _migrate_locked(self) -> None:
+        version = self.schema_version()
+        if version > SCHEMA_VERSION:
+            self.read_only_reason = self._newer(version)
+            return
+        if version == 0 and not any(p.is_dir() and not p.name.startswith(".") for p in self.root.iterdir()):
+            version = SCHEMA_VERSION  # a new store starts at the current schema
+        while version < SCHEMA_VERSION:
+            version += 1
+            MIGRATIONS[version](self)
+        if version != self._written_version():
+            atomic_write(self.meta_path, json.dumps({"schema": version}).encode())
 
     def _written_version(self) -> int:
         try:

@@ -19,7 +19,7 @@ from typing import Any
 
 from cockpit.errors import UsageError
 from cockpit.paths import make_private_dir
-from cockpit.store.fs import atomic_write, locked, write_error
+from cockpit.store.fs import StoreWriteError, atomic_write, ensure_dir, locked, write_error
 from cockpit.store.storage import (
     TABLE,
     CorruptFileError,
@@ -112,6 +112,7 @@ class Collection:
         self._cache_lock = threading.Lock()
         self._last_backup: dict[str, float] = {}
         self._on_corrupt = on_corrupt
+        self.refuse_writes: str | None = None  # set when the store is newer than this cockpit
 
     # ------------------------------------------------------------------ ids
 
@@ -244,7 +245,9 @@ class Collection:
         file as they were. Cost: one read, one serialisation and one durable write of
         this partition only.
         """
-        make_private_dir(self.dir)
+        if self.refuse_writes is not None:
+            raise StoreWriteError(self.refuse_writes)
+        ensure_dir(self.dir)
         path = self.path(part)
         with locked(self.dir / ".lock"):
             loaded = self._load(part, verify=True)  # raises CorruptFileError: never written over
@@ -339,8 +342,11 @@ class Collection:
         with locked(self.dir / ".lock"):
             if path.exists():
                 kept = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%dT%H%M%S')}")
-                shutil.copy2(path, kept)
-                kept.chmod(0o600)
+                try:
+                    shutil.copy2(path, kept)
+                    kept.chmod(0o600)
+                except OSError as e:
+                    raise write_error(kept, e) from e
             atomic_write(path, backup.read_bytes())
         with self._cache_lock:
             self._cache.pop(part, None)
