@@ -8,10 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tinydb import TinyDB
-from tinydb.storages import Storage
-from tinydb.table import Document, Table
-
 from cockpit.errors import CockpitError
 
 TABLE = "docs"
@@ -27,21 +23,6 @@ class CorruptFileError(CockpitError):
         else:
             how = "no backup exists; fix the file by hand or move it away"
         super().__init__(f"store file {path} is unreadable ({detail}); it was left untouched; {how}")
-
-
-class _MemoryStorage(Storage):
-    """Hands TinyDB the data we loaded under the lock; collects what it writes."""
-
-    def __init__(self, data: dict[str, Any]) -> None:
-        self.data = data
-        self.dirty = False
-
-    def read(self) -> dict[str, Any]:
-        return self.data
-
-    def write(self, data: dict[str, dict[str, Any]]) -> None:
-        self.data = data
-        self.dirty = True
 
 
 @dataclass
@@ -84,11 +65,43 @@ def dumps(data: dict[str, Any]) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def open_table(data: dict[str, Any]) -> tuple[Table, _MemoryStorage]:
-    db = TinyDB(storage=_MemoryStorage, data=data)
-    storage: _MemoryStorage = db.storage  # type: ignore[assignment]
-    return db.table(TABLE, cache_size=0), storage
+# TinyDB is imported on the first write only: reads parse JSON directly, so opening the
+# TUI (which only reads) does not pay for it.
+_memory_storage: Any = None
 
 
-def make_document(doc: dict[str, Any], doc_id: int) -> Document:
+def _storage_class() -> Any:
+    global _memory_storage
+    if _memory_storage is None:
+        from tinydb.storages import Storage
+
+        class MemoryStorage(Storage):
+            """Hands TinyDB the data we loaded under the lock; collects what it writes."""
+
+            def __init__(self, data: dict[str, Any]) -> None:
+                self.data = data
+                self.dirty = False
+
+            def read(self) -> dict[str, Any]:
+                return self.data
+
+            def write(self, data: dict[str, dict[str, Any]]) -> None:
+                self.data = data
+                self.dirty = True
+
+        _memory_storage = MemoryStorage
+    return _memory_storage
+
+
+def open_table(data: dict[str, Any]) -> tuple[Any, Any]:
+    """A TinyDB table over ``data`` and the storage that collects what it writes."""
+    from tinydb import TinyDB
+
+    db = TinyDB(storage=_storage_class(), data=data)
+    return db.table(TABLE, cache_size=0), db.storage
+
+
+def make_document(doc: dict[str, Any], doc_id: int) -> Any:
+    from tinydb.table import Document
+
     return Document(doc, doc_id=doc_id)

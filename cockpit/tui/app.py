@@ -101,7 +101,8 @@ class CockpitApp(App[int]):
     def on_ready(self) -> None:
         log.info("first frame after %.0f ms", (time.perf_counter() - self._started) * 1000)
         if os.environ.get("COCKPIT_EXIT_AFTER_PAINT"):
-            self.call_after_refresh(self.exit, 0)
+            # The footer fills in on the refresh after the first one; leave once it has.
+            self.set_timer(0.3, lambda: self.exit(0))
 
     # ------------------------------------------------------------------ store watching
 

@@ -28,6 +28,7 @@ class MainScreen(Screen[None]):
     def __init__(self, ctx: Context) -> None:
         super().__init__(id="main")
         self.ctx = ctx
+        self._problems_text = ""
 
     def compose(self) -> ComposeResult:
         yield Static("", id="store-banner", markup=False)
@@ -58,7 +59,11 @@ class MainScreen(Screen[None]):
 
     def show_problems(self, lines: list[str]) -> None:
         banner = self.query_one("#store-banner", Static)
-        banner.update("\n".join(lines))
+        text = "\n".join(lines)
+        if text == self._problems_text:
+            return  # nothing changed: no refresh
+        self._problems_text = text
+        banner.update(text)
         banner.display = bool(lines)
 
     def toggle_zoom(self) -> None:
