@@ -23,7 +23,7 @@ PANE_CLASSES: tuple[type[Pane], ...] = (FocusPane, MitsPane, AuditPane, PapersPa
 
 
 class MainScreen(Screen[None]):
-    AUTO_FOCUS = None
+    AUTO_FOCUS = ""  # no auto focus: on_mount focuses [ui] first_pane
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(id="main")
