@@ -1,3 +1,7 @@
+import re
+import shlex
+import time
+
 import pytest
 
 from tests.harness.tmux import TmuxScreen, cockpit_cmd
@@ -23,3 +27,92 @@ def test_cockpit_in_tmux_80x24_shows_panes_and_moves_by_keys(home, tmp_path):
         s.wait_gone("app.zoom")
         s.send("C-q")
         assert s.wait_exit() == 0
+
+
+def test_idle_cockpit_writes_nothing_to_the_terminal(home, tmp_path):
+    """No blinking cursor, spinner or clock: an idle cockpit streams no bytes over SSH."""
+    out = tmp_path / "pane-output"
+    with TmuxScreen(cockpit_cmd(), 100, 30, env={"COCKPIT_HOME": str(home)}, sock_dir=tmp_path) as s:
+        s.wait_for("Quit")
+        time.sleep(1.5)  # let the start-up settle (footer, focus)
+        s.tmux("pipe-pane", "-t", s.target, f"cat >> {shlex.quote(str(out))}")
+        time.sleep(4)
+        s.tmux("pipe-pane", "-t", s.target)  # close the pipe
+        time.sleep(0.2)
+        idle = out.read_bytes() if out.exists() else b""
+        # The pipe does record what the app writes: a key press repaints.
+        s.tmux("pipe-pane", "-t", s.target, f"cat >> {shlex.quote(str(out))}")
+        s.send("2")
+        time.sleep(1)
+        s.tmux("pipe-pane", "-t", s.target)
+        time.sleep(0.2)
+        s.send("C-q")
+        s.wait_exit()
+    assert idle == b"", f"{len(idle)} bytes written while idle: {idle[:200]!r}"
+    assert len(out.read_bytes()) > 0
+
+
+def test_256_colours_only_when_forced(home, tmp_path):
+    env = {"COCKPIT_HOME": str(home), "TEXTUAL_COLOR_SYSTEM": "256", "COLORTERM": ""}
+    with TmuxScreen(cockpit_cmd(), 80, 24, env=env, sock_dir=tmp_path) as s:
+        s.wait_for("Quit")
+        screen = s.screen(escapes=True)
+        assert re.search(r"\x1b\[[0-9;]*[34]8;5;\d+", screen), "no 256-colour escapes"
+        assert not re.search(r"[34]8;2;\d+;\d+;\d+", screen), "24-bit colour escapes at 256 colours"
+        for title in ("1 Focus", "2 MITs", "3 Time audit", "4 Papers", "5 GPU jobs"):
+            assert title in s.screen()
+        s.send("C-q")
+        assert s.wait_exit() == 0
+
+
+def test_resizing_the_tmux_window_keeps_every_pane_titled(home, tmp_path):
+    with TmuxScreen(cockpit_cmd(), 80, 24, env={"COCKPIT_HOME": str(home)}, sock_dir=tmp_path) as s:
+        s.wait_for("Quit")
+        for w, h in ((250, 70), (120, 40), (80, 24)):
+            s.tmux("resize-window", "-t", "app", "-x", str(w), "-y", str(h))
+            deadline = time.monotonic() + 10
+            while True:
+                lines = s.screen().rstrip("\n").split("\n")
+                if len(lines) == h and "Quit" in lines[-1] and len(lines[0]) >= w - 1:
+                    break
+                assert time.monotonic() < deadline, f"not redrawn at {w}x{h}:\n{s.screen()}"
+                time.sleep(0.1)
+            screen = "\n".join(lines)
+            for title in ("1 Focus", "2 MITs", "3 Time audit", "4 Papers", "5 GPU jobs"):
+                assert title in screen, f"{title} missing at {w}x{h}"
+        s.send("C-q")
+        assert s.wait_exit() == 0
+
+
+def settled(s: TmuxScreen) -> str:
+    """The screen (with colours) once it stopped changing for half a second."""
+    last, deadline = s.screen(escapes=True), time.monotonic() + 10
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        now = s.screen(escapes=True)
+        if now == last:
+            return now
+        last = now
+    raise AssertionError("the screen kept changing")
+
+
+def test_theme_switched_from_the_palette_is_remembered(home, tmp_path):
+    env = {"COCKPIT_HOME": str(home)}
+    with TmuxScreen(cockpit_cmd(), 100, 30, env=env, sock_dir=tmp_path) as s:
+        s.wait_for("Quit")
+        dark = settled(s)
+        s.send("C-p")
+        s.wait_for("Search for commands")
+        s.type("theme: cockpit-light")
+        s.wait_for("Theme: cockpit-light")
+        s.send("Enter")
+        s.wait_gone("Search for commands")
+        light = settled(s)
+        assert light != dark, "colours did not change"
+        s.send("C-q")
+        assert s.wait_exit() == 0
+    with TmuxScreen(cockpit_cmd(), 100, 30, env=env, sock_dir=tmp_path) as s:
+        s.wait_for("Quit")
+        assert settled(s) == light
+        s.send("C-q")
+        s.wait_exit()
