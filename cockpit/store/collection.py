@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from cockpit.errors import UsageError
+from cockpit.errors import CockpitError, UsageError
 from cockpit.paths import make_private_dir
 from cockpit.store.fs import StoreWriteError, atomic_write, ensure_dir, locked, write_error
 from cockpit.store.storage import (
@@ -337,7 +337,17 @@ class Collection:
         backup = backup or self.latest_backup(part)
         if backup is None:
             raise NotFound(f"no backup of {self.path(part)}")
-        parse(backup, backup.read_bytes())  # refuse to restore a bad backup
+        try:
+            data = backup.read_bytes()
+            parse(backup, data)  # refuse to restore a bad backup
+        except OSError as e:
+            raise CockpitError(
+                f"cannot read the backup {backup}: {e.strerror}; nothing was restored"
+            ) from None
+        except CorruptFileError as e:
+            raise CockpitError(
+                f"the backup {backup} is unreadable too ({e.detail}); nothing was restored"
+            ) from None
         path = self.path(part)
         with locked(self.dir / ".lock"):
             if path.exists():
@@ -347,7 +357,7 @@ class Collection:
                     kept.chmod(0o600)
                 except OSError as e:
                     raise write_error(kept, e) from e
-            atomic_write(path, backup.read_bytes())
+            atomic_write(path, data)
         with self._cache_lock:
             self._cache.pop(part, None)
         return backup
