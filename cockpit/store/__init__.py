@@ -126,6 +126,19 @@ class Store:
         if all(p.path != err.path for p in self.problems):
             self.problems.append(err)
 
+    def recheck_problems(self) -> None:
+        """Forget the problems whose file reads fine again (restored by this or another process)."""
+        still: list[CorruptFileError] = []
+        for problem in self.problems:
+            try:
+                c, part = self.locate(problem.path)
+                c.read_part(part)
+            except CorruptFileError as e:
+                still.append(e)
+            except CockpitError:
+                still.append(problem)
+        self.problems = still
+
     # ------------------------------------------------------------------ schema
 
     @property

@@ -80,7 +80,8 @@ class CockpitApp(App[int]):
         try:
             self.ctx.store.doc("settings").update(lambda cur: {**cur, "theme": name})
         except Exception as e:  # noqa: BLE001 - any store failure becomes a toast, never a crash
-            self.notify(f"theme not saved: {e}", severity="error")
+            self.notify(f"theme not saved: {e}", severity="error", timeout=10)
+            self._show_store_problems()
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -119,8 +120,11 @@ class CockpitApp(App[int]):
         if stamp != self._store_stamp:
             self._store_stamp = stamp
             self.reload_panes()
+        else:
+            self._show_store_problems()  # a read since the last poll may have found one
 
     def reload_panes(self) -> None:
+        self.ctx.store.recheck_problems()
         for pane in self.main.panes:
             try:
                 pane.reload()
@@ -203,6 +207,8 @@ class CockpitApp(App[int]):
             error = event.worker.error
             log.error("worker %s failed: %r", event.worker.name, error)
             self.notify(f"{event.worker.name}: {error}", severity="error", timeout=10)
+            if isinstance(error, CorruptFileError):
+                self._show_store_problems()
 
 
 def _setup_logging(ctx: Context) -> None:
