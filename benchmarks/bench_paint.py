@@ -12,6 +12,7 @@ child's ru_maxrss. cockpit leaves right after painting (``COCKPIT_EXIT_AFTER_PAI
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import fcntl
 import os
@@ -50,10 +51,11 @@ Bare().run()
 """
 
 
-def seed(home: Path, quick: bool) -> dict[str, int]:
+def seed(home: str | Path, quick: bool) -> dict[str, int]:
     """Five years of synthetic data, written through the store API."""
     from cockpit.store import Store, by_iso_week, by_month
 
+    home = Path(home)
     now = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
     scale = 10 if quick else 1
     store = Store(home / "data" / "store")
@@ -151,13 +153,34 @@ def run_in_pty(
     return painted, rusage.ru_maxrss / 1024
 
 
+def load() -> str:
+    try:
+        return Path("/proc/loadavg").read_text().split()[0]
+    except OSError:
+        return "?"
+
+
 def run(quick: bool) -> str:
+    load_before = load()
     runs = 3 if quick else 7
     size = (80, 24)
     with tempfile.TemporaryDirectory(prefix="bench-paint-") as tmp:
         home = Path(tmp) / "home"
         home.mkdir()
-        counts = seed(home, quick)
+        # Seeded by a child process, so that this one stays small: a forked child starts
+        # with its parent's memory, which would show in its peak RSS.
+        out = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                f"from benchmarks.bench_paint import seed; print(seed({str(home)!r}, {quick}))",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=REPO,
+        ).stdout
+        counts = ast.literal_eval(out.strip())
         bare_py = Path(tmp) / "bare.py"
         bare_py.write_text(BARE_APP)
         env = env_for(home)
@@ -206,6 +229,7 @@ def run(quick: bool) -> str:
             f"First paint ratio **{ratio:.2f}×** (goal ≤ {GOAL_RATIO}×: "
             f"{'met' if ratio <= GOAL_RATIO else 'NOT met'}); with the footer drawn, "
             f"{footer_ratio:.2f}× the bare app with a Footer "
-            f"({med['cockpit+footer'] / med['bare']:.2f}× the bare Label app).",
+            f"({med['cockpit+footer'] / med['bare']:.2f}× the bare Label app). "
+            f"Load average {load_before} before, {load()} after.",
         ]
     )

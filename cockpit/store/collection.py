@@ -25,6 +25,7 @@ from cockpit.store.storage import (
     CorruptFileError,
     Loaded,
     dumps,
+    dumps_after,
     make_document,
     open_table,
     parse,
@@ -258,7 +259,9 @@ class Collection:
                 if storage.dirty:
                     if loaded is not None:
                         self._maybe_backup(part, path)
-                    raw = dumps(storage.data)
+                    raw = (
+                        dumps_after(loaded.raw, loaded.data, storage.data) if loaded else dumps(storage.data)
+                    )
                     atomic_write(path, raw)
                     stamp = stamp_of(path) or (0, 0, 0)
                     with self._cache_lock:

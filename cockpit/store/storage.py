@@ -65,6 +65,19 @@ def dumps(data: dict[str, Any]) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+def dumps_after(old_raw: bytes, old: dict[str, Any], new: dict[str, Any]) -> bytes:
+    """The bytes of ``new``; when ``new`` only appends records to ``old`` (an insert), splice them
+    into ``old_raw`` instead of serialising the whole partition again. Same result as ``dumps``."""
+    if list(old) == list(new) == [TABLE] and old_raw.endswith(b"}}"):
+        before, after = old[TABLE], new[TABLE]
+        if before and len(after) > len(before):
+            items = iter(after.items())
+            if all(k == k2 and v is v2 for (k, v), (k2, v2) in zip(before.items(), items, strict=False)):
+                tail = b"".join(b"," + dumps({k: v})[1:-1] for k, v in items)
+                return old_raw[:-2] + tail + b"}}"
+    return dumps(new)
+
+
 # TinyDB is imported on the first write only: reads parse JSON directly, so opening the
 # TUI (which only reads) does not pay for it.
 _memory_storage: Any = None
