@@ -16,7 +16,7 @@ from textual.worker import Worker, WorkerState
 
 from cockpit.store import CorruptFileError
 from cockpit.tui.screens.help import HelpScreen
-from cockpit.tui.screens.main import MainScreen
+from cockpit.tui.screens.main import PANE_CLASSES, MainScreen
 from cockpit.tui.themes import DEFAULT_THEME, VARIABLE_DEFAULTS, builtin_themes, user_themes
 from cockpit.tui.widgets.pane import Pane
 
@@ -58,7 +58,26 @@ class CockpitApp(App[int]):
         self.theme = self._initial_theme()
         if ctx.config.keymap:
             self.set_keymap(ctx.config.keymap)
+            # Instruments' modal screens load lazily, so only the app's own namespaces are checked.
+            unknown = sorted(
+                k
+                for k in ctx.config.keymap
+                if k.partition(".")[0] in ("app", "help", k) and k not in self.binding_ids()
+            )
+            if unknown:
+                self.startup_notes.append(
+                    (
+                        f"[keymap] in {ctx.paths.config_file}: unknown binding id(s) {', '.join(unknown)}; see ? for the ids",
+                        "warning",
+                    )
+                )
         self._store_stamp: tuple[tuple[str, int], ...] = ()
+
+    @staticmethod
+    def binding_ids() -> set[str]:
+        """Every binding id the [keymap] table can remap."""
+        classes: list[type] = [CockpitApp, HelpScreen, *PANE_CLASSES]
+        return {b.id for cls in classes for b in cls.BINDINGS if isinstance(b, Binding) and b.id}
 
     # ------------------------------------------------------------------ theme
 

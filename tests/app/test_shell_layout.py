@@ -161,3 +161,15 @@ async def test_first_pane_from_config(home, clock, write_config):
     async with app.run_test() as pilot:
         await pilot.pause()
         assert app.main.current_pane().PANE_ID == "gpu"
+
+
+async def test_unknown_keymap_id_is_reported_not_fatal(home, clock, write_config):
+    write_config('[keymap]\n"app.zom" = "f"\n"app.help" = "f1"\n')
+    app = CockpitApp(Context.open(home, clock=clock))
+    async with app.run_test(notifications=True) as pilot:
+        await pilot.pause()
+        notes = [n.message for n in app._notifications]
+        assert any("app.zom" in m and "unknown binding id" in m for m in notes), notes
+        assert not any("app.help" in m for m in notes)
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
