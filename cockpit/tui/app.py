@@ -153,7 +153,7 @@ class CockpitApp(App[int]):
 
     def _show_store_problems(self) -> None:
         if isinstance(self.screen_stack[0], MainScreen) and self.main.is_mounted:
-            self.main.show_problems([str(p) for p in self.ctx.store.problems])
+            self.main.show_problems([banner_line(p) for p in self.ctx.store.problems])
 
     # ------------------------------------------------------------------ actions
 
@@ -228,6 +228,16 @@ class CockpitApp(App[int]):
             self.notify(f"{event.worker.name}: {error}", severity="error", timeout=10)
             if isinstance(error, CorruptFileError):
                 self._show_store_problems()
+
+
+def banner_line(err: CorruptFileError) -> str:
+    """One short line per unreadable store file: which file, why, and the command that fixes it."""
+    detail = err.detail if len(err.detail) <= 50 else err.detail[:49] + "…"
+    if err.backup is not None:
+        fix = f"restore it: cockpit store restore {err.path}"
+    else:
+        fix = "no backup: fix or move it away"
+    return f"⚠ {err.path} is unreadable ({detail}); left untouched; {fix}"
 
 
 def _setup_logging(ctx: Context) -> None:

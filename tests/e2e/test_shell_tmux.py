@@ -116,3 +116,57 @@ def test_theme_switched_from_the_palette_is_remembered(home, tmp_path):
         assert settled(s) == light
         s.send("C-q")
         s.wait_exit()
+
+
+def test_keymap_from_config_remaps_keys_in_the_real_app(home, tmp_path):
+    (home / "config.toml").write_text('[keymap]\n"app.zoom" = "f"\n"app.help" = "f1"\n')
+    with TmuxScreen(cockpit_cmd(), 80, 24, env={"COCKPIT_HOME": str(home)}, sock_dir=tmp_path) as s:
+        s.wait_for("Quit")
+        s.send("z")
+        time.sleep(0.5)
+        assert "1 Focus" in s.screen() and "5 GPU jobs" in s.screen()  # z does nothing now
+        s.send("f")
+        s.wait_gone("2 MITs")
+        s.send("f")
+        s.wait_for("2 MITs")
+        s.send("F1")
+        s.wait_for("app.zoom")
+        s.send("Escape")
+        s.wait_gone("app.zoom")
+        s.send("C-q")
+        assert s.wait_exit() == 0
+
+
+def test_corrupt_store_file_banner_then_restore_from_another_shell(home, tmp_path):
+    import subprocess
+    import sys
+
+    from cockpit.store import Store
+    from tests.harness.tmux import REPO, clean_env
+
+    store = Store(home / "data" / "store")
+    store.doc("settings").set({"theme": "cockpit-dark"})
+    store.doc("settings").set({"theme": "cockpit-light"})  # keeps a backup of the first
+    path = store.collection("doc-settings").path("all")
+    path.write_bytes(b"\x00not json")
+    with TmuxScreen(cockpit_cmd(), 120, 30, env={"COCKPIT_HOME": str(home)}, sock_dir=tmp_path) as s:
+        s.wait_for("Quit")
+        screen = s.wait_for("cockpit store restore")
+        assert "unreadable" in screen and "1 Focus" in screen
+        s.send("3")
+        s.send("z")  # the app keeps working
+        s.wait_gone("1 Focus")
+        s.send("z")
+        s.wait_for("1 Focus")
+        r = subprocess.run(
+            [sys.executable, "-m", "cockpit", "store", "restore", str(path)],
+            capture_output=True,
+            text=True,
+            env=clean_env({"COCKPIT_HOME": str(home)}),
+            cwd=REPO,
+        )
+        assert r.returncode == 0, r.stderr
+        s.wait_gone("cockpit store restore", timeout=10)
+        assert path.read_bytes() != b"\x00not json"
+        s.send("C-q")
+        assert s.wait_exit() == 0

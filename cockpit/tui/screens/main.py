@@ -40,7 +40,9 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         if self.focused is None:
             self.pane(self.ctx.config.ui.first_pane).focus_pane()
-        self.show_problems([str(p) for p in self.ctx.store.problems])
+        from cockpit.tui.app import banner_line
+
+        self.show_problems([banner_line(p) for p in self.ctx.store.problems])
 
     @property
     def panes(self) -> list[Pane]:
