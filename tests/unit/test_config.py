@@ -78,7 +78,7 @@ def test_cli_reports_bad_config_in_one_line_exit_2(tmp_path):
 
 def test_not_utf8(tmp_path):
     p = tmp_path / "c.toml"
-    p.write_bytes(b"[ui]\ntheme = \"\xff\"\n")
+    p.write_bytes(b'[ui]\ntheme = "\xff"\n')
     with pytest.raises(ConfigError, match="not UTF-8"):
         config.load(p)
 
