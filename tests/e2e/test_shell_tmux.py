@@ -170,3 +170,21 @@ def test_corrupt_store_file_banner_then_restore_from_another_shell(home, tmp_pat
         assert path.read_bytes() != b"\x00not json"
         s.send("C-q")
         assert s.wait_exit() == 0
+
+
+def test_contrast_theme_at_16_colours_uses_only_the_basic_palette(home, tmp_path):
+    (home / "config.toml").write_text('[ui]\ntheme = "cockpit-contrast"\n')
+    env = {"COCKPIT_HOME": str(home), "TEXTUAL_COLOR_SYSTEM": "standard"}
+    with TmuxScreen(cockpit_cmd(), 80, 24, env=env, sock_dir=tmp_path) as s:
+        s.wait_for("Quit")
+        screen = settled(s)
+        codes = {int(c) for sgr in re.findall(r"\x1b\[([0-9;]*)m", screen) for c in sgr.split(";") if c}
+        assert codes, "no colours at all"
+        assert codes <= {0, 1, 2, 3, 4, 7, 22, 23, 24, 27, 39, 49} | set(range(30, 38)) | set(
+            range(40, 48)
+        ) | set(range(90, 98)) | set(range(100, 108)), sorted(codes)
+        assert {40, 97} <= codes  # black background, bright white text
+        for title in ("1 Focus", "2 MITs", "3 Time audit", "4 Papers", "5 GPU jobs"):
+            assert title in s.screen()
+        s.send("C-q")
+        assert s.wait_exit() == 0
