@@ -12,6 +12,7 @@ Every write is atomic and durable; a corrupt file is never written over.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 import threading
@@ -69,11 +70,12 @@ class DocRef:
         self._c = collection
 
     def read(self) -> dict[str, Any]:
+        """A private copy of the document ({} when it was never written)."""
         doc = self._c.get("1")
         if doc is None:
             return {}
         doc.pop("id", None)
-        return doc
+        return copy.deepcopy(doc)
 
     def update(self, fn: Callable[[dict[str, Any]], dict[str, Any] | None]) -> dict[str, Any]:
         """Apply ``fn`` to the current value under the lock; it may mutate or return a new dict."""

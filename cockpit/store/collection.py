@@ -59,6 +59,8 @@ class Part:
         return self._c.make_id(self.part, doc_id)
 
     def all(self) -> list[Doc]:
+        """Every record; nested values are shared with the cache, so change a record through
+        ``get`` (a private copy) and ``put``/``update``, never in place."""
         return [{**d, "id": self._id(d.doc_id)} for d in self._t.all()]
 
     def get(self, id: str) -> Doc | None:
