@@ -212,6 +212,21 @@ class Store:
         self.problems = [p for p in self.problems if p.path != c.path(part)]
         return used
 
+    def sweep_temp_files(self, older_than_s: float = 3600) -> list[Path]:
+        """Remove the temp files a killed writer left behind (a live write takes milliseconds)."""
+        import time
+
+        removed: list[Path] = []
+        cutoff = time.time() - older_than_s
+        for tmp in self.root.glob("**/.*.tmp"):
+            try:
+                if tmp.is_file() and tmp.stat().st_mtime < cutoff:
+                    tmp.unlink()
+                    removed.append(tmp)
+            except OSError:
+                pass
+        return removed
+
     def check(self) -> list[CorruptFileError]:
         """Read every file of every collection; return those that cannot be read."""
         bad: list[CorruptFileError] = []

@@ -153,3 +153,17 @@ def test_insert_splices_bytes_identical_to_a_full_rewrite(store):
     assert [d["id"] for d in fresh.all()] == [i for i in ids if i != ids[3]]
     assert fresh.get(ids[1])["note"] == "changed"
     assert fresh.get(ids[5])["nested"] == {"a": [1, 2, {"b": None}]}
+
+
+def test_sweep_removes_only_old_temp_files(store):
+    import time
+
+    c = store.collection("tasks")
+    c.insert({"title": "x"})
+    old, fresh = c.dir / ".all.json.111.tmp", c.dir / ".all.json.222.tmp"
+    old.write_bytes(b"{")
+    fresh.write_bytes(b"{")
+    os.utime(old, (time.time() - 7200, time.time() - 7200))
+    assert store.sweep_temp_files() == [old]
+    assert fresh.exists() and not old.exists()
+    assert [d["title"] for d in c.all()] == ["x"]
