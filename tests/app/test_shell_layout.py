@@ -188,4 +188,6 @@ async def test_hostile_theme_files_are_refused_with_a_notice(ctx):
         for name in ("markup.toml", "bad.toml", "binary.toml", "long.toml"):
             assert name in notes
         assert app.theme == "cockpit-dark"
+        app.clear_notifications()
+        await pilot.pause()
         assert all(t in screen_text(app) for t in TITLES)
