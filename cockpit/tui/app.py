@@ -241,7 +241,10 @@ def banner_line(err: CorruptFileError) -> str:
 
 
 def _setup_logging(ctx: Context) -> None:
-    handler = logging.FileHandler(ctx.paths.log_file, encoding="utf-8")
+    try:
+        handler = logging.FileHandler(ctx.paths.log_file, encoding="utf-8")
+    except OSError:
+        return  # a read-only state folder: run without a log file
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger("cockpit")
     root.addHandler(handler)

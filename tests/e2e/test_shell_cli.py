@@ -143,3 +143,13 @@ def test_doctor_outside_tmux(home):
     r = cockpit("doctor", home=home, env={"TERM": "dumb", "COLORTERM": ""})
     assert r.returncode == 1
     assert "[FIX] TERM: TERM is dumb" in r.stdout and "export TERM=xterm-256color" in r.stdout
+
+
+def test_unusable_home_is_one_line_exit_1(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    for args in (("store", "path"), ()):
+        r = cockpit("--home", str(blocker / "home"), *args)
+        assert r.returncode == 1
+        line = one_line_error(r)
+        assert "cannot create the folder" in line and str(blocker / "home") in line
