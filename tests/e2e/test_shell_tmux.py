@@ -21,6 +21,20 @@ def test_cockpit_in_tmux_80x24_shows_panes_and_moves_by_keys(home, tmp_path):
         assert "4 Papers" in screen
         s.send("z")
         s.wait_for("1 Focus")
+        # Tab / Shift+Tab move the focus: zoom shows which pane has it.
+        s.send("Tab")
+        s.send("z")
+        screen = s.wait_gone("4 Papers")
+        assert "5 GPU jobs" in screen and "1 Focus" not in screen
+        s.send("z")
+        s.wait_for("4 Papers")
+        s.send("BTab")
+        s.send("BTab")
+        s.send("z")
+        screen = s.wait_gone("4 Papers")
+        assert "3 Time audit" in screen and "5 GPU jobs" not in screen
+        s.send("z")
+        s.wait_for("1 Focus")
         s.send("?")
         s.wait_for("app.zoom")
         s.send("Escape")
