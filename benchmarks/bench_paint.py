@@ -120,7 +120,9 @@ def peak_rss_mib(pid: int) -> float | None:
     return None
 
 
-def run_in_pty(argv: list[str], env: dict[str, str], marker: bytes, size: tuple[int, int]) -> tuple[float, float]:
+def run_in_pty(
+    argv: list[str], env: dict[str, str], marker: bytes, size: tuple[int, int]
+) -> tuple[float, float]:
     """(ms from spawn to the marker on the terminal, peak RSS MiB)."""
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))

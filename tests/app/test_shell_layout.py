@@ -177,7 +177,9 @@ async def test_unknown_keymap_id_is_reported_not_fatal(home, clock, write_config
 
 async def test_hostile_theme_files_are_refused_with_a_notice(ctx):
     ctx.paths.themes_dir.mkdir(parents=True)
-    (ctx.paths.themes_dir / "markup.toml").write_text('name = "[bold red]x[/]"\n[colors]\nprimary = "#ffffff"\n')
+    (ctx.paths.themes_dir / "markup.toml").write_text(
+        'name = "[bold red]x[/]"\n[colors]\nprimary = "#ffffff"\n'
+    )
     (ctx.paths.themes_dir / "bad.toml").write_text('name = "ok"\n[colors\n')
     (ctx.paths.themes_dir / "binary.toml").write_bytes(b"\xff\xfe\x00")
     (ctx.paths.themes_dir / "long.toml").write_text(f'name = "{"a" * 10_000}"\n[colors]\nprimary = "#fff"\n')
