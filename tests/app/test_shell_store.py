@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -100,13 +101,14 @@ async def test_full_disk_while_running_toasts_and_loses_nothing(tmpfs_home, cloc
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await pilot.pause()
         filler = tmpfs_home / "filler"
-        with open(filler, "wb") as f:
-            try:
-                while True:
-                    f.write(b"\0" * 65536)
-                    f.flush()
-            except OSError:
-                pass
+        fd = os.open(filler, os.O_WRONLY | os.O_CREAT, 0o600)
+        try:
+            while True:
+                os.write(fd, b"\0" * 65536)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
         app.theme = "cockpit-light"
         await pilot.pause()
         assert any("theme not saved" in m and "disk is full" in m for m in messages(app)), messages(app)
