@@ -164,7 +164,7 @@ class CockpitApp(App[int]):
         panes = [p for p in self.main.panes if p.display]
         current = self.main.current_pane()
         i = panes.index(current) if current in panes else -step
-        panes[(i + step) % len(panes)].focus_pane()
+        self.main.go_to(panes[(i + step) % len(panes)])
 
     def action_next_pane(self) -> None:
         self._cycle(1)
@@ -179,7 +179,7 @@ class CockpitApp(App[int]):
         if self.main.has_class("-zoom"):
             for p in self.main.panes:
                 p.set_class(p is pane, "-zoomed")
-        pane.focus_pane()
+        self.main.go_to(pane)
 
     def action_zoom(self) -> None:
         if isinstance(self.screen, MainScreen):
@@ -202,7 +202,9 @@ class CockpitApp(App[int]):
         if not isinstance(screen, MainScreen):
             return
         for pane in screen.panes:
-            yield SystemCommand(f"Go to {pane.TITLE}", f"Focus the {pane.TITLE} pane", pane.focus_pane)
+            yield SystemCommand(
+                f"Go to {pane.TITLE}", f"Focus the {pane.TITLE} pane", lambda p=pane: screen.go_to(p)
+            )
         yield SystemCommand("Zoom pane", "Show the focused pane full screen, or go back", self.action_zoom)
         yield SystemCommand("Show keys", "Every key binding and its id", self.action_help)
         for name in sorted(self.available_themes):

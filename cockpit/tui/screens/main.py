@@ -39,7 +39,7 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         if self.focused is None:
-            self.pane(self.ctx.config.ui.first_pane).focus_pane()
+            self.go_to(self.pane(self.ctx.config.ui.first_pane))
         from cockpit.tui.app import banner_line
 
         self.show_problems([banner_line(p) for p in self.ctx.store.problems])
@@ -59,6 +59,13 @@ class MainScreen(Screen[None]):
             node = node.parent  # type: ignore[assignment]
         return None
 
+    def go_to(self, pane: Pane) -> None:
+        """Make ``pane`` the current one now: a key typed right after (``4`` then ``z``) acts on it,
+        even when the pane's own ``focus_pane`` moves the focus on the next message."""
+        pane.focus_pane()
+        if self.current_pane() is not pane and pane.focusable:
+            self.set_focus(pane)
+
     def show_problems(self, lines: list[str]) -> None:
         banner = self.query_one("#store-banner", Static)
         text = "\n".join(lines)
@@ -74,4 +81,4 @@ class MainScreen(Screen[None]):
         for p in self.panes:
             p.set_class(zoomed and p is pane, "-zoomed")
         self.set_class(zoomed, "-zoom")
-        pane.focus_pane()
+        self.go_to(pane)

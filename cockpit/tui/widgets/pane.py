@@ -68,7 +68,7 @@ class Pane(Vertical, can_focus=True):
         """
         target: Widget = self
         for child in self.query("*"):
-            if child.focusable and child is not self:
+            if child.focusable and child is not self and _displayed_within(child, self):
                 target = child
                 break
         try:
@@ -79,3 +79,13 @@ class Pane(Vertical, can_focus=True):
     def on_resize(self, event: events.Resize) -> None:
         compact = event.size.width < self.COMPACT_WIDTH or event.size.height < self.COMPACT_HEIGHT
         self.set_class(compact, "-compact")
+
+
+def _displayed_within(widget: Widget, pane: Pane) -> bool:
+    """Displayed, and so are its containers up to ``pane`` (a hidden widget cannot take focus)."""
+    node: Widget | None = widget
+    while node is not None and node is not pane:
+        if not node.display:
+            return False
+        node = node.parent  # type: ignore[assignment]
+    return True
