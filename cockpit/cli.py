@@ -64,7 +64,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return status.main_fast(rest[1:] + (["--home", home] if home else []))
 
-    args = build_parser().parse_args(argv)
+    if rest:
+        args = build_parser().parse_args(argv)
+    else:  # plain `cockpit [--home DIR]` opens the TUI: no need to build every subcommand
+        args = argparse.Namespace(home=home, command=None)
     if args.home:
         os.environ["COCKPIT_HOME"] = os.path.abspath(os.path.expanduser(args.home))
     from cockpit.context import Context

@@ -47,8 +47,13 @@ class Paths:
 
     def ensure(self) -> Paths:
         """Create every folder, private to the user (0700)."""
+        from cockpit.errors import CockpitError
+
         for d in (self.config_dir, self.data_dir, self.state_dir, self.cache_dir):
-            make_private_dir(d)
+            try:
+                make_private_dir(d)
+            except OSError as e:
+                raise CockpitError(f"cannot create the folder {d}: {e.strerror or e}") from None
         return self
 
 

@@ -45,6 +45,9 @@ def _doctor(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _store_check(args: argparse.Namespace, ctx: Context) -> int:
+    swept = ctx.store.sweep_temp_files()
+    if swept:
+        print(f"removed {len(swept)} temp file(s) left by interrupted writes")
     bad = ctx.store.check()
     for e in bad:
         print(e)

@@ -12,6 +12,7 @@ Every write is atomic and durable; a corrupt file is never written over.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 import threading
@@ -20,9 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from cockpit.errors import CockpitError, UsageError
-from cockpit.paths import make_private_dir
 from cockpit.store.collection import SINGLE, Collection, Doc, NotFound, Part
-from cockpit.store.fs import StoreWriteError, atomic_write, locked
+from cockpit.store.fs import StoreWriteError, atomic_write, ensure_dir, locked
 from cockpit.store.storage import CorruptFileError
 
 __all__ = [
@@ -70,11 +70,12 @@ class DocRef:
         self._c = collection
 
     def read(self) -> dict[str, Any]:
+        """A private copy of the document ({} when it was never written)."""
         doc = self._c.get("1")
         if doc is None:
             return {}
         doc.pop("id", None)
-        return doc
+        return copy.deepcopy(doc)
 
     def update(self, fn: Callable[[dict[str, Any]], dict[str, Any] | None]) -> dict[str, Any]:
         """Apply ``fn`` to the current value under the lock; it may mutate or return a new dict."""
@@ -96,7 +97,7 @@ class DocRef:
 class Store:
     def __init__(self, root: Path) -> None:
         self.root = root
-        make_private_dir(root)
+        ensure_dir(root)
         self.problems: list[CorruptFileError] = []
         self._collections: dict[str, Collection] = {}
         self._lock = threading.Lock()
@@ -112,6 +113,7 @@ class Store:
             c = self._collections.get(name)
             if c is None:
                 c = Collection(self.root, name, partition, label, on_corrupt=self._note_problem)
+                c.refuse_writes = self.read_only_reason
                 self._collections[name] = c
             elif partition is not None and c.partition is None:
                 c.partition = partition
@@ -125,6 +127,19 @@ class Store:
     def _note_problem(self, err: CorruptFileError) -> None:
         if all(p.path != err.path for p in self.problems):
             self.problems.append(err)
+
+    def recheck_problems(self) -> None:
+        """Forget the problems whose file reads fine again (restored by this or another process)."""
+        still: list[CorruptFileError] = []
+        for problem in self.problems:
+            try:
+                c, part = self.locate(problem.path)
+                c.read_part(part)
+            except CorruptFileError as e:
+                still.append(e)
+            except CockpitError:
+                still.append(problem)
+        self.problems = still
 
     # ------------------------------------------------------------------ schema
 
@@ -145,23 +160,33 @@ class Store:
             ) from None
 
     def _migrate(self) -> None:
-        with locked(self.root / ".lock"):
-            version = self.schema_version()
+        try:
+            with locked(self.root / ".lock"):
+                self._migrate_locked()
+        except StoreWriteError as e:
+            # A read-only data folder can still be read; writes will fail with a clear error.
+            version = self._written_version()
             if version > SCHEMA_VERSION:
-                self.read_only_reason = (
-                    f"the store at {self.root} was written by a newer cockpit (schema {version}); "
-                    "upgrade cockpit to change it"
-                )
-                return
-            if version == 0 and not any(
-                p.is_dir() and not p.name.startswith(".") for p in self.root.iterdir()
-            ):
-                version = SCHEMA_VERSION  # a new store starts at the current schema
-            while version < SCHEMA_VERSION:
-                version += 1
-                MIGRATIONS[version](self)
-            if version != self._written_version():
-                atomic_write(self.meta_path, json.dumps({"schema": version}).encode())
+                self.read_only_reason = self._newer(version)
+            elif 0 < version < SCHEMA_VERSION:
+                raise StoreWriteError(f"the store needs an upgrade it cannot write: {e}") from None
+
+    @staticmethod
+    def _newer(version: int) -> str:
+        return f"the store was written by a newer cockpit (schema {version}); upgrade cockpit to change it"
+
+    def _migrate_locked(self) -> None:
+        version = self.schema_version()
+        if version > SCHEMA_VERSION:
+            self.read_only_reason = self._newer(version)
+            return
+        if version == 0 and not any(p.is_dir() and not p.name.startswith(".") for p in self.root.iterdir()):
+            version = SCHEMA_VERSION  # a new store starts at the current schema
+        while version < SCHEMA_VERSION:
+            version += 1
+            MIGRATIONS[version](self)
+        if version != self._written_version():
+            atomic_write(self.meta_path, json.dumps({"schema": version}).encode())
 
     def _written_version(self) -> int:
         try:
@@ -186,6 +211,21 @@ class Store:
         used = c.restore(part, backup)
         self.problems = [p for p in self.problems if p.path != c.path(part)]
         return used
+
+    def sweep_temp_files(self, older_than_s: float = 3600) -> list[Path]:
+        """Remove the temp files a killed writer left behind (a live write takes milliseconds)."""
+        import time
+
+        removed: list[Path] = []
+        cutoff = time.time() - older_than_s
+        for tmp in self.root.glob("**/.*.tmp"):
+            try:
+                if tmp.is_file() and tmp.stat().st_mtime < cutoff:
+                    tmp.unlink()
+                    removed.append(tmp)
+            except OSError:
+                pass
+        return removed
 
     def check(self) -> list[CorruptFileError]:
         """Read every file of every collection; return those that cannot be read."""

@@ -17,14 +17,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from cockpit.errors import UsageError
+from cockpit.errors import CockpitError, UsageError
 from cockpit.paths import make_private_dir
-from cockpit.store.fs import atomic_write, locked, write_error
+from cockpit.store.fs import StoreWriteError, atomic_write, ensure_dir, locked, write_error
 from cockpit.store.storage import (
     TABLE,
     CorruptFileError,
     Loaded,
     dumps,
+    dumps_after,
     make_document,
     open_table,
     parse,
@@ -35,6 +36,7 @@ Doc = dict[str, Any]
 SINGLE = "all"
 BACKUPS_KEPT = 5
 BACKUP_EVERY_S = 6 * 3600
+RACY_S = 2.0  # a cached stamp younger than this (at check time) is confirmed by content
 
 
 class NotFound(UsageError):
@@ -44,18 +46,27 @@ class NotFound(UsageError):
 class Part:
     """The records of one partition inside a locked read-modify-write."""
 
-    def __init__(self, collection: Collection, part: str, table: Any) -> None:
-        self._c, self.part, self._t = collection, part, table
+    def __init__(self, collection: Collection, part: str, table: Any, storage: Any) -> None:
+        self._c, self.part, self._t, self._storage = collection, part, table, storage
+
+    def _own(self, n: int) -> None:
+        """Copy record ``n`` before TinyDB changes it in place (the original is shared with the cache)."""
+        records = self._storage.data.get(TABLE)
+        if records is not None and str(n) in records:
+            records[str(n)] = copy.deepcopy(records[str(n)])
 
     def _id(self, doc_id: int) -> str:
         return self._c.make_id(self.part, doc_id)
 
     def all(self) -> list[Doc]:
+        """Every record; nested values are shared with the cache, so change a record through
+        ``get`` (a private copy) and ``put``/``update``, never in place."""
         return [{**d, "id": self._id(d.doc_id)} for d in self._t.all()]
 
     def get(self, id: str) -> Doc | None:
+        """A private copy: change it freely, then ``put`` or ``update`` it."""
         d = self._t.get(doc_id=self._c.split_id(id)[1])
-        return None if d is None else {**d, "id": id}
+        return None if d is None else {**copy.deepcopy(dict(d)), "id": id}
 
     def insert(self, doc: Doc) -> str:
         body = {k: v for k, v in doc.items() if k != "id"}
@@ -73,6 +84,7 @@ class Part:
         n = self._c.split_id(id)[1]
         if not self._t.contains(doc_id=n):
             raise NotFound(f"no {self._c.label} with id {id}")
+        self._own(n)
         self._t.update({k: v for k, v in fields.items() if k != "id"}, doc_ids=[n])
         return {**self._t.get(doc_id=n), "id": id}
 
@@ -103,6 +115,7 @@ class Collection:
         self._cache_lock = threading.Lock()
         self._last_backup: dict[str, float] = {}
         self._on_corrupt = on_corrupt
+        self.refuse_writes: str | None = None  # set when the store is newer than this cockpit
 
     # ------------------------------------------------------------------ ids
 
@@ -143,30 +156,46 @@ class Collection:
         except FileNotFoundError:
             return 0
 
-    def _load(self, part: str) -> Loaded | None:
+    def _load(self, part: str, verify: bool = False) -> Loaded | None:
+        """The partition's current content, from the cache when it is provably current.
+
+        A cached copy is trusted on its (inode, mtime, size) stamp alone only when the file
+        had been quiet for RACY_S when it was last checked: two replacements inside one
+        timestamp tick can reuse an inode number and keep the size, so a recent stamp is
+        confirmed by comparing the bytes. ``verify`` (used under the write lock) always
+        compares the bytes, so a read-modify-write never starts from a stale copy.
+        """
         path = self.path(part)
-        stamp = stamp_of(path)
-        if stamp is None:
-            return None
         with self._cache_lock:
             hit = self._cache.get(part)
-        if hit is not None and hit.stamp == stamp:
-            return hit
+        if hit is not None and not verify:
+            stamp = stamp_of(path)
+            if stamp is None:
+                return None
+            if stamp == hit.stamp and hit.checked - stamp[1] / 1e9 > RACY_S:
+                return hit
         try:
-            raw = path.read_bytes()
+            with open(path, "rb") as f:
+                st = os.fstat(f.fileno())
+                raw = f.read()
         except FileNotFoundError:
             return None
         except OSError as e:
             err = CorruptFileError(path, f"cannot read: {e.strerror}", self.latest_backup(part))
             self._report(err)
             raise err from None
-        try:
-            data = parse(path, raw)
-        except CorruptFileError as e:
-            err = CorruptFileError(path, e.detail, self.latest_backup(part))
-            self._report(err)
-            raise err from None
-        loaded = Loaded(stamp_of(path) or stamp, data)
+        now = time.time()
+        stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
+        if hit is not None and hit.raw == raw:
+            loaded = Loaded(stamp, hit.data, raw, now)
+        else:
+            try:
+                data = parse(path, raw)
+            except CorruptFileError as e:
+                err = CorruptFileError(path, e.detail, self.latest_backup(part))
+                self._report(err)
+                raise err from None
+            loaded = Loaded(stamp, data, raw, now)
         with self._cache_lock:
             self._cache[part] = loaded
         return loaded
@@ -212,20 +241,37 @@ class Collection:
 
     @contextmanager
     def transaction(self, part: str) -> Iterator[Part]:
-        """Lock, load one partition, let the caller change it, write it atomically."""
-        make_private_dir(self.dir)
+        """Lock, load one partition, let the caller change it, write it atomically.
+
+        The caller works on a private copy of the partition (tables copied, records
+        copied on write), so an exception or a refused write leaves the cache and the
+        file as they were. Cost: one read, one serialisation and one durable write of
+        this partition only.
+        """
+        if self.refuse_writes is not None:
+            raise StoreWriteError(self.refuse_writes)
+        ensure_dir(self.dir)
         path = self.path(part)
         with locked(self.dir / ".lock"):
-            loaded = self._load(part)  # raises CorruptFileError: never written over
-            data = copy.deepcopy(loaded.data) if loaded is not None else {}
+            loaded = self._load(part, verify=True)  # raises CorruptFileError: never written over
+            data = {name: dict(t) for name, t in loaded.data.items()} if loaded is not None else {}
             table, storage = open_table(data)
-            yield Part(self, part, table)
-            if storage.dirty:
-                if loaded is not None:
-                    self._maybe_backup(part, path)
-                atomic_write(path, dumps(storage.data))
+            try:
+                yield Part(self, part, table, storage)
+                if storage.dirty:
+                    if loaded is not None:
+                        self._maybe_backup(part, path)
+                    raw = (
+                        dumps_after(loaded.raw, loaded.data, storage.data) if loaded else dumps(storage.data)
+                    )
+                    atomic_write(path, raw)
+                    stamp = stamp_of(path) or (0, 0, 0)
+                    with self._cache_lock:
+                        self._cache[part] = Loaded(stamp, storage.data, raw, time.time())
+            except BaseException:
                 with self._cache_lock:
-                    self._cache[part] = Loaded(stamp_of(path) or (0, 0, 0), storage.data)
+                    self._cache.pop(part, None)
+                raise
 
     def insert(self, doc: Doc, part: str | None = None) -> str:
         with self.transaction(part or self.part_of(doc)) as p:
@@ -296,14 +342,27 @@ class Collection:
         backup = backup or self.latest_backup(part)
         if backup is None:
             raise NotFound(f"no backup of {self.path(part)}")
-        parse(backup, backup.read_bytes())  # refuse to restore a bad backup
+        try:
+            data = backup.read_bytes()
+            parse(backup, data)  # refuse to restore a bad backup
+        except OSError as e:
+            raise CockpitError(
+                f"cannot read the backup {backup}: {e.strerror}; nothing was restored"
+            ) from None
+        except CorruptFileError as e:
+            raise CockpitError(
+                f"the backup {backup} is unreadable too ({e.detail}); nothing was restored"
+            ) from None
         path = self.path(part)
         with locked(self.dir / ".lock"):
             if path.exists():
                 kept = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%dT%H%M%S')}")
-                shutil.copy2(path, kept)
-                kept.chmod(0o600)
-            atomic_write(path, backup.read_bytes())
+                try:
+                    shutil.copy2(path, kept)
+                    kept.chmod(0o600)
+                except OSError as e:
+                    raise write_error(kept, e) from e
+            atomic_write(path, data)
         with self._cache_lock:
             self._cache.pop(part, None)
         return backup

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from cockpit.errors import CockpitError
+from cockpit.paths import make_private_dir
 
 
 class StoreWriteError(CockpitError):
@@ -28,6 +29,14 @@ _REASONS = {
 def write_error(path: Path, e: OSError) -> StoreWriteError:
     reason = _REASONS.get(e.errno or 0, e.strerror or str(e))
     return StoreWriteError(f"cannot save {path}: {reason}; nothing was changed")
+
+
+def ensure_dir(path: Path) -> None:
+    """A private folder for the store (0700); a refusal becomes StoreWriteError."""
+    try:
+        make_private_dir(path)
+    except OSError as e:
+        raise write_error(path, e) from e
 
 
 def fsync_dir(path: Path) -> None:
@@ -71,7 +80,7 @@ def locked(lock_path: Path) -> Iterator[None]:
     try:
         fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
     except OSError as e:
-        raise write_error(lock_path, e) from e
+        raise write_error(lock_path.parent, e) from e
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield

@@ -16,7 +16,7 @@ from textual.worker import Worker, WorkerState
 
 from cockpit.store import CorruptFileError
 from cockpit.tui.screens.help import HelpScreen
-from cockpit.tui.screens.main import MainScreen
+from cockpit.tui.screens.main import PANE_CLASSES, MainScreen
 from cockpit.tui.themes import DEFAULT_THEME, VARIABLE_DEFAULTS, builtin_themes, user_themes
 from cockpit.tui.widgets.pane import Pane
 
@@ -58,7 +58,26 @@ class CockpitApp(App[int]):
         self.theme = self._initial_theme()
         if ctx.config.keymap:
             self.set_keymap(ctx.config.keymap)
+            # Instruments' modal screens load lazily, so only the app's own namespaces are checked.
+            unknown = sorted(
+                k
+                for k in ctx.config.keymap
+                if k.partition(".")[0] in ("app", "help", k) and k not in self.binding_ids()
+            )
+            if unknown:
+                self.startup_notes.append(
+                    (
+                        f"[keymap] in {ctx.paths.config_file}: unknown binding id(s) {', '.join(unknown)}; see ? for the ids",
+                        "warning",
+                    )
+                )
         self._store_stamp: tuple[tuple[str, int], ...] = ()
+
+    @staticmethod
+    def binding_ids() -> set[str]:
+        """Every binding id the [keymap] table can remap."""
+        classes: list[type] = [CockpitApp, HelpScreen, *PANE_CLASSES]
+        return {b.id for cls in classes for b in cls.BINDINGS if isinstance(b, Binding) and b.id}
 
     # ------------------------------------------------------------------ theme
 
@@ -80,7 +99,8 @@ class CockpitApp(App[int]):
         try:
             self.ctx.store.doc("settings").update(lambda cur: {**cur, "theme": name})
         except Exception as e:  # noqa: BLE001 - any store failure becomes a toast, never a crash
-            self.notify(f"theme not saved: {e}", severity="error")
+            self.notify(f"theme not saved: {e}", severity="error", timeout=10)
+            self._show_store_problems()
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -101,7 +121,8 @@ class CockpitApp(App[int]):
     def on_ready(self) -> None:
         log.info("first frame after %.0f ms", (time.perf_counter() - self._started) * 1000)
         if os.environ.get("COCKPIT_EXIT_AFTER_PAINT"):
-            self.call_after_refresh(self.exit, 0)
+            # The footer fills in on the refresh after the first one; leave once it has.
+            self.set_timer(0.3, lambda: self.exit(0))
 
     # ------------------------------------------------------------------ store watching
 
@@ -118,8 +139,11 @@ class CockpitApp(App[int]):
         if stamp != self._store_stamp:
             self._store_stamp = stamp
             self.reload_panes()
+        else:
+            self._show_store_problems()  # a read since the last poll may have found one
 
     def reload_panes(self) -> None:
+        self.ctx.store.recheck_problems()
         for pane in self.main.panes:
             try:
                 pane.reload()
@@ -129,7 +153,7 @@ class CockpitApp(App[int]):
 
     def _show_store_problems(self) -> None:
         if isinstance(self.screen_stack[0], MainScreen) and self.main.is_mounted:
-            self.main.show_problems([str(p) for p in self.ctx.store.problems])
+            self.main.show_problems([banner_line(p) for p in self.ctx.store.problems])
 
     # ------------------------------------------------------------------ actions
 
@@ -140,7 +164,7 @@ class CockpitApp(App[int]):
         panes = [p for p in self.main.panes if p.display]
         current = self.main.current_pane()
         i = panes.index(current) if current in panes else -step
-        panes[(i + step) % len(panes)].focus_pane()
+        self.main.go_to(panes[(i + step) % len(panes)])
 
     def action_next_pane(self) -> None:
         self._cycle(1)
@@ -155,7 +179,7 @@ class CockpitApp(App[int]):
         if self.main.has_class("-zoom"):
             for p in self.main.panes:
                 p.set_class(p is pane, "-zoomed")
-        pane.focus_pane()
+        self.main.go_to(pane)
 
     def action_zoom(self) -> None:
         if isinstance(self.screen, MainScreen):
@@ -178,7 +202,9 @@ class CockpitApp(App[int]):
         if not isinstance(screen, MainScreen):
             return
         for pane in screen.panes:
-            yield SystemCommand(f"Go to {pane.TITLE}", f"Focus the {pane.TITLE} pane", pane.focus_pane)
+            yield SystemCommand(
+                f"Go to {pane.TITLE}", f"Focus the {pane.TITLE} pane", lambda p=pane: screen.go_to(p)
+            )
         yield SystemCommand("Zoom pane", "Show the focused pane full screen, or go back", self.action_zoom)
         yield SystemCommand("Show keys", "Every key binding and its id", self.action_help)
         for name in sorted(self.available_themes):
@@ -202,10 +228,25 @@ class CockpitApp(App[int]):
             error = event.worker.error
             log.error("worker %s failed: %r", event.worker.name, error)
             self.notify(f"{event.worker.name}: {error}", severity="error", timeout=10)
+            if isinstance(error, CorruptFileError):
+                self._show_store_problems()
+
+
+def banner_line(err: CorruptFileError) -> str:
+    """One short line per unreadable store file: which file, why, and the command that fixes it."""
+    detail = err.detail if len(err.detail) <= 50 else err.detail[:49] + "…"
+    if err.backup is not None:
+        fix = f"restore it: cockpit store restore {err.path}"
+    else:
+        fix = "no backup: fix or move it away"
+    return f"⚠ {err.path} is unreadable ({detail}); left untouched; {fix}"
 
 
 def _setup_logging(ctx: Context) -> None:
-    handler = logging.FileHandler(ctx.paths.log_file, encoding="utf-8")
+    try:
+        handler = logging.FileHandler(ctx.paths.log_file, encoding="utf-8")
+    except OSError:
+        return  # a read-only state folder: run without a log file
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger("cockpit")
     root.addHandler(handler)

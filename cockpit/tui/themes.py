@@ -3,6 +3,7 @@ user themes live in the config folder's themes/. A bad file is reported, never f
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Iterable
 from importlib import resources
@@ -50,6 +51,8 @@ def parse_theme(text: str, source: str) -> Theme:
     name = data.get("name")
     if not isinstance(name, str) or not name.strip():
         raise ThemeFileError(f"{source}: 'name' must be a non-empty string")
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}", name.strip()):
+        raise ThemeFileError(f"{source}: 'name' may hold only letters, digits, '-', '_' and '.' (64 at most)")
     colors = data.get("colors", {})
     if not isinstance(colors, dict) or "primary" not in colors:
         raise ThemeFileError(f"{source}: [colors] needs at least 'primary'")
@@ -105,6 +108,10 @@ def user_themes(folder: Path) -> tuple[list[Theme], list[str]]:
     for path in sorted(folder.glob("*.toml")):
         try:
             themes.append(parse_theme(path.read_text(encoding="utf-8"), str(path)))
-        except (ThemeFileError, OSError, UnicodeDecodeError) as e:
+        except ThemeFileError as e:
             errors.append(f"theme not loaded: {e}")
+        except UnicodeDecodeError:
+            errors.append(f"theme not loaded: {path}: not UTF-8 text")
+        except OSError as e:
+            errors.append(f"theme not loaded: {path}: {e.strerror}")
     return themes, errors

@@ -37,6 +37,13 @@ def test_values_are_read(tmp_path):
         ("[[hosts]]\ncost_per_hour = 1\n", "hosts[0].name", "is required"),
         ('[[hosts]]\nname = "a b"\n', "hosts[0].name", "ssh alias"),
         ('[[hosts]]\nname = "x"\nkind = "k8s"\n', "hosts[0].kind", "one of"),
+        ("[focus]\nsprint_minutes = true\n", "focus.sprint_minutes", "expected a whole number"),
+        ("[ui]\nmouse = 1\n", "ui.mouse", "expected true or false"),
+        ("ui = 3\n", "ui", "expected a table"),
+        ('[keymap]\n"app.zoom" = 5\n', "keymap.app.zoom", "expected a string"),
+        ('[papers]\ncategories = "cs.LG"\n', "papers.categories", "expected a list"),
+        ("[papers]\ncategories = [1]\n", "papers.categories[0]", "expected a string"),
+        ('[[audit.categories]]\nid = "a"\nname = "A"\nkey = "ab"\n', "audit.categories[0].key", "one letter"),
     ],
 )
 def test_invalid_values_name_key_and_problem(tmp_path, text, key, problem):
@@ -67,3 +74,17 @@ def test_cli_reports_bad_config_in_one_line_exit_2(tmp_path):
     assert r.stderr.count("\n") == 1
     assert "config.toml: focus.sprint_minutes: must be greater than 0" in r.stderr
     assert "Traceback" not in r.stderr
+
+
+def test_not_utf8(tmp_path):
+    p = tmp_path / "c.toml"
+    p.write_bytes(b'[ui]\ntheme = "\xff"\n')
+    with pytest.raises(ConfigError, match="not UTF-8"):
+        config.load(p)
+
+
+def test_every_section_has_defaults():
+    cfg = config.from_dict({})
+    assert cfg.ui.theme == "cockpit-dark" and cfg.ui.first_pane == "focus" and cfg.ui.mouse is False
+    assert cfg.keymap == {} and cfg.hosts == []
+    assert cfg.notify.channels and cfg.gpu.poll_seconds > 0

@@ -134,3 +134,36 @@ def test_migration_runs_once(tmp_path, monkeypatch):
     Store(root)
     assert calls == [1]
     assert json.loads(s2.meta_path.read_text()) == {"schema": 2}
+
+
+def test_insert_splices_bytes_identical_to_a_full_rewrite(store):
+    from cockpit.store.storage import dumps
+
+    c = store.collection("entries", by_month("start"))
+    ids = [
+        c.insert({"start": "2026-11-01T09:00:00+00:00", "note": f'n{i} ünï "q" \\ {{}}'}) for i in range(5)
+    ]
+    c.update(ids[1], {"note": "changed"})
+    c.remove(ids[3])
+    ids.append(c.insert({"start": "2026-11-02T09:00:00+00:00", "nested": {"a": [1, 2, {"b": None}]}}))
+    ids += c.insert_many([{"start": "2026-11-03T09:00:00+00:00", "k": k} for k in range(3)])
+    raw = c.path("2026-11").read_bytes()
+    assert raw == dumps(json.loads(raw))  # canonical, as a full rewrite would write it
+    fresh = Store(store.root).collection("entries", by_month("start"))
+    assert [d["id"] for d in fresh.all()] == [i for i in ids if i != ids[3]]
+    assert fresh.get(ids[1])["note"] == "changed"
+    assert fresh.get(ids[5])["nested"] == {"a": [1, 2, {"b": None}]}
+
+
+def test_sweep_removes_only_old_temp_files(store):
+    import time
+
+    c = store.collection("tasks")
+    c.insert({"title": "x"})
+    old, fresh = c.dir / ".all.json.111.tmp", c.dir / ".all.json.222.tmp"
+    old.write_bytes(b"{")
+    fresh.write_bytes(b"{")
+    os.utime(old, (time.time() - 7200, time.time() - 7200))
+    assert store.sweep_temp_files() == [old]
+    assert fresh.exists() and not old.exists()
+    assert [d["title"] for d in c.all()] == ["x"]

@@ -23,11 +23,12 @@ PANE_CLASSES: tuple[type[Pane], ...] = (FocusPane, MitsPane, AuditPane, PapersPa
 
 
 class MainScreen(Screen[None]):
-    AUTO_FOCUS = None
+    AUTO_FOCUS = ""  # no auto focus: on_mount focuses [ui] first_pane
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(id="main")
         self.ctx = ctx
+        self._problems_text = ""
 
     def compose(self) -> ComposeResult:
         yield Static("", id="store-banner", markup=False)
@@ -38,8 +39,10 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         if self.focused is None:
-            self.pane(self.ctx.config.ui.first_pane).focus_pane()
-        self.show_problems([str(p) for p in self.ctx.store.problems])
+            self.go_to(self.pane(self.ctx.config.ui.first_pane))
+        from cockpit.tui.app import banner_line
+
+        self.show_problems([banner_line(p) for p in self.ctx.store.problems])
 
     @property
     def panes(self) -> list[Pane]:
@@ -56,9 +59,20 @@ class MainScreen(Screen[None]):
             node = node.parent  # type: ignore[assignment]
         return None
 
+    def go_to(self, pane: Pane) -> None:
+        """Make ``pane`` the current one now: a key typed right after (``4`` then ``z``) acts on it,
+        even when the pane's own ``focus_pane`` moves the focus on the next message."""
+        pane.focus_pane()
+        if self.current_pane() is not pane and pane.focusable:
+            self.set_focus(pane)
+
     def show_problems(self, lines: list[str]) -> None:
         banner = self.query_one("#store-banner", Static)
-        banner.update("\n".join(lines))
+        text = "\n".join(lines)
+        if text == self._problems_text:
+            return  # nothing changed: no refresh
+        self._problems_text = text
+        banner.update(text)
         banner.display = bool(lines)
 
     def toggle_zoom(self) -> None:
@@ -67,4 +81,4 @@ class MainScreen(Screen[None]):
         for p in self.panes:
             p.set_class(zoomed and p is pane, "-zoomed")
         self.set_class(zoomed, "-zoom")
-        pane.focus_pane()
+        self.go_to(pane)

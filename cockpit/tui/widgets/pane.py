@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import events
 from textual.containers import Vertical
 from textual.content import Content
+from textual.dom import NoScreen
+from textual.widget import Widget
 
 if TYPE_CHECKING:
     from cockpit.context import Context
@@ -59,13 +61,31 @@ class Pane(Vertical, can_focus=True):
         return ()
 
     def focus_pane(self) -> None:
-        """Focus the pane's main widget, or the pane itself."""
+        """Focus the pane's main widget, or the pane itself.
+
+        The focus moves at once (not on the next message), so a key typed right after
+        (``4`` then ``z``) already acts on this pane.
+        """
+        target: Widget = self
         for child in self.query("*"):
-            if child.focusable and child is not self:
-                child.focus()
-                return
-        self.focus()
+            if child.focusable and child is not self and _displayed_within(child, self):
+                target = child
+                break
+        try:
+            self.screen.set_focus(target)
+        except NoScreen:
+            target.focus()
 
     def on_resize(self, event: events.Resize) -> None:
         compact = event.size.width < self.COMPACT_WIDTH or event.size.height < self.COMPACT_HEIGHT
         self.set_class(compact, "-compact")
+
+
+def _displayed_within(widget: Widget, pane: Pane) -> bool:
+    """Displayed, and so are its containers up to ``pane`` (a hidden widget cannot take focus)."""
+    node: Widget | None = widget
+    while node is not None and node is not pane:
+        if not node.display:
+            return False
+        node = node.parent  # type: ignore[assignment]
+    return True
