@@ -50,7 +50,9 @@ def pane_bytes_per_second(
         )
         try:
             time.sleep(settle)
-            subprocess.run([*base, "pipe-pane", "-o", "-t", "b", f"cat >> {shlex.quote(str(out))}"], check=True)
+            subprocess.run(
+                [*base, "pipe-pane", "-o", "-t", "b", f"cat >> {shlex.quote(str(out))}"], check=True
+            )
             time.sleep(seconds)
             subprocess.run([*base, "pipe-pane", "-t", "b"], check=True)
             time.sleep(0.2)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
@@ -152,8 +153,16 @@ class CockpitApp(App[int]):
         self._show_store_problems()
 
     def _show_store_problems(self) -> None:
-        if isinstance(self.screen_stack[0], MainScreen) and self.main.is_mounted:
+        if (
+            not self.screen_stack
+            or not isinstance(self.screen_stack[0], MainScreen)
+            or not self.main.is_mounted
+        ):
+            return
+        try:
             self.main.show_problems([banner_line(p) for p in self.ctx.store.problems])
+        except NoMatches:
+            pass  # the app is closing: the banner is already gone
 
     # ------------------------------------------------------------------ actions
 

@@ -131,6 +131,7 @@ async def test_split_merge_delete_and_undo_by_keys(berlin_ctx):
         await pilot.press("enter")
         await pilot.pause()
         assert [d["end"] for d in closed(ctx)] == ["2026-11-25T06:00:00+00:00", "2026-11-25T07:00:00+00:00"]
+        await pilot.pause(0.3)  # the list redraws with both halves
         await pilot.press("down")  # rows are newest first: the cursor goes to the earlier half
         await pilot.press("j")
         await pilot.pause()

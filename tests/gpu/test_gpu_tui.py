@@ -93,7 +93,9 @@ async def test_kill_asks_first_then_the_job_fails_with_sigterm(gpu_ctx, fresh_ho
         await pilot.press("y")
         await until(pilot, lambda: pane.rows.get(key, ("",) * 3)[2] == "failed")
         # the app's toast channel (set by the Focus pane) shows the loud early-crash alert
-        await until(pilot, lambda: any(n.title == "Job CRASHED early: victim on h3" for n in app._notifications))
+        await until(
+            pilot, lambda: any(n.title == "Job CRASHED early: victim on h3" for n in app._notifications)
+        )
     (rec,) = svc.jobs_collection(ctx).all()
     assert rec["exit_code"] == 143 and rec["state"] == "failed"
 

@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 Row = tuple[str, str, str, str, str]  # id, mark, title, info, kind ("mit"|"open"|"done")
 
 
+SYNC_LOAD_BYTES = 256 * 1024  # a tasks file up to this size is read before the first frame
+
+
 class Entry:
     """One task as drawn: its sort key, row, and what the views group it by (cached per task dict)."""
 
@@ -298,8 +301,20 @@ class MitsPane(Pane):
         return self.ctx.config.focus.sprint_minutes
 
     def on_mount(self) -> None:
-        self.load()
+        # A small task list is shown in the first frame; thousands of tasks are read off the UI
+        # thread after it, so they never delay cockpit's first paint.
+        if self._tasks_bytes() <= SYNC_LOAD_BYTES:
+            self.load()
+        else:
+            self.tasklist.empty = "Reading tasks..."
+            self.call_after_refresh(self._reload_worker)
         self.submit(self._start_of_day)
+
+    def _tasks_bytes(self) -> int:
+        from cockpit.services import mits
+
+        c = mits.tasks(self.ctx)
+        return sum(c.path(p).stat().st_size for p in c.parts() if c.path(p).exists())
         self.set_interval(30, self._check_day, name="mits-day")
 
     def _check_day(self) -> None:
@@ -314,7 +329,7 @@ class MitsPane(Pane):
 
         mits.carry_over(self.ctx)
         mits.publish_status(self.ctx)
-        if not any(not t.get("done") for t in self.model.values()):
+        if not any(not t.get("done") for t in mits.tasks(self.ctx).all()):
             return None  # nothing to plan: the day's first start is the first one with open tasks
         first = mits.first_start_today(self.ctx)
         day = mits.today(self.ctx)

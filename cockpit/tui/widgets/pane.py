@@ -78,7 +78,15 @@ class Pane(Vertical, can_focus=True):
 
     def on_resize(self, event: events.Resize) -> None:
         compact = event.size.width < self.COMPACT_WIDTH or event.size.height < self.COMPACT_HEIGHT
+        changed = compact != self.has_class("-compact")
         self.set_class(compact, "-compact")
+        if changed and self.screen.focused is self:
+            # e.g. zoomed: the main widget hidden in the compact form is shown now; give it the focus
+            self.call_after_refresh(self._refocus)
+
+    def _refocus(self) -> None:
+        if self.screen.focused is self:  # unless the user moved on meanwhile
+            self.focus_pane()
 
 
 def _displayed_within(widget: Widget, pane: Pane) -> bool:
