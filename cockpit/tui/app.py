@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
+import pkgutil
+import re
 import time
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
@@ -202,6 +205,12 @@ class CockpitApp(App[int]):
             bindings = [b for b in pane.BINDINGS if isinstance(b, Binding)]
             if bindings:
                 sections.append((f"{pane.NUMBER} {pane.TITLE}", bindings))
+        current = type(self.screen)
+        for cls in sorted(_cockpit_screens(), key=lambda c: (c is not current, c.__module__, c.__name__)):
+            bindings = [b for b in cls.BINDINGS if isinstance(b, Binding)]
+            if bindings:
+                title = _screen_title(cls) + ("  (this screen)" if cls is current else "")
+                sections.append((title, bindings))
         self.push_screen(HelpScreen(sections, dict(self._keymap)))
 
     # ------------------------------------------------------------------ command palette
@@ -249,6 +258,27 @@ def banner_line(err: CorruptFileError) -> str:
     else:
         fix = "no backup: fix or move it away"
     return f"⚠ {err.path} is unreadable ({detail}); left untouched; {fix}"
+
+
+def _cockpit_screens() -> list[type[Screen]]:
+    """Every dialog and screen cockpit defines (their keys belong in help too)."""
+    import cockpit.tui.screens as screens_pkg
+
+    for mod in pkgutil.iter_modules(screens_pkg.__path__, "cockpit.tui.screens."):
+        importlib.import_module(mod.name)
+    seen: list[type[Screen]] = []
+    todo: list[type] = [Screen]
+    while todo:
+        for sub in todo.pop().__subclasses__():
+            todo.append(sub)
+            if sub.__module__.startswith("cockpit.tui.screens.") and sub not in (HelpScreen, MainScreen):
+                seen.append(sub)
+    return seen
+
+
+def _screen_title(cls: type[Screen]) -> str:
+    words = re.sub(r"(?<!^)(?=[A-Z])", " ", cls.__name__.removesuffix("Screen")).strip()
+    return words or cls.__name__
 
 
 def _setup_logging(ctx: Context) -> None:

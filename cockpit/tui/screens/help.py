@@ -29,7 +29,7 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll() as vs:
-            vs.border_title = "Keys  (Esc closes; remap with [keymap] in config.toml)"
+            vs.border_title = Content("Keys  (Esc closes; remap with [keymap] in config.toml)")
             for title, bindings in self.sections:
                 yield Static(Content.styled(title, "bold"))
                 for b in bindings:
