@@ -78,7 +78,9 @@ def slurmint_acct() -> Iterator[SlurmCluster]:
 
 
 @pytest.fixture(scope="session")
-def login_plain(slurmint_plain: SlurmCluster, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LoginNode]:
+def login_plain(
+    slurmint_plain: SlurmCluster, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LoginNode]:
     yield from _login(slurmint_plain, tmp_path_factory.mktemp("login-plain"), ADDRS["plain"])
 
 

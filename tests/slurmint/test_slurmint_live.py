@@ -40,7 +40,9 @@ def wait_sacct(login: LoginNode, *ids: str) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         r = login.slurm.run("sacct", "-X", "-n", "-P", "-o", "JobID,State", "-S", "now-1day", check=False)
-        done = {ln.split("|")[0] for ln in r.stdout.splitlines() if "RUNNING" not in ln and "PENDING" not in ln}
+        done = {
+            ln.split("|")[0] for ln in r.stdout.splitlines() if "RUNNING" not in ln and "PENDING" not in ln
+        }
         if set(ids) <= done:
             return
         time.sleep(0.5)
@@ -100,7 +102,9 @@ def test_slurm_jobs_states_alerts_tail_and_kill(login: LoginNode, slurm_ctx, hom
         wait_sacct(login, long)
         jobs, alerts = poll(ctx, poller)
         assert jobs[long]["state"] == "failed" and jobs[long]["slurm_state"] == "CANCELLED"
-        assert [(t, u) for t, _, u in alerts] == [(f"Slurm job cancelled: {long} long-job on {HOST}", "normal")]
+        assert [(t, u) for t, _, u in alerts] == [
+            (f"Slurm job cancelled: {long} long-job on {HOST}", "normal")
+        ]
         _, alerts = poll(ctx, poller)
         assert alerts == []  # nothing changed, nothing said
 
@@ -123,5 +127,40 @@ def test_kill_refuses_what_is_not_a_job_id(login: LoginNode, slurm_ctx) -> None:
     try:
         with pytest.raises(UsageError, match="not a Slurm job id"):
             svc.kill(poller, HOST, {"host": HOST, "slurm_id": "1; touch /tmp/x"})
+    finally:
+        poller.close()
+
+
+@pytest.fixture
+def counted_sacct(login: LoginNode):
+    """sacct on the login node's PATH, counting its calls (and then running the real one)."""
+    host = login.ssh.hosts[HOST]
+    calls = host.dir / "sacct-calls"
+    wrapper = host.bin / "sacct"
+    wrapper.write_text(f'#!/bin/sh\necho x >> {calls}\nexec /usr/bin/sacct "$@"\n')
+    wrapper.chmod(0o755)
+    calls.unlink(missing_ok=True)
+    yield lambda: len(calls.read_text().splitlines()) if calls.exists() else 0
+    wrapper.unlink()
+
+
+def test_history_is_asked_every_45_s_not_every_poll(
+    login: LoginNode, slurm_ctx, clock, counted_sacct
+) -> None:
+    c = login.slurm
+    quick = c.sbatch("-J", "quick", wrap="true")
+    c.wait_state(quick, "COMPLETED", timeout=60)
+    wait_sacct(login, quick)
+    ctx = slurm_ctx()
+    poller = svc.Poller(ctx)
+    try:
+        for _ in range(3):
+            jobs, _ = poll(ctx, poller)
+            assert jobs[quick]["state"] == "finished"  # shown between history polls too
+            clock.advance(10)
+        assert counted_sacct() == 1
+        clock.advance(20)  # 50 s after the first poll
+        poll(ctx, poller)
+        assert counted_sacct() == 2
     finally:
         poller.close()
