@@ -512,6 +512,12 @@ def record(
                     doc["started"] = to_stamp(dt.datetime.fromisoformat(start))
             if s_new:
                 col.insert_many(s_new)
+            seen = {v["slurm_id"] for v in slurm_views}
+            for t in st.slurm_transitions:  # Slurm forgot a running job: its record ends as lost
+                ids = t.members or (t.job.job_id,)
+                for k in known_slurm:
+                    if t.lifecycle == "lost" and k["slurm_id"] in ids and k["slurm_id"] not in seen:
+                        s_changes[k["id"]] = {"state": jc.LOST, "ended": to_stamp(now)}
             for jid, fields in s_changes.items():
                 col.update(jid, fields)
         if new:
