@@ -4,16 +4,19 @@ snapshots into the alerts a user wants ("job 42 failed with exit 7 after 3 min")
 Pure: no I/O, no clock of its own. The remote side is built by ``cockpit.sources.slurm``
 (``probe_script``), whose output ``parse_probe`` reads.
 
-Formats handled (see the notes in docs/slurm.md):
+Formats handled (what users see: README.md, GPU jobs > Slurm):
 
 * ``squeue -O`` with a ``|~|`` field suffix and ``SLURM_TIME_FORMAT=%s`` (what the probe uses),
   and ``squeue -o`` style delimited text in general (header line names the columns);
 * ``squeue --json``: 22.05 (openapi v0.0.38: plain numbers, ``exit_code`` is the raw wait
   status, ``job_state`` a string) and 23.02+ (``{set, infinite, number}`` numbers,
   ``job_state`` a list, ``exit_code {status, return_code, signal}``, ``stdout_expanded``);
+  22.05 gives an unlimited running job ``end_time`` = start + 1 year and leaves
+  ``standard_output`` unexpanded;
 * ``sacct --json`` / slurmrestd slurmdb jobs (``state.current``, ``time.elapsed``);
 * ``sacct -P`` with any delimiter (``ExitCode`` ``rc:signal``, ``CANCELLED by 0``,
-  steps ``.batch``/``.extern``/``.0`` dropped);
+  steps ``.batch``/``.extern``/``.0`` dropped; a ``TIMEOUT`` job may say exit 0: the state
+  decides that it failed);
 * the ``jobcomp/filetxt`` log (``JobId=3 ... JobState=FAILED ... ExitCode=7:0``);
 * the fixed-width default tables of squeue and sacct (only for pasted documentation output:
   the probe never relies on them, because they cut names to 8 characters).

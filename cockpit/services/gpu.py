@@ -42,14 +42,17 @@ def jobs_collection(ctx: Context) -> Collection:
 # ---------------------------------------------------------------- slurm integration (item 9)
 
 
+#: Slurm history (sacct, or the job-completion log) is asked for on at most one poll in this
+#: many seconds per host; the polls between only run squeue (docs: 30-60 s, not every poll).
+SLURM_HISTORY_S = 45.0
+
+
 def _slurm() -> tuple[Any, Any] | None:
-    """(sources.slurm, core.slurm) when the Slurm helper's modules are installed."""
+    """(sources.slurm, core.slurm), or None when they are not installed."""
     try:
-        from cockpit.core import slurm as core_slurm  # type: ignore[attr-defined]
-        from cockpit.sources import slurm as src_slurm  # type: ignore[attr-defined]
+        from cockpit.core import slurm as core_slurm
+        from cockpit.sources import slurm as src_slurm
     except ImportError:
-        return None
-    if not hasattr(src_slurm, "probe_script") or not hasattr(core_slurm, "parse_probe"):
         return None
     return src_slurm, core_slurm
 
@@ -70,6 +73,8 @@ class HostState:
     idle_cost: float = 0.0
     compute_procs: int = 0
     observation: jc.Observation | None = None
+    # Slurm: what changed since this host's previous successful squeue (core.slurm.Transition)
+    slurm_transitions: list[Any] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -211,6 +216,12 @@ class Poller:
         self._lock = threading.Lock()
         self.in_flight: set[str] = set()
         self.polled_at: dict[str, float] = {}
+        # Slurm, per host: the last probe whose squeue answered (compared with the next one),
+        # when history was last asked for, and the ended jobs that history reported
+        self.slurm_history_s = SLURM_HISTORY_S
+        self.slurm_prev: dict[str, Any] = {}
+        self.slurm_history_at: dict[str, float] = {}
+        self.slurm_ended: dict[str, list[Any]] = {}
 
     def host(self, name: str) -> HostConfig:
         for h in self.hosts:
@@ -252,11 +263,13 @@ class Poller:
         slurm = _slurm() if h.kind in ("slurm", "both") else None
         timeout = self.ctx.config.gpu.command_timeout_s
         slurm_snippet = None
+        history = False
         if slurm:
-            try:  # each Slurm client call is cut at the command timeout; squeue, sacct, scontrol
-                slurm_snippet = slurm[0].probe_script(timeout_s=max(1, int(timeout)))
-            except TypeError:
-                slurm_snippet = slurm[0].probe_script()
+            mono = self.ctx.clock.monotonic()
+            history = mono - self.slurm_history_at.get(h.name, -1e18) >= self.slurm_history_s - 0.05
+            # each Slurm client call (squeue, sacct, scontrol) is cut at the command timeout;
+            # the whole probe already runs under sh -c (remote_command), whatever the login shell
+            slurm_snippet = slurm[0].probe_script(history=history, timeout_s=max(1, int(timeout)))
             timeout = timeout * 3 + 5
         local = h.name == LOCAL
         script = probe_mod.build_script(nonce, gpus=not local, slurm=slurm_snippet)
@@ -290,13 +303,43 @@ class Poller:
                 state.error = SLURM_MISSING
         if slurm is not None and p.slurm_text is not None:
             try:
-                for sj in slurm[1].parse_probe(p.slurm_text, now):
-                    state.jobs.append(_slurm_view(h.name, sj, slurm))
+                state.jobs += self._slurm_jobs(h.name, p.slurm_text, now, history, state)
             except Exception as e:  # noqa: BLE001 - a Slurm parse problem is a note, not a crash
                 state.notes.append(f"slurm: {clean(str(e), max_len=120)}")
         state.jobs = build_jobs(h.name, p, launched or []) + state.jobs
         state.observation = jc.Observation(ok=True, panes=p.panes, procs=p.procs, exits=p.exits)
         return state
+
+    def _slurm_jobs(
+        self, host: str, text: str, now: dt.datetime, history: bool, state: HostState
+    ) -> list[dict[str, Any]]:
+        """Job views from one Slurm probe; sets ``state.slurm_transitions`` against the host's
+        previous probe (both must have had squeue answer, else every job would look lost)."""
+        from dataclasses import replace
+
+        src, core = _slurm() or (None, None)
+        probe = core.read_probe(text, now)
+        for err in probe.errors:
+            state.notes.append(clean(f"slurm: {err}", max_len=200))
+        jobs = list(probe.jobs)
+        if history:
+            if probe.live_ok:  # a hung controller: ask again next poll
+                self.slurm_history_at[host] = self.ctx.clock.monotonic()
+            self.slurm_ended[host] = [j for j in jobs if j.terminal]
+        else:  # between history polls, keep showing what the last one said had ended
+            have = {j.job_id for j in jobs}
+            jobs += [j for j in self.slurm_ended.get(host, []) if j.job_id not in have]
+        if probe.live_ok:
+            prev = self.slurm_prev.get(host)
+            if prev is not None:
+                state.slurm_transitions = core.state_changes(
+                    prev.jobs,
+                    jobs,
+                    since=prev.remote_now,
+                    early_failure_s=int(self.ctx.config.gpu.early_failure_minutes * 60),
+                )
+            self.slurm_prev[host] = replace(probe, jobs=jobs)
+        return [_slurm_view(host, j, src, core) for j in jobs]
 
     def due(self, now: float) -> list[HostConfig]:
         """Hosts whose own poll interval has passed (monotonic seconds) and that are not in flight."""
@@ -354,54 +397,59 @@ class Poller:
         self._pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _field(obj: Any, *names: str) -> Any:
-    for n in names:
-        v = obj.get(n) if isinstance(obj, dict) else getattr(obj, n, None)
-        if v not in (None, ""):
-            return v
-    return None
+def _slurm_line(sj: Any, core: Any) -> str:
+    """What the pane shows for a Slurm job instead of a tmux pane's last line."""
+    life = core.lifecycle_of(sj.state)
+    fmt = core.format_duration
+    if life == "pending":
+        return f"{sj.state.lower()}: {sj.reason or '?'}"
+    bits = [sj.outcome] if life not in ("running", "unknown") else [sj.state.lower()]
+    if sj.elapsed_s is not None:
+        limit = fmt(sj.time_limit_s) if sj.time_limit_s is not None else "-"
+        bits.append(f"{fmt(sj.elapsed_s)}/{limit}")
+    if sj.nodes:
+        bits.append(f"on {sj.nodes}")
+    if sj.name:
+        bits.append(sj.name)
+    return " ".join(bits)
 
 
-def _slurm_view(host: str, sj: Any, slurm: tuple[Any, Any] | None = None) -> dict[str, Any]:
-    """A job view from the Slurm helper's ``SlurmJob`` (fields read defensively)."""
-    raw_state = str(_field(sj, "state", "job_state") or "").split()[0:1]
-    raw = raw_state[0].upper() if raw_state else ""
-    state = jc.slurm_state(raw)
-    stdout = _field(sj, "stdout_path", "stdout")
-    if slurm is not None:
-        src, core = slurm
-        if hasattr(core, "lifecycle_of"):
-            state = core.lifecycle_of(raw) if core.lifecycle_of(raw) != "unknown" else state
-        if hasattr(src, "stdout_path"):
-            try:
-                stdout = src.stdout_path(sj) or stdout
-            except Exception:  # noqa: BLE001 - no tail, still a row
-                pass
-    ids = str(_field(sj, "gpu_ids") or "")
+def _slurm_view(host: str, sj: Any, src: Any, core: Any) -> dict[str, Any]:
+    """A job view (the same keys as a tmux job) from a ``core.slurm.SlurmJob``."""
+    state = core.lifecycle_of(sj.state)
+    if state == "unknown":
+        state = jc.slurm_state(sj.state)
     gpus: list[int] = []
-    for part in ids.split(","):
+    for part in (sj.gpu_ids or "").split(","):
         a, _, b = part.partition("-")
         if a.isdigit() and (not b or b.isdigit()):
             gpus += list(range(int(a), int(b or a) + 1))
-    reason = _field(sj, "reason", "pending_reason")
-    exit_code = _field(sj, "exit_code", "returncode")
+    try:
+        stdout = src.stdout_path(sj)
+    except Exception:  # noqa: BLE001 - no file name: tail asks scontrol
+        stdout = None
     return {
         "host": host,
         "tmux_target": None,
         "pid": None,
-        "user": _field(sj, "user", "user_name"),
-        "command": clean(str(_field(sj, "name", "job_name") or ""), max_len=200),
+        "user": sj.user or None,
+        "command": clean(sj.name, max_len=200),
         "gpus": gpus,
         "gpu_mem_mib": None,
         "state": state,
-        "last_line": clean(f"{raw.lower()}: {reason}", max_len=120)
-        if reason and state == "pending"
-        else None,
+        "last_line": clean(_slurm_line(sj, core), max_len=200),
         "progress_pct": None,
-        "slurm_id": str(_field(sj, "job_id", "id", "jobid") or ""),
-        "slurm_state": raw,
-        "exit_code": exit_code if isinstance(exit_code, int) else None,
-        "stdout": stdout or None,
+        "slurm_id": sj.job_id,
+        "slurm_state": sj.state,
+        "reason": sj.reason or None,
+        "elapsed_s": sj.elapsed_s,
+        "time_limit_s": sj.time_limit_s,
+        "nodes": sj.nodes or None,
+        "gpu_count": sj.gpus,
+        "runtime_s": sj.elapsed_s,
+        "exit_code": sj.exit_code,
+        "stdout": stdout,
+        "slurm": sj.to_doc(),
     }
 
 
@@ -454,10 +502,24 @@ def record(
         known_slurm = [j for j in open_jobs if j.get("slurm_id") and j.get("host") == st.name]
         slurm_views = [v for v in st.jobs if v.get("slurm_id")]
         if known_slurm or slurm_views:
+            # kept as history only: Slurm alerts come from st.slurm_transitions below, so one
+            # state change never raises two alerts
             s_new, s_changes = jc.slurm_changes(known_slurm, slurm_views, st.ok, now)
-            new += s_new
-            changes.update(s_changes)
-            known = known + known_slurm
+            starts = {v["slurm_id"]: (v.get("slurm") or {}).get("start") for v in slurm_views}
+            for doc in s_new:
+                start = starts.get(doc["slurm_id"])
+                if start:
+                    doc["started"] = to_stamp(dt.datetime.fromisoformat(start))
+            if s_new:
+                col.insert_many(s_new)
+            seen = {v["slurm_id"] for v in slurm_views}
+            for t in st.slurm_transitions:  # Slurm forgot a running job: its record ends as lost
+                ids = t.members or (t.job.job_id,)
+                for k in known_slurm:
+                    if t.lifecycle == "lost" and k["slurm_id"] in ids and k["slurm_id"] not in seen:
+                        s_changes[k["id"]] = {"state": jc.LOST, "ended": to_stamp(now)}
+            for jid, fields in s_changes.items():
+                col.update(jid, fields)
         if new:
             col.insert_many(new)
         for jid, fields in changes.items():
@@ -467,6 +529,12 @@ def record(
                 a = jc.alert_for(done, now, cfg.early_failure_minutes)
                 if a is not None:
                     alerts.append(a)
+    slurm = _slurm()
+    for st in states:
+        for t in st.slurm_transitions if slurm else []:
+            if t.alert:
+                a = slurm[0].alert_for(t)
+                alerts.append((f"{a.title} on {clean(st.name, max_len=40)}", a.body, a.urgency))
     for job in open_jobs:
         if job.get("discovered") or job.get("slurm_id"):
             continue
@@ -637,12 +705,16 @@ def tail_job(poller: Poller, job: dict[str, Any], lines: int = 200) -> str:
     """The last lines of a job: its tmux pane, or the stdout file of a Slurm job."""
     if job.get("pane_id"):
         return tail(poller, job["host"], job["pane_id"], lines)
-    out_file = job.get("stdout")
-    if not out_file:
+    slurm = _slurm()
+    if job.get("slurm") and slurm is not None:
+        script = slurm[0].tail_command(slurm[1].SlurmJob.from_doc(job["slurm"]), lines)
+    elif job.get("stdout"):
+        script = f"tail -n {int(lines)} -- {shlex.quote(str(job['stdout']))}"
+    else:
         raise UsageError("this job has no tmux pane or output file to tail")
-    rc, out = poller.run(job["host"], f"tail -n {int(lines)} -- {shlex.quote(str(out_file))}")
+    rc, out = poller.run(job["host"], script)
     if rc != 0:
-        raise CockpitError(f"tail on {job['host']} failed: {clean(out.strip(), max_len=200)}")
+        raise CockpitError(f"tail on {job['host']} failed: {clean(out.strip(), max_len=200) or f'rc {rc}'}")
     return out
 
 
@@ -656,7 +728,20 @@ def tail(poller: Poller, host: str, pane_id: str, lines: int = 200) -> str:
 
 
 def kill(poller: Poller, host: str, job: dict[str, Any]) -> None:
-    """SIGTERM the job: for a launched job the wrapper's children (so it records the status)."""
+    """SIGTERM the job: for a launched job the wrapper's children (so it records the status);
+    a Slurm job is cancelled with scancel on its host."""
+    if job.get("slurm_id"):
+        slurm = _slurm()
+        if slurm is None:
+            raise CockpitError(SLURM_MISSING)
+        try:
+            script = slurm[0].cancel_command(str(job["slurm_id"]))
+        except ValueError as e:
+            raise UsageError(str(e)) from None
+        rc, out = poller.run(host, script)
+        if rc != 0:
+            raise CockpitError(f"scancel on {host} failed: {clean(out.strip(), max_len=200) or f'rc {rc}'}")
+        return
     pid = job.get("pid")
     if not isinstance(pid, int) or pid <= 1:
         raise UsageError("this job has no process to kill")

@@ -72,13 +72,17 @@ class ConfirmKill(ModalScreen[bool]):
         self.job = job
 
     def compose(self) -> ComposeResult:
-        where = self.job.get("tmux_target") or f"pid {self.job.get('pid')}"
+        slurm_id = self.job.get("slurm_id")
+        where = self.job.get("tmux_target") or (
+            f"Slurm job {slurm_id}" if slurm_id else f"pid {self.job.get('pid')}"
+        )
+        action = "cancel it (scancel)" if slurm_id else "send SIGTERM"
         with Vertical(classes="box"):
             yield Static(
                 Content(
                     f"Kill {clean(str(where), max_len=40)} on {clean(str(self.job.get('host')), max_len=30)}?\n"
                     f"{clean(str(self.job.get('command') or ''), max_len=100)}\n\n"
-                    "y: send SIGTERM   n / Esc: keep it running"
+                    f"y: {action}   n / Esc: keep it running"
                 )
             )
 

@@ -62,6 +62,8 @@ def job_row(j: dict[str, Any]) -> tuple[str, ...]:
     where = where or (f"slurm {j['slurm_id']}" if j.get("slurm_id") else "-")
     prog = f"{j['progress_pct']:.0f}%" if j.get("progress_pct") is not None else ""
     gpus = ",".join(str(g) for g in j.get("gpus") or [])
+    if not gpus and j.get("gpu_count"):  # a Slurm job whose GPU indices Slurm did not say
+        gpus = f"{j['gpu_count']}x"
     return (
         clean(str(j.get("host", "")), max_len=12),
         clean(str(where), max_len=18),
@@ -240,7 +242,7 @@ class GpuPane(Pane):
 
     def action_tail(self) -> None:
         job = self.selected_job()
-        if job is None or not (job.get("pane_id") or job.get("stdout")):
+        if job is None or not (job.get("pane_id") or job.get("stdout") or job.get("slurm")):
             self.app.notify("select a job in tmux (or a Slurm job with an output file)", severity="warning")
             return
         from cockpit.tui.screens.gpu_modals import TailScreen
@@ -250,7 +252,8 @@ class GpuPane(Pane):
 
     def action_kill(self) -> None:
         job = self.selected_job()
-        if job is None or not job.get("pid"):
+        slurm_live = job is not None and job.get("slurm_id") and job.get("state") in ("running", "pending")
+        if job is None or not (job.get("pid") or slurm_live):
             self.app.notify("select a running job to kill it", severity="warning")
             return
         from cockpit.tui.screens.gpu_modals import ConfirmKill
@@ -271,8 +274,9 @@ class GpuPane(Pane):
         except Exception as e:  # noqa: BLE001
             self.app.call_from_thread(self.app.notify, clean(str(e), max_len=200), severity="error")
             return
+        what = f"scancel {job['slurm_id']}" if job.get("slurm_id") else "sent SIGTERM to"
         self.app.call_from_thread(
-            self.app.notify, f"sent SIGTERM to {job.get('tmux_target') or job.get('pid')}"
+            self.app.notify, clean(f"{what} {job.get('tmux_target') or job.get('pid') or ''}".strip())
         )
         self.app.call_from_thread(self.poll, True)
 
