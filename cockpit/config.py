@@ -210,6 +210,12 @@ def _check(cfg: Config, file: str) -> None:
         raise ConfigError(file, "mits.max_mits", f"must be 1, 2 or 3, got {cfg.mits.max_mits}")
     if not 1 <= cfg.papers.queue_size <= 3:
         raise ConfigError(file, "papers.queue_size", f"must be 1, 2 or 3, got {cfg.papers.queue_size}")
+    if cfg.papers.request_delay_s < 0:
+        raise ConfigError(file, "papers.request_delay_s", "must be 0 or more (arXiv asks for 3)")
+    if cfg.papers.request_timeout_s <= 0:
+        raise ConfigError(file, "papers.request_timeout_s", "must be greater than 0")
+    if cfg.papers.retries < 0:
+        raise ConfigError(file, "papers.retries", "must be 0 or more")
     for key in ("sprint_minutes", "break_minutes", "pomodoro_minutes", "timebox_minutes", "daily_goal"):
         if getattr(cfg.focus, key) <= 0:
             raise ConfigError(file, f"focus.{key}", "must be greater than 0")

@@ -37,6 +37,8 @@ def test_values_are_read(tmp_path):
         ("[[hosts]]\ncost_per_hour = 1\n", "hosts[0].name", "is required"),
         ('[[hosts]]\nname = "a b"\n', "hosts[0].name", "ssh alias"),
         ('[[hosts]]\nname = "x"\nkind = "k8s"\n', "hosts[0].kind", "one of"),
+        ("[papers]\nrequest_delay_s = -1\n", "papers.request_delay_s", "must be 0 or more"),
+        ("[papers]\nretries = -2\n", "papers.retries", "must be 0 or more"),
         ("[focus]\nsprint_minutes = true\n", "focus.sprint_minutes", "expected a whole number"),
         ("[ui]\nmouse = 1\n", "ui.mouse", "expected true or false"),
         ("ui = 3\n", "ui", "expected a table"),

@@ -35,3 +35,15 @@ def test_only_store_imports_tinydb():
         if "tinydb" in p.read_text() and "store" not in p.relative_to(root).parts[:1]
     ]
     assert offenders == []
+
+
+def test_console_script_answers_status_without_argparse_or_textual(tmp_path):
+    code = (
+        "import sys; from cockpit.entry import main\n"
+        f"sys.argv = ['cockpit', '--home', {str(tmp_path)!r}, 'status', '--format', 'json']\n"
+        "rc = main()\n"
+        "sys.exit(rc or ('argparse' in sys.modules) * 3 or ('textual' in sys.modules) * 4)"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert '"focus"' in r.stdout
