@@ -28,7 +28,16 @@ GPU_FIELDS: tuple[str, ...] = (
     "enforced.power.limit",
     "mig.mode.current",
 )
+# What every driver cockpit may meet answers; asked only when the full query names a field the
+# driver does not know (an old driver fails the whole query: "Field ... is not a valid field").
+GPU_FIELDS_BASIC: tuple[str, ...] = GPU_FIELDS[:10]
 APP_FIELDS: tuple[str, ...] = ("pid", "gpu_uuid", "used_memory", "process_name")
+
+
+def is_unknown_field(text: str) -> bool:
+    """nvidia-smi's answer when a queried field is newer than the driver."""
+    return "not a valid field" in text.lower()
+
 
 # Header names in CSV with a header row (``--format=csv``) that mean the same field.
 _ALIASES = {"used_gpu_memory": "used_memory", "gpu_name": "gpu_name", "gpu_bus_id": "gpu_bus_id"}
@@ -136,9 +145,9 @@ def gpus_from_rows(rows: list[dict[str, str]]) -> list[Gpu]:
     return out
 
 
-def parse_gpus(text: str, header: bool = False) -> list[Gpu]:
-    """``--query-gpu=GPU_FIELDS --format=csv,noheader,nounits`` (or any CSV with a header)."""
-    return gpus_from_rows(read_csv(text, None if header else GPU_FIELDS))
+def parse_gpus(text: str, header: bool = False, fields: tuple[str, ...] = GPU_FIELDS) -> list[Gpu]:
+    """``--query-gpu=<fields> --format=csv,noheader,nounits`` (or any CSV with a header)."""
+    return gpus_from_rows(read_csv(text, None if header else fields))
 
 
 def parse_apps(text: str, header: bool = False) -> list[GpuProcess]:

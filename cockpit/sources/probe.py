@@ -21,8 +21,8 @@ MAX_SECTION_CHARS = 256 * 1024
 PANE_PREFIX = "#{pane_id}:#{pane_pid}:"
 
 
-def nvidia_smi_gpu_args() -> list[str]:
-    return ["--query-gpu=" + ",".join(gpu_core.GPU_FIELDS), "--format=csv,noheader,nounits"]
+def nvidia_smi_gpu_args(fields: tuple[str, ...] = gpu_core.GPU_FIELDS) -> list[str]:
+    return ["--query-gpu=" + ",".join(fields), "--format=csv,noheader,nounits"]
 
 
 def nvidia_smi_app_args() -> list[str]:
@@ -46,7 +46,11 @@ def build_script(nonce: str, gpus: bool = True, slurm: str | None = None) -> str
     ]
     if gpus:
         lines += [
-            f"m gpu; if has nvidia-smi; then nvidia-smi {_q(nvidia_smi_gpu_args())} 2>&1; m rc $?; else m rc 127; fi",
+            f"G=; if has nvidia-smi; then G=$(nvidia-smi {_q(nvidia_smi_gpu_args())} 2>&1); r=$?; else r=127; fi",
+            # an old driver refuses the whole query over one newer field: ask the basic set too
+            'case "$r:$G" in 0:*|127:*) ;; *"alid field"*) m gpubasic; '
+            f"nvidia-smi {_q(nvidia_smi_gpu_args(gpu_core.GPU_FIELDS_BASIC))} 2>&1; m rc $?;; esac",
+            'm gpu; [ -n "$G" ] && printf \'%s\\n\' "$G"; m rc $r',
             # kept in $A: its pids select the processes whose details are sent (see ps below)
             f"A=; if has nvidia-smi; then A=$(nvidia-smi {_q(nvidia_smi_app_args())} 2>&1); r=$?; else r=127; fi",
             'm apps; [ -n "$A" ] && printf \'%s\\n\' "$A"; m rc $r',
@@ -168,6 +172,9 @@ def parse_output(output: str, nonce: str, gpus: bool = True) -> HostProbe:
     if gpus:
         rc = s.rc.get("gpu")
         text = s.text.get("gpu", "")
+        fields = gpu_core.GPU_FIELDS
+        if rc != 0 and gpu_core.is_unknown_field(text) and s.rc.get("gpubasic") == 0:
+            rc, text, fields = 0, s.text.get("gpubasic", ""), gpu_core.GPU_FIELDS_BASIC
         if rc == 127:
             p.gpu_error = "nvidia-smi not found"
         elif gpu_core.is_no_devices(text):
@@ -176,7 +183,7 @@ def parse_output(output: str, nonce: str, gpus: bool = True) -> HostProbe:
             p.gpu_error = f"nvidia-smi failed (rc {rc}): {_first_line(text)}"
         else:
             try:
-                p.gpus = gpu_core.parse_gpus(text)
+                p.gpus = gpu_core.parse_gpus(text, fields=fields)
                 if s.rc.get("apps") == 0:
                     p.apps = gpu_core.parse_apps(s.text.get("apps", ""))
             except ValueError as e:

@@ -197,6 +197,20 @@ def test_nvidia_smi_missing_or_failing_is_a_note_not_a_dead_host(gpu_ctx, fresh_
     assert st.ok and st.gpus == [] and any("no NVIDIA GPU" in n for n in st.notes)
 
 
+def test_old_driver_without_a_newer_field_still_shows_its_gpus(gpu_ctx, fresh_hosts):
+    h4 = fresh_hosts.hosts["h4"]
+    h4.set_gpus([P100_IDLE])
+    h4.set_old_driver("mig.mode.current")
+    try:
+        st = poll(gpu_ctx(), ["h4"])["h4"]
+    finally:
+        h4.set_old_driver(None)
+    assert st.ok and not any("nvidia-smi" in n for n in st.notes)
+    (g,) = st.gpus
+    assert g.name == "Tesla P100-PCIE-16GB" and g.mem_total_mib == 16384
+    assert g.power_limit_w is None and g.mig is False  # not asked: missing, never 0
+
+
 def test_idle_paid_host_alerts_with_money_burned(gpu_ctx, fresh_hosts, clock):
     fresh_hosts.hosts["h4"].set_gpus([P100_IDLE])
     ctx = gpu_ctx(

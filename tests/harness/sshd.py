@@ -20,7 +20,7 @@ import threading
 import time
 from pathlib import Path
 
-from cockpit.core.gpu import APP_FIELDS, GPU_FIELDS
+from cockpit.core.gpu import APP_FIELDS, GPU_FIELDS, GPU_FIELDS_BASIC
 from cockpit.sources.probe import nvidia_smi_app_args, nvidia_smi_gpu_args
 
 SSHD = "/usr/sbin/sshd"
@@ -50,14 +50,23 @@ def _keygen(path: Path, comment: str) -> None:
 
 def standin_script(data_dir: Path) -> str:
     gpu_q, fmt = nvidia_smi_gpu_args()
+    basic_q, _ = nvidia_smi_gpu_args(GPU_FIELDS_BASIC)
     app_q, _ = nvidia_smi_app_args()
     d = shlex.quote(str(data_dir))
+    n = len(GPU_FIELDS_BASIC)
     return f"""#!/bin/sh
 # stand-in for nvidia-smi (tests only): replays recorded values for cockpit's exact queries
 D={d}
 if [ -f "$D/fail" ]; then cat "$D/fail"; exit 9; fi
 case "$1" in
-  {shlex.quote(gpu_q)}) f=gpus.csv; echo q >> "$D/calls" ;;
+  {shlex.quote(gpu_q)})
+    echo q >> "$D/calls"
+    # an old driver (the marker file names the field it lacks) refuses the whole query
+    if [ -f "$D/old" ]; then printf 'Field "%s" is not a valid field to query.\n\n' "$(cat "$D/old")"; exit 2; fi
+    f=gpus.csv ;;
+  {shlex.quote(basic_q)})
+    [ "$2" = {shlex.quote(fmt)} ] || exit 2
+    cut -d, -f1-{n} "$D/gpus.csv"; exit 0 ;;
   {shlex.quote(app_q)}) f=apps.csv ;;
   *) echo "stand-in nvidia-smi: unsupported query: $*" >&2; exit 2 ;;
 esac
@@ -101,6 +110,14 @@ class SshHost:
             f.unlink(missing_ok=True)
         else:
             f.write_text(text)
+
+    def set_old_driver(self, missing_field: str | None) -> None:
+        """Make the stand-in refuse the full query as a driver without ``missing_field`` does."""
+        f = self.data / "old"
+        if missing_field is None:
+            f.unlink(missing_ok=True)
+        else:
+            f.write_text(missing_field)
 
     def gpu_queries(self) -> int:
         """How many --query-gpu calls the stand-in answered (one per poll)."""
