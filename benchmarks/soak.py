@@ -141,6 +141,15 @@ def report(
         return max(v[k] for _, v in samples)
 
     rss_growth = (last["rss"] - base["rss"]) / base["rss"] * 100
+    pts = [(t, v["rss"]) for t, v in samples if t >= warmup]
+    slope = 0.0  # least squares, MiB per hour, after warm-up
+    if len(pts) > 2:
+        mt = sum(t for t, _ in pts) / len(pts)
+        mr = sum(r for _, r in pts) / len(pts)
+        den = sum((t - mt) ** 2 for t, _ in pts)
+        slope = sum((t - mt) * (r - mr) for t, r in pts) / den * 3600 if den else 0.0
+    half = pts[len(pts) // 2 :] or pts
+    second_half = half[-1][1] - half[0][1]
     fds_after = {v["fds"] for v in after}
     thr_after = {v["threads"] for v in after}
     flat = rss_growth < FLAT_RSS_PCT and len(fds_after) == 1 and len(thr_after) == 1
@@ -170,7 +179,9 @@ def report(
         "",
         f"Flat (RSS growth < {FLAT_RSS_PCT:.0f} % after warm-up, fds and threads constant): "
         f"**{'yes' if flat else 'NO'}**. Peak RSS (VmHWM) {last['hwm']:.1f} MiB. "
-        f"App still drawing at the end: {'yes' if alive else 'NO'}; exit status after ctrl+q: {exit_status}.",
+        f"App still drawing at the end: {'yes' if alive else 'NO'}; exit status after ctrl+q: {exit_status}. "
+        f"RSS trend after warm-up: {slope:+.1f} MiB per hour (least squares); "
+        f"{second_half:+.1f} MiB in the second half of it.",
         "",
         f"cockpit log (state/cockpit.log): {n_lines} lines, **{len(errors)} ERROR**, {len(warnings)} WARNING.",
     ]
