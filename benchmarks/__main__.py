@@ -14,6 +14,7 @@ runs with COCKPIT_HOME in a fresh temp folder.
 from __future__ import annotations
 
 import argparse
+import compileall
 import importlib
 import os
 import platform
@@ -64,6 +65,9 @@ def main() -> int:
         print(f"unknown benchmark(s): {', '.join(unknown)}; known: {', '.join(available())}", file=sys.stderr)
         return 2
     doc = DOC.read_text() if DOC.exists() else "# Benchmarks\n"
+    # Byte-compile cockpit first, as an installed package is: with PYTHONDONTWRITEBYTECODE set
+    # (or a read-only checkout) every child process would compile it from source again.
+    compileall.compile_dir(str(HERE.parent / "cockpit"), quiet=1)
     for name in names:
         with tempfile.TemporaryDirectory(prefix=f"cockpit-bench-{name}-") as tmp:
             os.environ["COCKPIT_HOME"] = tmp

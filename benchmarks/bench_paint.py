@@ -121,9 +121,10 @@ def peak_rss_mib(pid: int) -> float | None:
 
 
 def run_in_pty(
-    argv: list[str], env: dict[str, str], marker: bytes, size: tuple[int, int]
+    argv: list[str], env: dict[str, str], marker: bytes, size: tuple[int, int], run_for: float = 30.0
 ) -> tuple[float, float]:
-    """(ms from spawn to the marker on the terminal, peak RSS MiB)."""
+    """(ms from spawn to the marker on the terminal, peak RSS MiB). A program still running
+    after ``run_for`` seconds is stopped (SIGTERM); its peak RSS covers that whole time."""
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
     t0 = time.perf_counter()
@@ -132,7 +133,7 @@ def run_in_pty(
     seen = b""
     painted = None
     rss = 0.0
-    deadline = t0 + 30
+    deadline = t0 + run_for
     while time.perf_counter() < deadline:
         ready, _, _ = select.select([master], [], [], 0.05)
         hwm = peak_rss_mib(proc.pid)
@@ -159,6 +160,40 @@ def run_in_pty(
     return painted, rss
 
 
+def seed_home(home: Path, quick: bool) -> dict[str, int]:
+    """Seed ``home`` in a child process, so that this one stays small: a forked child starts
+    with its parent's memory, which would show in its peak RSS."""
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"from benchmarks.bench_paint import seed; print(seed({str(home)!r}, {quick}))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=REPO,
+    ).stdout
+    return ast.literal_eval(out.strip())
+
+
+def measure(
+    cases: dict[str, tuple[list[str], bytes, dict[str, str]]], runs: int, size: tuple[int, int]
+) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    """Warm the page cache with one run of each case, then ``runs`` alternating rounds:
+    (ms to first frame per case, peak RSS MiB per case)."""
+    for argv, marker, env in cases.values():
+        run_in_pty(argv, env, marker, size)
+    times: dict[str, list[float]] = {k: [] for k in cases}
+    rss: dict[str, list[float]] = {k: [] for k in cases}
+    for _ in range(runs):
+        for name, (argv, marker, env) in cases.items():
+            t, r = run_in_pty(argv, env, marker, size)
+            times[name].append(t)
+            rss[name].append(r)
+    return times, rss
+
+
 def load() -> str:
     try:
         return Path("/proc/loadavg").read_text().split()[0]
@@ -173,40 +208,19 @@ def run(quick: bool) -> str:
     with tempfile.TemporaryDirectory(prefix="bench-paint-") as tmp:
         home = Path(tmp) / "home"
         home.mkdir()
-        # Seeded by a child process, so that this one stays small: a forked child starts
-        # with its parent's memory, which would show in its peak RSS.
-        out = subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                f"from benchmarks.bench_paint import seed; print(seed({str(home)!r}, {quick}))",
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-            cwd=REPO,
-        ).stdout
-        counts = ast.literal_eval(out.strip())
+        counts = seed_home(home, quick)
         bare_py = Path(tmp) / "bare.py"
         bare_py.write_text(BARE_APP)
         env = env_for(home)
         cockpit_argv = [sys.executable, "-m", "cockpit"]
         bare_argv = [sys.executable, str(bare_py)]
         cases = {
-            "bare": (bare_argv, b"baseline"),
-            "bare+footer": ([*bare_argv, "--footer"], b"Quit"),
-            "cockpit": (cockpit_argv, b"GPU jobs"),
-            "cockpit+footer": (cockpit_argv, b"Quit"),
+            "bare": (bare_argv, b"baseline", env),
+            "bare+footer": ([*bare_argv, "--footer"], b"Quit", env),
+            "cockpit": (cockpit_argv, b"GPU jobs", env),
+            "cockpit+footer": (cockpit_argv, b"Quit", env),
         }
-        for argv, marker in cases.values():  # warm the page cache for all
-            run_in_pty(argv, env, marker, size)
-        times: dict[str, list[float]] = {k: [] for k in cases}
-        rss: dict[str, list[float]] = {k: [] for k in cases}
-        for _ in range(runs):
-            for name, (argv, marker) in cases.items():
-                t, r = run_in_pty(argv, env, marker, size)
-                times[name].append(t)
-                rss[name].append(r)
+        times, rss = measure(cases, runs, size)
         store_mib = sum(f.stat().st_size for f in (home / "data" / "store").rglob("*.json")) / 2**20
     med = {k: statistics.median(v) for k, v in times.items()}
     ratio = med["cockpit"] / med["bare"]

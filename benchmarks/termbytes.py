@@ -36,8 +36,10 @@ def pane_bytes_per_second(
     width: int = 120,
     height: int = 40,
     settle: float = 3.0,
+    screen: list[str] | None = None,
 ) -> float:
-    """Start ``cmd`` in a private tmux server, let it settle, then count the bytes it writes."""
+    """Start ``cmd`` in a private tmux server, let it settle, then count the bytes it writes.
+    With ``screen``, the pane's text at the end of the window is appended to it."""
     with tempfile.TemporaryDirectory(prefix="cockpit-bytes-") as tmp:
         sock = str(Path(tmp) / f"t-{uuid.uuid4().hex[:6]}.sock")
         out = Path(tmp) / "pane.out"
@@ -55,6 +57,9 @@ def pane_bytes_per_second(
             )
             time.sleep(seconds)
             subprocess.run([*base, "pipe-pane", "-t", "b"], check=True)
+            if screen is not None:
+                cap = subprocess.run([*base, "capture-pane", "-p", "-t", "b"], capture_output=True, text=True)
+                screen.append(cap.stdout)
             time.sleep(0.2)
             return (out.stat().st_size if out.exists() else 0) / seconds
         finally:

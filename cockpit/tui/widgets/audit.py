@@ -122,7 +122,7 @@ class AuditPane(Pane):
     AuditPane #audit-now { height: auto; }
     AuditPane #audit-now.-tracking { color: $cockpit-run; text-style: bold; }
     AuditPane #audit-today { height: auto; color: $text-muted; }
-    AuditPane DataTable { height: 1fr; }
+    AuditPane DataTable { height: 1fr; overflow-x: hidden; }
     AuditPane.-compact DataTable { display: none; }
     """
 

@@ -141,7 +141,9 @@ class GpuPane(Pane):
             box.mount(Static(Content(f"{clean(h.name, max_len=24)}  connecting…"), classes="gpu-host"))
         interval = min([cfg.gpu.poll_seconds] + [h.poll_seconds for h in cfg.hosts])
         self.set_interval(interval, self.poll, name="gpu-poll")
-        self.poll(force=True)
+        # After the first frame: the poll's worker imports paramiko (~0.2 s of CPU), which
+        # would otherwise compete with the first paint for the interpreter.
+        self.call_after_refresh(self.poll, force=True)
 
     def on_unmount(self) -> None:
         if self.poller is not None:
