@@ -32,9 +32,16 @@ class MainScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="store-banner", markup=False)
+        # Guess each pane's size from the terminal's, so a pane starts in its final (compact or
+        # full) form: switching on the first resize would restyle and lay out everything again.
+        width, height = self.app.size
         with Grid(id="panes"):
             for cls in PANE_CLASSES:
-                yield cls(self.ctx)
+                pane = cls(self.ctx)
+                cols = 2 if cls.PANE_ID == "gpu" else 1
+                w, h = width * cols // 3, (height - 1) // 2
+                pane.set_class(w < cls.COMPACT_WIDTH or h < cls.COMPACT_HEIGHT, "-compact")
+                yield pane
         yield Footer()
 
     def on_mount(self) -> None:

@@ -118,10 +118,9 @@ class PapersPane(Pane):
 
     def focus_pane(self) -> None:
         ol = self.query_one("#papers-queue", OptionList)
-        if ol.display and self._items:
-            ol.focus()
-        else:
-            self.focus()
+        # set_focus moves the focus now (``focus()`` waits for the next message), so a key
+        # typed right after (``4`` then ``1``) acts on the pane the user went to last
+        self.screen.set_focus(ol if ol.display and self._items else self)
 
     def selected(self) -> dict[str, Any] | None:
         ol = self.query_one("#papers-queue", OptionList)
