@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import App, SystemCommand
+from textual.notifications import SeverityLevel
 from textual.binding import Binding
 from textual.css.query import NoMatches
 from textual.screen import Screen
@@ -105,6 +106,19 @@ class CockpitApp(App[int]):
         except Exception as e:  # noqa: BLE001 - any store failure becomes a toast, never a crash
             self.notify(f"theme not saved: {e}", severity="error", timeout=10)
             self._show_store_problems()
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every toast (the app's, a pane's, a dialog's) shows its text literally: messages carry
+        file names, errors and user data, never markup. ``markup`` is accepted and ignored."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     # ------------------------------------------------------------------ lifecycle
 
