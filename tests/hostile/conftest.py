@@ -91,3 +91,12 @@ def hostile_ctx(home: Path, tmp_path: Path, write_config) -> Context:
     c = Context.open(home)
     seed(c, tmp_path)
     return c
+
+
+@pytest.fixture
+def hostile_fake_ctx(home: Path, tmp_path: Path, write_config, clock) -> Context:
+    """The same home on the tests' FakeClock (for in-process Pilot tests)."""
+    write_config(f'[gpu]\nlocal = false\n[ui]\ntheme = "{HOSTILE_THEME}"\n')
+    c = Context.open(home, clock=clock)
+    seed(c, tmp_path)
+    return c
