@@ -36,13 +36,20 @@ def seed(ctx: Context, tmp_path: Path) -> None:
 
     ids = []
     for key, value in HOSTILE.items():
-        t = mits.add_task(ctx, value, notes=value, project=value[:40], mit=key in ("markup", "osc_title", "rtl"))
+        t = mits.add_task(
+            ctx, value, notes=value, project=value[:40], mit=key in ("markup", "osc_title", "rtl")
+        )
         ids.append(t["id"])
     base = dt.datetime.combine(seed_day(ctx), dt.time(1, 0), tzinfo=audit.zone(ctx))
     for i, value in enumerate(HOSTILE.values()):
         start = base + dt.timedelta(minutes=10 * i)
         audit.add_entry(
-            ctx, start=start, end=start + dt.timedelta(minutes=8), category="model", source="manual", note=value
+            ctx,
+            start=start,
+            end=start + dt.timedelta(minutes=8),
+            category="model",
+            source="manual",
+            note=value,
         )
     # A sprint abandoned with a hostile reason, then a running one with hostile interruptions.
     focus.start(ctx, task=ids[0])

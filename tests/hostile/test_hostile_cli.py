@@ -77,9 +77,18 @@ def test_text_output_is_literal_and_free_of_control_bytes(hostile_ctx, args):
 def test_each_listing_shows_the_markup_literally(hostile_ctx):
     home = hostile_ctx.paths.config_dir
     for args, needles in [
-        (("task", "list", "--all"), ["[bold red]boom[/]", "[link=https://evil.example]x[/link]", "[/]", "漢字テスト"]),
-        (("audit", "list", "--date", "DAY"), ["[bold red]boom[/]", "[link=https://evil.example]x[/link]", "nulbyte"]),
-        (("papers", "rank", "--limit", "0"), ["[bold red]boom[/]", "[link=https://evil.example]x[/link]", "עברית"]),
+        (
+            ("task", "list", "--all"),
+            ["[bold red]boom[/]", "[link=https://evil.example]x[/link]", "[/]", "漢字テスト"],
+        ),
+        (
+            ("audit", "list", "--date", "DAY"),
+            ["[bold red]boom[/]", "[link=https://evil.example]x[/link]", "nulbyte"],
+        ),
+        (
+            ("papers", "rank", "--limit", "0"),
+            ["[bold red]boom[/]", "[link=https://evil.example]x[/link]", "עברית"],
+        ),
         (("jobs", "--all"), ["[bold red]boom[/]", "note: [link=https://evil.example]x[/link]", "漢字テスト"]),
         (("status", "--format", "text"), ["MIT: [bold red]boom[/]"]),
         (("status", "--format", "tmux"), ["[bold red]boom[/]"]),

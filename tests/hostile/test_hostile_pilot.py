@@ -67,7 +67,13 @@ async def test_each_pane_zoomed_shows_hostile_text_literally(hostile_fake_ctx, k
         text = "\n".join(lines)
         expect = {
             "focus": ["Sprint", "14 int"],
-            "mits": ["[bold red]boom[/]", "[link=https://evil.example]x[/link]", "· [/]", "漢字テスト", "nulbyte"],
+            "mits": [
+                "[bold red]boom[/]",
+                "[link=https://evil.example]x[/link]",
+                "· [/]",
+                "漢字テスト",
+                "nulbyte",
+            ],
             "audit": ["[bold red]boom[/]", "[link=https://evil.example]", "nulbyte", "漢字テスト", "עברית"],
             "papers": ["13 triaged"],
             "gpu": ["No hosts configured"],
@@ -96,6 +102,12 @@ async def test_papers_triage_shows_hostile_titles_and_abstracts_literally(hostil
             seen.append(text)
             await pilot.press("n")
         everything = "\n".join(seen)
-        for needle in ("[bold red]boom[/]", "[link=https://evil.example]x[/link]", "漢字テスト", "עברית", "nulbyte"):
+        for needle in (
+            "[bold red]boom[/]",
+            "[link=https://evil.example]x[/link]",
+            "漢字テスト",
+            "עברית",
+            "nulbyte",
+        ):
             assert needle in everything, f"{needle!r} never shown in triage"
         await pilot.press("escape")
