@@ -30,9 +30,8 @@ def seed_day(ctx: Context) -> dt.date:
 
 def seed(ctx: Context, tmp_path: Path) -> None:
     """Tasks (three of them MITs), time entries, focus sessions with notes, papers, jobs."""
-    from cockpit.services import audit, focus, mits
+    from cockpit.services import audit, focus, mits, papers
     from cockpit.services import gpu as gsvc
-    from cockpit.services import papers
 
     ids = []
     for key, value in HOSTILE.items():
