@@ -329,10 +329,11 @@ class Poller:
         hosts: list[HostConfig] | None = None,
     ) -> list[HostState]:
         hosts = hosts if hosts is not None else self.hosts
+        # read first: an unreadable jobs file must not leave the hosts marked in flight for good
+        launched = recent_launched(self.ctx)
         with self._lock:  # a host still answering the previous poll is not asked again
             hosts = [h for h in hosts if h.name not in self.in_flight]
             self.in_flight.update(h.name for h in hosts)
-        launched = recent_launched(self.ctx)
         futures = [
             self._pool.submit(self._safe_poll, h, [j for j in launched if j.get("host") == h.name])
             for h in hosts

@@ -144,13 +144,27 @@ class CockpitApp(App[int]):
 
     # ------------------------------------------------------------------ store watching
 
-    def _store_fingerprint(self) -> tuple[tuple[str, int], ...]:
+    def _store_fingerprint(self) -> tuple[tuple[str, int, int], ...]:
+        """Each collection folder's mtime (a file replaced: the store's own writes) and each
+        data file's mtime and size (a file written in place: another program, a bad disk)."""
         root = self.ctx.paths.store_dir
         try:
             entries = sorted(os.scandir(root), key=lambda e: e.name)
         except FileNotFoundError:
             return ()
-        return tuple((e.name, e.stat().st_mtime_ns) for e in entries if e.is_dir() and e.name[0] != ".")
+        out: list[tuple[str, int, int]] = []
+        for e in entries:
+            if not e.is_dir() or e.name[0] == ".":
+                continue
+            try:
+                out.append((e.name, e.stat().st_mtime_ns, 0))
+                for f in os.scandir(e.path):
+                    if f.name.endswith(".json"):
+                        st = f.stat()
+                        out.append((f"{e.name}/{f.name}", st.st_mtime_ns, st.st_size))
+            except FileNotFoundError:
+                continue
+        return tuple(out)
 
     def _poll_store(self) -> None:
         stamp = self._store_fingerprint()
