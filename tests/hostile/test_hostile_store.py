@@ -175,16 +175,15 @@ WRITES = [
 
 
 @pytest.mark.parametrize("fault", ["full", "read-only"])
-async def test_full_disk_and_read_only_folder_in_app_and_cli(tmpfs_home, clock, tmp_path, fault):
-    ctx = Context.open(tmpfs_home, clock=clock)
+async def test_full_disk_and_read_only_folder_in_app_and_cli(tmpfs_home, tmp_path, fault):
+    ctx = Context.open(tmpfs_home)  # the real clock, as the CLI subprocesses have
     seed(ctx, tmp_path)
-    ctx.store.doc("focus").read()
     from cockpit.services import focus
 
-    focus.stop(ctx)
+    focus.stop(ctx)  # the app's "s" starts a new sprint
     before = snapshot(tmpfs_home)
     words = "disk is full" if fault == "full" else "read-only"
-    app = CockpitApp(Context.open(tmpfs_home, clock=clock))
+    app = CockpitApp(Context.open(tmpfs_home))
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await pilot.pause(0.5)
         if fault == "full":
@@ -193,14 +192,15 @@ async def test_full_disk_and_read_only_folder_in_app_and_cli(tmpfs_home, clock, 
             r = subprocess.run(["mount", "-o", "remount,ro", str(tmpfs_home)], capture_output=True, text=True)
             if r.returncode != 0:
                 pytest.skip(f"cannot remount read-only ({r.stderr.strip()})")
-        before = {k: v for k, v in before.items()}
         # keys that write: start tracking (audit), start a sprint (focus)
-        for number, key in (("3", "m"), ("1", "s")):
+        for keys in (("3", "m"), ("1", "s", "enter")):
             app.clear_notifications()
-            await pilot.press(number, key)
+            await pilot.press(*keys)
             await wait_until(pilot, lambda: any(words in n.message for n in app._notifications))
             msg = next(n.message for n in app._notifications if words in n.message)
             assert "nothing was changed" in msg and "\n" not in msg.strip()
+            if app.screen is not app.main:
+                await pilot.press("escape")
         assert app.is_running
         await pilot.press("2", "z")  # the app still moves and draws
         assert app.main.has_class("-zoom")
