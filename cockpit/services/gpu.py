@@ -329,8 +329,12 @@ class Poller:
         hosts: list[HostConfig] | None = None,
     ) -> list[HostState]:
         hosts = hosts if hosts is not None else self.hosts
-        # read first: an unreadable jobs file must not leave the hosts marked in flight for good
-        launched = recent_launched(self.ctx)
+        from cockpit.store import CorruptFileError
+
+        try:
+            launched = recent_launched(self.ctx)
+        except CorruptFileError:
+            launched = []  # the store reports the file; the GPUs are still watched meanwhile
         with self._lock:  # a host still answering the previous poll is not asked again
             hosts = [h for h in hosts if h.name not in self.in_flight]
             self.in_flight.update(h.name for h in hosts)

@@ -123,6 +123,13 @@ async def test_corrupt_instrument_file_while_running(home, clock, tmp_path, writ
         await wait_until(pilot, lambda: other_write_happened(ctx, key))
         assert app.is_running
         assert path.read_bytes() == garbage
+        if which == "jobs":  # the GPUs are still polled (every second here) while the file is bad
+            poller = app.main.pane("gpu").poller
+            before = poller.polled_at.get("local", 0.0)
+            await wait_until(pilot, lambda: poller.polled_at.get("local", 0.0) > before)
+            assert [
+                n.message for n in app._notifications if str(path) in n.message
+            ] == []  # no toast per poll
     assert path.read_bytes() == garbage  # never written over, not even at exit
     r = cli(home, *command)
     assert r.returncode == 1, (r.stdout, r.stderr)
