@@ -16,6 +16,7 @@ LONG = "L" * 10_000
 RTL = "\u202eعربي עברית evil\u202c"
 WIDE = "漢字テスト🚀🎉👩‍💻"
 NUL = "nul\x00byte\x00"
+C1 = "\x9b31mc1\x9d0;c1-title\x9c"  # 8-bit CSI and OSC: some terminals obey them too
 
 HOSTILE: dict[str, str] = {
     "markup": MARKUP,
@@ -31,6 +32,7 @@ HOSTILE: dict[str, str] = {
     "rtl": RTL,
     "wide": WIDE,
     "nul": NUL,
+    "c1": C1,
 }
 
 # One value holding a bit of everything (fields that take a single string).
@@ -49,6 +51,7 @@ VISIBLE = {
     "dcs": "dcs",
     "wide": "漢字テスト",
     "nul": "nulbyte",
+    "c1": "c1",
 }
 
 # Sequences from the data that must never reach a terminal.

@@ -6,7 +6,7 @@ import pytest
 
 from cockpit.tui.app import CockpitApp
 from tests.hostile.layout import border_problems, cells
-from tests.hostile.strings import FORBIDDEN, control_bytes
+from tests.hostile.strings import FORBIDDEN, HOSTILE, control_bytes
 
 PANES = {"1": "focus", "2": "mits", "3": "audit", "4": "papers", "5": "gpu"}
 
@@ -66,7 +66,7 @@ async def test_each_pane_zoomed_shows_hostile_text_literally(hostile_fake_ctx, k
         assert_intact(app, lines, only=PANES[key])
         text = "\n".join(lines)
         expect = {
-            "focus": ["Sprint", "14 int"],
+            "focus": ["Sprint", f"{len(HOSTILE) + 1} int"],
             "mits": [
                 "[bold red]boom[/]",
                 "[link=https://evil.example]x[/link]",
@@ -75,7 +75,7 @@ async def test_each_pane_zoomed_shows_hostile_text_literally(hostile_fake_ctx, k
                 "nulbyte",
             ],
             "audit": ["[bold red]boom[/]", "[link=https://evil.example]", "nulbyte", "漢字テスト", "עברית"],
-            "papers": ["13 triaged"],
+            "papers": [f"{len(HOSTILE)} triaged"],
             "gpu": ["No hosts configured"],
         }[PANES[key]]
         for needle in expect:
@@ -93,7 +93,7 @@ async def test_papers_triage_shows_hostile_titles_and_abstracts_literally(hostil
         await pilot.pause(0.5)
         assert type(app.screen).__name__ == "TriageScreen"
         seen = []
-        for _ in range(13):
+        for _ in range(len(HOSTILE)):
             await pilot.pause(0.1)
             lines = frame(app)
             text = "\n".join(lines)

@@ -10,6 +10,7 @@ import pytest
 
 from tests.harness.tmux import TmuxScreen, cockpit_cmd
 from tests.hostile.layout import border_problems, cells
+from tests.hostile.strings import HOSTILE
 
 pytestmark = pytest.mark.e2e
 
@@ -87,17 +88,20 @@ def test_everything_hostile_at_once_in_real_tmux(hostile_ctx, tmp_path):
             s.send(key)
             s.send("z")
             s.wait_gone("2 MITs" if key == "1" else "1 Focus")
+            s.send(key)  # zoomed, a number key shows that pane (again): robust to a slow first key
+            s.wait_for(f"╭─ {key} ")
             s.wait_for(needle)
             text = check_screen(s, 1)
             assert f"{key} " in text.split("\n")[0]
             s.send("z")
             s.wait_for("5 GPU jobs")
+            s.wait_for("1 Focus")
         # the papers' triage: every hostile title and abstract, one after another
         s.send("4")
         s.send("t")
         s.wait_for("Triage 2026-W")
         shown = []
-        for _ in range(13):
+        for _ in range(len(HOSTILE)):
             shown.append(s.screen())
             s.send("n")
             time.sleep(0.15)
