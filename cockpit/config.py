@@ -234,9 +234,11 @@ def _check(cfg: Config, file: str) -> None:
     names = [h.name for h in cfg.hosts]
     for i, h in enumerate(cfg.hosts):
         if not h.name or any(ch.isspace() or not ch.isprintable() for ch in h.name):
-            raise ConfigError(file, f"hosts[{i}].name", f"must be a non-empty ssh alias, got {h.name!r}")
+            raise ConfigError(file, f"hosts[{i}].name", f"must be a non-empty ssh alias, got {_show(h.name)}")
+        if h.name.startswith("-"):  # `ssh -t NAME` would read it as an option (-oProxyCommand=...)
+            raise ConfigError(file, f"hosts[{i}].name", f"must not start with '-', got {_show(h.name)}")
         if names.count(h.name) > 1:
-            raise ConfigError(file, f"hosts[{i}].name", f"duplicate host {h.name!r}")
+            raise ConfigError(file, f"hosts[{i}].name", f"duplicate host {_show(h.name)}")
         if h.poll_seconds <= 0:
             raise ConfigError(file, f"hosts[{i}].poll_seconds", "must be greater than 0")
 

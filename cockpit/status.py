@@ -117,7 +117,9 @@ def snapshot(data: dict[str, Any], now: dt.datetime) -> dict[str, Any]:
 def render(fmt: str, data: dict[str, Any], now: dt.datetime) -> str:
     snap = snapshot(data, now)
     if fmt == "json":
-        return json.dumps(snap, ensure_ascii=False)
+        from cockpit.core.text import dumps_clean
+
+        return dumps_clean(snap, ensure_ascii=False)
     focus = snap["focus"]
     mit = (snap.get("mits") or {}).get("current")
     track = (snap.get("track") or {}).get("category")

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import TYPE_CHECKING
 
+from cockpit.core.text import dumps_clean
 from cockpit.errors import UsageError
 
 if TYPE_CHECKING:
@@ -138,11 +138,11 @@ def _status(args: argparse.Namespace, ctx: Context) -> int:
     now = ctx.clock.now()
     if args.json:
         if cur is None:
-            print(json.dumps({"tracking": False}))
+            print(dumps_clean({"tracking": False}))
         else:
             c = cur["category"]
             print(
-                json.dumps(
+                dumps_clean(
                     {
                         "tracking": True,
                         "category": c,
@@ -200,7 +200,7 @@ def _report(args: argparse.Namespace, ctx: Context) -> int:
     if args.json:
         out = core.report_json(r, cats)
         out["period"] = kind
-        print(json.dumps(out, ensure_ascii=False))
+        print(dumps_clean(out, ensure_ascii=False))
         return 0
     print("\n".join(core.text_report(r, cats, width=80)))
     return 0
@@ -235,7 +235,7 @@ def _import(args: argparse.Namespace, ctx: Context) -> int:
     nm = audit.names(ctx)
     if args.json:
         print(
-            json.dumps(
+            dumps_clean(
                 {
                     "dry_run": res.dry_run,
                     "imported" if not res.dry_run else "would_import": len(res.new),
@@ -302,7 +302,7 @@ def _list(args: argparse.Namespace, ctx: Context) -> int:
     day = audit.parse_date(args.date) if args.date else audit.today(ctx)
     rows = audit.export_rows(ctx, day, day + dt.timedelta(days=1))
     if args.json:
-        print(json.dumps(rows, ensure_ascii=False))
+        print(dumps_clean(rows, ensure_ascii=False))
         return 0
     if not rows:
         print(f"no entries on {day}")

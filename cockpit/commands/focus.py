@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 from typing import TYPE_CHECKING, Any
+
+from cockpit.core.text import dumps_clean
 
 if TYPE_CHECKING:
     from cockpit.context import Context
@@ -179,7 +180,7 @@ def _status(args: argparse.Namespace, ctx: Context) -> int:
             "interruptions": v["interruptions"] if v else 0,
             "today": day,
         }
-        print(json.dumps(out, ensure_ascii=False))
+        print(dumps_clean(out, ensure_ascii=False))
         return 0
     print(_line(ctx, v))
     print(

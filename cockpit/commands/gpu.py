@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 from typing import TYPE_CHECKING, Any
+
+from cockpit.core.text import dumps_clean
 
 if TYPE_CHECKING:
     from cockpit.context import Context
@@ -86,7 +87,7 @@ def cmd_gpu(args: argparse.Namespace, ctx: Context) -> int:
     finally:
         poller.close()
     if args.json:
-        print(json.dumps({"hosts": [s.to_json() for s in states]}, ensure_ascii=False))
+        print(dumps_clean({"hosts": [s.to_json() for s in states]}, ensure_ascii=False))
         return 0
     if not states:
         print("no hosts: add [[hosts]] to config.toml, or set [gpu] local = true")
@@ -128,7 +129,7 @@ def cmd_jobs(args: argparse.Namespace, ctx: Context) -> int:
         jobs = [j for j in jobs if j.get("state") not in END_STATES]
     jobs.sort(key=lambda j: j.get("started") or "")
     if args.json:
-        print(json.dumps({"jobs": jobs}, ensure_ascii=False))
+        print(dumps_clean({"jobs": jobs}, ensure_ascii=False))
         return 0
     if not jobs:
         print("no jobs" + ("" if args.all else " running (--all for history)"))
@@ -170,7 +171,7 @@ def cmd_hosts_check(args: argparse.Namespace, ctx: Context) -> int:
     finally:
         poller.close()
     if getattr(args, "json", False):
-        print(json.dumps({"hosts": results}))
+        print(dumps_clean({"hosts": results}))
     else:
         if not results:
             print("no hosts configured")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
+from cockpit.core.text import dumps_clean
+
 if TYPE_CHECKING:
     from cockpit.context import Context
 
@@ -98,7 +100,6 @@ def line(t: dict[str, Any], today: str) -> str:
 
 
 def _add(args: argparse.Namespace, ctx: Context) -> int:
-    import json
 
     from cockpit.services import mits
 
@@ -115,7 +116,7 @@ def _add(args: argparse.Namespace, ctx: Context) -> int:
         notes=args.notes,
     )
     if args.json:
-        print(json.dumps(public(t, mits.today(ctx)), ensure_ascii=False))
+        print(dumps_clean(public(t, mits.today(ctx)), ensure_ascii=False))
     else:
         print(
             f"added task {t['id']}{' as an MIT' if args.mit else ''}: {line(t, mits.today(ctx)).split('] ', 1)[1]}"
@@ -124,7 +125,6 @@ def _add(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _list(args: argparse.Namespace, ctx: Context) -> int:
-    import json
 
     from cockpit.services import mits
 
@@ -133,7 +133,7 @@ def _list(args: argparse.Namespace, ctx: Context) -> int:
     items = mits.list_tasks(ctx, which)
     day = mits.today(ctx)
     if args.json:
-        print(json.dumps([public(t, day) for t in items], ensure_ascii=False))
+        print(dumps_clean([public(t, day) for t in items], ensure_ascii=False))
         return 0
     if not items:
         print("no MITs picked for today" if which == "today" else "no tasks")
@@ -183,7 +183,6 @@ def _rm(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _history(args: argparse.Namespace, ctx: Context) -> int:
-    import json
 
     from cockpit.errors import UsageError
     from cockpit.services import mits
@@ -192,7 +191,7 @@ def _history(args: argparse.Namespace, ctx: Context) -> int:
         raise UsageError("--days must be between 1 and 366")
     rows = mits.history(ctx, args.days)
     if args.json:
-        print(json.dumps(rows))
+        print(dumps_clean(rows))
         return 0
     for r in rows:
         print(f"{r['date']}  planned {r['planned']}  done {r['done']}")

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import TYPE_CHECKING, Any
+
+from cockpit.core.text import dumps_clean
 
 if TYPE_CHECKING:
     from cockpit.context import Context
@@ -131,7 +132,7 @@ def cmd_rank(args: argparse.Namespace, ctx: Context) -> int:
             }
             for r in rows
         ]
-        print(json.dumps(out, ensure_ascii=False, indent=1))
+        print(dumps_clean(out, ensure_ascii=False, indent=1))
         return 0
     if not rows:
         print(f"no papers for {week}; run `cockpit papers fetch` or `cockpit papers ingest FILE`")
@@ -200,7 +201,7 @@ def cmd_queue(args: argparse.Namespace, ctx: Context) -> int:
             "done": [_item_json(i, v.week) for i in v.finished],
             "warning": v.warning,
         }
-        print(json.dumps(out, ensure_ascii=False, indent=1))
+        print(dumps_clean(out, ensure_ascii=False, indent=1))
         return 0
     print(f"{v.week}: {len(v.current)}/{v.limit} queued")
     if v.warning:

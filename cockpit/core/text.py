@@ -7,12 +7,16 @@ this strips what a terminal would interpret.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 _ESCAPES = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI
     r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC
     r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"  # DCS/SOS/PM/APC
     r"|\x1b."  # two-byte escapes
+    r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
+    r"|\x9d[^\x07\x1b\x9c]*(?:\x07|\x9c|\x1b\\)?"  # 8-bit OSC
+    r"|[\x90\x98\x9e\x9f][^\x1b\x9c]*(?:\x9c|\x1b\\)?"  # 8-bit DCS/SOS/PM/APC
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -27,3 +31,22 @@ def clean(text: str, max_len: int | None = None, keep_newlines: bool = False) ->
     if max_len is not None and len(text) > max_len:
         text = text[: max(0, max_len - 1)] + "…"
     return text
+
+
+def clean_tree(value: Any) -> Any:
+    """A copy of JSON-like data with every string (keys too) cleaned, newlines kept."""
+    if isinstance(value, str):
+        return clean(value, keep_newlines=True)
+    if isinstance(value, dict):
+        return {clean_tree(k): clean_tree(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [clean_tree(v) for v in value]
+    return value
+
+
+def dumps_clean(value: Any, **kwargs: Any) -> str:
+    """``json.dumps`` of ``value`` after :func:`clean_tree`: what the CLI prints as JSON, so that
+    ``jq -r`` of a field never writes an escape sequence from the data to a terminal."""
+    import json
+
+    return json.dumps(clean_tree(value), **kwargs)

@@ -372,10 +372,15 @@ class Poller:
         hosts: list[HostConfig] | None = None,
     ) -> list[HostState]:
         hosts = hosts if hosts is not None else self.hosts
+        from cockpit.store import CorruptFileError
+
+        try:
+            launched = recent_launched(self.ctx)
+        except CorruptFileError:
+            launched = []  # the store reports the file; the GPUs are still watched meanwhile
         with self._lock:  # a host still answering the previous poll is not asked again
             hosts = [h for h in hosts if h.name not in self.in_flight]
             self.in_flight.update(h.name for h in hosts)
-        launched = recent_launched(self.ctx)
         futures = [
             self._pool.submit(self._safe_poll, h, [j for j in launched if j.get("host") == h.name])
             for h in hosts

@@ -150,11 +150,22 @@ class Collection:
         return sorted(n[:-5] for n in names if n.endswith(".json") and not n.startswith("."))
 
     def fingerprint(self) -> int:
-        """Changes whenever any partition is replaced (by this or another process)."""
+        """Changes whenever any partition is replaced (by this or another process) or written
+        in place (by another program, or a bad disk: then the next read reports the damage)."""
         try:
-            return os.stat(self.dir).st_mtime_ns
+            folder = os.stat(self.dir).st_mtime_ns
+            files = []
+            with os.scandir(self.dir) as it:
+                for e in it:
+                    if e.name.endswith(".json"):
+                        try:
+                            st = e.stat()
+                        except FileNotFoundError:
+                            continue
+                        files.append((e.name, st.st_mtime_ns, st.st_size))
         except FileNotFoundError:
             return 0
+        return hash((folder, *sorted(files)))
 
     def _load(self, part: str, verify: bool = False) -> Loaded | None:
         """The partition's current content, from the cache when it is provably current.

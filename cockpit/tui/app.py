@@ -15,6 +15,7 @@ from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.css.query import NoMatches
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
@@ -106,6 +107,19 @@ class CockpitApp(App[int]):
             self.notify(f"theme not saved: {e}", severity="error", timeout=10)
             self._show_store_problems()
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every toast (the app's, a pane's, a dialog's) shows its text literally: messages carry
+        file names, errors and user data, never markup. ``markup`` is accepted and ignored."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
     # ------------------------------------------------------------------ lifecycle
 
     def get_default_screen(self) -> Screen:
@@ -130,13 +144,27 @@ class CockpitApp(App[int]):
 
     # ------------------------------------------------------------------ store watching
 
-    def _store_fingerprint(self) -> tuple[tuple[str, int], ...]:
+    def _store_fingerprint(self) -> tuple[tuple[str, int, int], ...]:
+        """Each collection folder's mtime (a file replaced: the store's own writes) and each
+        data file's mtime and size (a file written in place: another program, a bad disk)."""
         root = self.ctx.paths.store_dir
         try:
             entries = sorted(os.scandir(root), key=lambda e: e.name)
         except FileNotFoundError:
             return ()
-        return tuple((e.name, e.stat().st_mtime_ns) for e in entries if e.is_dir() and e.name[0] != ".")
+        out: list[tuple[str, int, int]] = []
+        for e in entries:
+            if not e.is_dir() or e.name[0] == ".":
+                continue
+            try:
+                out.append((e.name, e.stat().st_mtime_ns, 0))
+                for f in os.scandir(e.path):
+                    if f.name.endswith(".json"):
+                        st = f.stat()
+                        out.append((f"{e.name}/{f.name}", st.st_mtime_ns, st.st_size))
+            except FileNotFoundError:
+                continue
+        return tuple(out)
 
     def _poll_store(self) -> None:
         stamp = self._store_fingerprint()

@@ -162,6 +162,7 @@ class GpuPane(Pane):
     @work(thread=True, exit_on_error=False, group="gpu")
     def _poll_worker(self, hosts: list[Any]) -> None:
         from cockpit.services import gpu as svc
+        from cockpit.store import CorruptFileError
 
         assert self.poller is not None
         states = self.poller.poll(
@@ -172,6 +173,8 @@ class GpuPane(Pane):
         try:
             merged = {**self.states, **{st.name: st for st in states}}
             svc.record(self.ctx, states, list(merged.values()))
+        except CorruptFileError:
+            pass  # the store banner names the file (the app shows it within a second); no toast per poll
         except Exception as e:  # noqa: BLE001 - a store problem is shown, polling goes on
             self.app.call_from_thread(self.app.notify, f"gpu: {e}", severity="error")
         self.app.call_from_thread(self.apply_jobs, states)

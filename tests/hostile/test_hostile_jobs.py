@@ -1,0 +1,122 @@
+"""Job output lines full of hostile text, from a job on a real loopback sshd host."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from tests.harness.tmux import REPO, clean_env
+from tests.hostile.layout import border_problems, cells
+from tests.hostile.strings import FORBIDDEN, HOSTILE, control_bytes
+
+ADDR = "127.0.0.71"  # away from the gpu tests' hosts
+FAST = "connect_timeout_s = 3.0\npoll_seconds = 0.5"
+
+
+@pytest.fixture(scope="module")
+def evil_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
+    for tool in ("/usr/sbin/sshd", "ssh-keygen", "tmux"):
+        if not shutil.which(tool):
+            pytest.skip(f"{tool} not installed")
+    from tests.harness.sshd import Cluster
+
+    c = Cluster(tmp_path_factory.mktemp("evilhosts"), [ADDR], names=["evil"]).start()
+    yield c
+    c.stop()
+
+
+@pytest.fixture
+def job_ctx(evil_cluster, home, write_config, clock):
+    from cockpit.context import Context
+    from cockpit.services import gpu as svc
+
+    host = evil_cluster.hosts["evil"]
+    host.kill_tmux()
+    write_config(evil_cluster.config_toml(gpu=FAST))
+    lines = host.home / "hostile-lines.txt"
+    lines.write_text("\n".join(HOSTILE.values()) + "\n" + HOSTILE["markup"] + " " + HOSTILE["osc52"] + "\n")
+    ctx = Context.open(home, clock=clock)
+    p = svc.Poller(ctx, only=["evil"])
+    try:
+        job = svc.launch(
+            ctx, p, "evil", ["sh", "-c", f"cat {lines}; sleep 300"], name="hostile", note=HOSTILE["link"]
+        )
+    finally:
+        p.close()
+    yield ctx, job
+    host.kill_tmux()
+
+
+def cli(home, *args: str) -> subprocess.CompletedProcess[str]:  # noqa: ANN001
+    return subprocess.run(
+        [sys.executable, "-m", "cockpit", *args],
+        capture_output=True,
+        text=True,
+        env=clean_env({"COCKPIT_HOME": str(home)}),
+        cwd=REPO,
+        timeout=60,
+    )
+
+
+def test_job_output_in_the_cli_is_literal_and_clean(job_ctx):
+    ctx, _job = job_ctx
+    home = ctx.paths.config_dir
+    deadline = time.monotonic() + 20
+    while True:
+        r = cli(home, "gpu")
+        if "[bold red]boom[/]" in r.stdout or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert r.returncode == 0, r.stderr
+    assert "[bold red]boom[/]" in r.stdout  # the job's last line, brackets and all
+    assert control_bytes(r.stdout) == [] and not any(b in r.stdout for b in FORBIDDEN)
+    r = cli(home, "jobs")
+    assert r.returncode == 0 and "hostile" in r.stdout
+    assert "[link=https://evil.example]x[/link]" in r.stdout  # the note
+    assert control_bytes(r.stdout) == []
+    r = cli(home, "gpu", "--json")
+    data = json.loads(r.stdout)
+    (job,) = [j for h in data["hosts"] for j in h["jobs"] if "boom" in (j.get("last_line") or "")]
+    assert "[bold red]boom[/]" in job["last_line"] and "\x1b" not in job["last_line"]
+
+
+async def test_job_output_in_the_pane_and_tail_keeps_80x24(job_ctx):
+    from cockpit.tui.app import CockpitApp
+
+    ctx, job = job_ctx
+    app = CockpitApp(ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = app.query_one("#gpu")
+        key = f"evil|{job['pane_id']}"
+        for _ in range(200):
+            if key in pane.rows and "boom" in str(pane.rows[key]):
+                break
+            await pilot.pause(0.1)
+        assert "[bold red]boom[/]" in " ".join(map(str, pane.rows[key]))
+        await pilot.press("5", "z")
+        await pilot.pause(0.5)
+        lines = [s.text for s in app.screen._compositor.render_strips()]
+        text = "\n".join(lines)
+        assert "[bold red]boom[/]" in text or "[bold red]boo" in text
+        r = app.main.pane("gpu").region
+        assert border_problems(lines, {"gpu": (r.x, r.y, r.width, r.height)}) == []
+        assert control_bytes(text) == [] and all(len(cells(line)) <= 80 for line in lines)
+        await pilot.press("t")
+        for _ in range(100):
+            if type(app.screen).__name__ == "TailScreen":
+                body = str(app.screen.query_one("#tail-body").render())
+                if "moved" in body:
+                    break
+            await pilot.pause(0.1)
+        body = str(app.screen.query_one("#tail-body").render())
+        for needle in ("[link=https://evil.example]x[/link]", "[/]", "漢字テスト", "dcs", "clip"):
+            assert needle in body, f"{needle!r} not in the tail"
+        assert control_bytes(body) == [] and not any(b in body for b in FORBIDDEN)
+        lines = [s.text for s in app.screen._compositor.render_strips()]
+        assert len(lines) == 24 and all(len(cells(line)) <= 80 for line in lines)

@@ -1,0 +1,132 @@
+"""End to end in a real tmux at 80x24: everything hostile at once, driven by a user's keys."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import time
+
+import pytest
+
+from tests.harness.tmux import TmuxScreen, cockpit_cmd
+from tests.hostile.layout import border_problems, cells
+from tests.hostile.strings import HOSTILE
+
+pytestmark = pytest.mark.e2e
+
+# What the hostile data would make a terminal do, were it passed through.
+DATA_SEQUENCES = [
+    b"\x1b]0;",  # window title
+    b"\x1b]2;",
+    b"\x1b]52;",  # clipboard write
+    b"pwned-title",
+    b"cHduZWQ=",
+    b"\x1b]8;;https://evil.example",  # hyperlink from the data
+    b"\x1bPq#0",  # the DCS (sixel) payload
+    b"\x1b[10;10Hmoved",  # the cursor move, as the data had it
+    b"\x1b[2J\x1b[H\x1b[10",
+]
+
+
+def grid_regions(lines: list[str]) -> dict[str, tuple[int, int, int, int]]:
+    """Pane boxes found on a captured screen: from each '╭─ N Title' corner to its '╯'."""
+    out: dict[str, tuple[int, int, int, int]] = {}
+    grid = [cells(line) for line in lines]
+    for y, row in enumerate(grid):
+        for x, c in enumerate(row):
+            if c != "╭":
+                continue
+            title = "".join(row[x : x + 16])
+            m = re.match(r"╭─ (\d) ", title)
+            if not m:
+                continue
+            right = next(i for i in range(x + 1, len(row)) if row[i] == "╮")
+            bottom = next(
+                (j for j in range(y + 1, len(grid)) if len(grid[j]) > x and grid[j][x] == "╰"), None
+            )
+            assert bottom is not None, f"pane {m.group(1)} has no bottom-left corner:\n" + "\n".join(lines)
+            out[m.group(1)] = (x, y, right - x + 1, bottom - y + 1)
+    return out
+
+
+def check_screen(s: TmuxScreen, panes: int) -> str:
+    text = s.screen()
+    lines = text.rstrip("\n").split("\n")
+    assert len(lines) == 24, text
+    assert all(len(cells(line)) <= 80 for line in lines)
+    regions = grid_regions(lines)
+    assert len(regions) == panes, f"expected {panes} boxed panes, found {sorted(regions)}:\n{text}"
+    assert border_problems(lines, regions) == [], text
+    assert "^p Commands" in lines[-1], f"footer not on the last line:\n{text}"
+    return text
+
+
+def test_everything_hostile_at_once_in_real_tmux(hostile_ctx, tmp_path):
+    from cockpit.services import audit
+    from tests.hostile.strings import ALL_IN_ONE
+
+    home = hostile_ctx.paths.config_dir
+    audit.start(hostile_ctx, "model", note=ALL_IN_ONE)  # today's running entry, hostile note
+    raw = tmp_path / "pane-bytes"
+    s = TmuxScreen(cockpit_cmd(), 80, 24, env={"COCKPIT_HOME": str(home)}, sock_dir=tmp_path)
+    with s:
+        # Let OSC 52 from the pane reach tmux's buffers, so a clipboard write would be seen.
+        s.tmux("set-option", "-g", "set-clipboard", "on")
+        s.tmux("set-option", "-g", "allow-rename", "on")
+        s.tmux("pipe-pane", "-t", s.target, f"cat >> {shlex.quote(str(raw))}")
+        before_title = s.tmux("display-message", "-p", "-t", s.target, "#{pane_title}").strip()
+        s.wait_for("Quit")
+        s.wait_for("[bold red]boom[/]")
+        # the toast about the hostile theme name shows it literally, then goes
+        s.wait_for("[link=https://evil.example]x[/link]")
+        time.sleep(0.5)
+        s.wait_gone("not found; using", timeout=25)
+        text = check_screen(s, 5)
+        assert "★ [bold red]boom[/]" in text
+        for key, needle in [("1", "Sprint"), ("2", "[link=https://evil.example]x[/link]"), ("3", "[bold red]boom[/] [link=htt"),
+                            ("4", "triaged"), ("5", "No hosts configured")]:  # fmt: skip
+            s.send(key)
+            s.send("z")
+            s.wait_gone("2 MITs" if key == "1" else "1 Focus")
+            s.send(key)  # zoomed, a number key shows that pane (again): robust to a slow first key
+            s.wait_for(f"╭─ {key} ")
+            s.wait_for(needle)
+            text = check_screen(s, 1)
+            assert f"{key} " in text.split("\n")[0]
+            s.send("z")
+            s.wait_for("5 GPU jobs")
+            s.wait_for("1 Focus")
+        # the papers' triage: every hostile title and abstract, one after another
+        s.send("4")
+        s.send("t")
+        s.wait_for("Triage 2026-W")
+        shown = []
+        for _ in range(len(HOSTILE)):
+            shown.append(s.screen())
+            s.send("n")
+            time.sleep(0.15)
+        seen = "\n".join(shown)
+        for needle in (
+            "[bold red]boom[/]",
+            "[link=https://evil.example]x[/link]",
+            "漢字テスト",
+            "nulbyte",
+            "click",
+        ):
+            assert needle in seen
+        s.send("Escape")
+        s.wait_for("5 GPU jobs")
+        check_screen(s, 5)
+        escaped = s.screen(escapes=True)
+        assert "\x1b]" not in escaped and "\x1bP" not in escaped
+        assert s.tmux("display-message", "-p", "-t", s.target, "#{pane_title}").strip() == before_title
+        assert "pwned" not in s.tmux("display-message", "-p", "-t", s.target, "#{window_name}")
+        assert s.tmux("list-buffers", check=False).strip() == ""  # no clipboard write reached tmux
+        s.send("C-q")
+        assert s.wait_exit() == 0
+        s.tmux("pipe-pane", "-t", s.target, check=False)
+    data = raw.read_bytes()
+    assert len(data) > 1000  # the pipe did record the app's output
+    for seq in DATA_SEQUENCES:
+        assert seq not in data, f"{seq!r} from the data reached the terminal"
+    assert b"\x00" not in data
