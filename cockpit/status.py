@@ -48,7 +48,8 @@ def update_section(paths: Paths, name: str, value: dict[str, Any] | None) -> Non
             data.pop(name, None)
         else:
             data[name] = value
-        atomic_write(paths.status_file, json.dumps(data, ensure_ascii=False).encode())
+        # derived from the store and rewritten on every change: atomic, but no fsync (cheap)
+        atomic_write(paths.status_file, json.dumps(data, ensure_ascii=False).encode(), durable=False)
 
 
 def _parse(stamp: str | None) -> dt.datetime | None:

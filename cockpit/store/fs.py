@@ -47,11 +47,13 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes, durable: bool = True) -> None:
     """Write ``data`` to ``path`` so that a crash at any instant leaves old or new, never torn.
 
     Temp file in the same folder -> write -> fsync -> os.replace -> fsync the folder.
-    Files are created 0600.
+    Files are created 0600. ``durable=False`` skips both fsyncs: readers still never see a torn
+    file, but a power cut may undo the write (only for files derived from the store, which the
+    next change writes again, such as the status file).
     """
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
@@ -61,11 +63,13 @@ def atomic_write(path: Path, data: bytes) -> None:
             while view:
                 n = os.write(fd, view)
                 view = view[n:]
-            os.fsync(fd)
+            if durable:
+                os.fsync(fd)
         finally:
             os.close(fd)
         os.replace(tmp, path)
-        fsync_dir(path.parent)
+        if durable:
+            fsync_dir(path.parent)
     except OSError as e:
         try:
             tmp.unlink()
