@@ -33,7 +33,9 @@ def attach_command(host: str | None, session: str) -> list[str]:
     if host is None:
         inner = f"env -u TMUX tmux attach -t {shlex.quote(session)}"
     else:
-        inner = f"ssh -t {shlex.quote(host)} tmux attach -t {shlex.quote(session)}"
+        # quoted twice: once for the local shell of the new window, once for the remote shell
+        remote = f"tmux attach -t {shlex.quote(session)}"
+        inner = f"ssh -t {shlex.quote(host)} {shlex.quote(remote)}"
     return ["tmux", "new-window", "-n", session[:20], inner]
 
 

@@ -216,3 +216,17 @@ def test_slurm_states_and_history(clock):
     title, _, urgency = jobs.alert_for({**known[0], **changes["2026-11-4"]}, clock.now(), 10)
     assert title == "Job CRASHED early: train on c" and urgency == "critical"
     assert jobs.slurm_changes(known, [], False, clock.now())[1] == {"2026-11-4": {"state": "lost"}}
+
+
+def test_attach_command_quotes_the_session_for_the_local_and_the_remote_shell():
+    import shlex
+
+    from cockpit.sources.tmux import attach_command
+
+    hostile = "exp 2; touch /tmp/pwned $(id)"
+    cmd = attach_command("gpu-box", hostile)
+    assert cmd[:3] == ["tmux", "new-window", "-n"]
+    local = shlex.split(cmd[-1])  # what the new window's shell runs
+    assert local[:3] == ["ssh", "-t", "gpu-box"] and len(local) == 4
+    assert shlex.split(local[3]) == ["tmux", "attach", "-t", hostile]  # what the remote shell runs
+    assert shlex.split(attach_command(None, hostile)[-1])[-1] == hostile
