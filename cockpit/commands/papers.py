@@ -69,6 +69,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     b = ps.add_parser("bibtex", help="BibTeX of the kept and read papers")
     b.set_defaults(func=cmd_bibtex)
 
+    se = ps.add_parser("search", help="search arXiv through the API; the results are stored")
+    se.add_argument("query", help='an arXiv API query, e.g. "ti:diffusion AND cat:cs.LG"')
+    se.add_argument("--limit", type=int, default=20, help="results at most (default 20)")
+    se.add_argument("--json", action="store_true")
+    se.set_defaults(func=cmd_search)
+
+    ad = ps.add_parser("add", help="look papers up on arXiv by id and store them (then keep or seed them)")
+    ad.add_argument("ids", nargs="+", metavar="ID")
+    ad.add_argument("--json", action="store_true")
+    ad.set_defaults(func=cmd_add)
+
 
 def _clean(text: Any, n: int | None = None) -> str:
     from cockpit.core.text import clean
@@ -255,3 +266,47 @@ def cmd_bibtex(args: argparse.Namespace, ctx: Context) -> int:
         return 0
     sys.stdout.write(text)
     return 0
+
+
+def _print_found(
+    args: argparse.Namespace, ctx: Context, result: tuple[Any, list[dict[str, Any]], list[str]]
+) -> int:
+    rep, found, problems = result
+    if args.json:
+        out = {
+            "papers": [
+                {
+                    "id": p["arxiv_id"],
+                    "version": p.get("version"),
+                    "title": p.get("title", ""),
+                    "authors": p.get("authors", []),
+                    "categories": p.get("categories", []),
+                }
+                for p in found
+            ],
+            "added": rep.added,
+            "problems": problems,
+        }
+        print(dumps_clean(out, ensure_ascii=False, indent=1))
+    else:
+        for p in found:
+            print(f"{p['arxiv_id']}  {_clean(p.get('title'), 100)}")
+        for line in problems:
+            print(_clean(line))
+        print(f"{len(found)} found, {rep.added} new in the store")
+    return 1 if problems and not found else 0
+
+
+def cmd_search(args: argparse.Namespace, ctx: Context) -> int:
+    from cockpit.errors import UsageError
+    from cockpit.services import papers as svc
+
+    if args.limit < 1:
+        raise UsageError("--limit must be 1 or more")
+    return _print_found(args, ctx, svc.lookup(ctx, query=args.query, limit=args.limit))
+
+
+def cmd_add(args: argparse.Namespace, ctx: Context) -> int:
+    from cockpit.services import papers as svc
+
+    return _print_found(args, ctx, svc.lookup(ctx, ids=args.ids))

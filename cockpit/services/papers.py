@@ -246,6 +246,30 @@ def fetch(
     return rep
 
 
+def lookup(
+    ctx: Context,
+    query: str = "",
+    ids: list[str] | None = None,
+    limit: int = 20,
+    client: Client | None = None,
+) -> tuple[StoreReport, list[Doc], list[str]]:
+    """Search arXiv, or look papers up by id, through the shared client; what it finds is stored
+    (and so can be kept, ranked, or used as a seed paper). Returns (stored, papers, problems)."""
+    from cockpit.sources import arxiv as src
+
+    if not query.strip() and not ids:
+        raise UsageError("give a search query or at least one arXiv id")
+    wanted = [parse_id(i) for i in ids or []]
+    client = client or src.shared(ctx.config.papers)
+    parsed = client.search(
+        query.strip(), ids=wanted, max_results=max(limit, len(wanted)), fetched=to_stamp(ctx.clock.now())
+    )
+    problems = list(parsed.problems)
+    found = {p["arxiv_id"] for p in parsed.papers}
+    problems += [f"{i}: not found on arXiv" for i in wanted if i not in found]
+    return store_papers(ctx, parsed.papers), parsed.papers, problems
+
+
 def today_et(now: dt.datetime) -> dt.date:
     from zoneinfo import ZoneInfo
 

@@ -213,3 +213,31 @@ def test_unread_papers_roll_over_and_count_against_the_next_week(ingested, home,
         svc.start_pass(ctx, "2611.00001")
         svc.finish_pass(ctx, "2611.00001", minutes=minutes)
     assert svc.decide(ctx, "2611.00003", "keep").week == "2026-W49"
+
+
+def test_search_and_add_by_id_go_through_the_api_and_store_what_they_find(
+    papers_config, arxiv_server, home, capsys
+):
+    papers_config("")
+    arxiv_server.route(
+        "/api/query",
+        feeds.api([feeds.api_entry("1706.03762", "Attention Is All You Need", version=7)]),
+        feeds.api([feeds.api_entry("2611.00040", "Sparse mixtures at scale")]),
+        feeds.api([]),
+    )
+    code, out, _ = run(capsys, "papers", "add", "arXiv:1706.03762v5")
+    assert code == 0 and "1706.03762  Attention Is All You Need" in out and "1 new in the store" in out
+    assert "id_list=1706.03762" in arxiv_server.paths()[-1]  # versionless id sent to the API
+    # stored: it can now be kept like any digest paper
+    code, out, _ = run(capsys, "papers", "keep", "1706.03762")
+    assert code == 0
+    code, out, _ = run(capsys, "papers", "search", "ti:sparse AND cat:cs.LG", "--limit", "5", "--json")
+    data = json.loads(out)
+    assert code == 0 and [p["id"] for p in data["papers"]] == ["2611.00040"] and data["added"] == 1
+    assert (
+        "search_query=ti%3Asparse" in arxiv_server.paths()[-1] and "max_results=5" in arxiv_server.paths()[-1]
+    )
+    code, out, err = run(capsys, "papers", "add", "2999.99999")  # the API finds nothing
+    assert code == 1 and "2999.99999: not found on arXiv" in out
+    code, _, err = run(capsys, "papers", "add", "not-an-id")
+    assert code == 2 and err.count("\n") == 1
