@@ -235,7 +235,7 @@ class CockpitApp(App[int]):
                 sections.append((f"{pane.NUMBER} {pane.TITLE}", bindings))
         current = type(self.screen)
         for cls in sorted(_cockpit_screens(), key=lambda c: (c is not current, c.__module__, c.__name__)):
-            bindings = [b for b in cls.BINDINGS if isinstance(b, Binding)]
+            bindings = [b for b in cls.__dict__.get("BINDINGS", ()) if isinstance(b, Binding)]
             if bindings:
                 title = _screen_title(cls) + ("  (this screen)" if cls is current else "")
                 sections.append((title, bindings))

@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from cockpit.core import tasks as core
+from cockpit.tui.screens.mits_lists import GroupedTasksScreen
 from cockpit.tui.widgets.mits import TaskList
 
-if TYPE_CHECKING:
-    from cockpit.tui.widgets.mits import MitsPane
 
+class BoardScreen(GroupedTasksScreen):
+    GROUPS = core.STAGES
+    LIST_PREFIX = "stage"
+    FIRST = "hypothesis"
 
-class BoardScreen(Screen[None]):
     DEFAULT_CSS = """
     BoardScreen #board { height: 1fr; }
     BoardScreen .column { border: round $panel-lighten-2; width: 1fr; height: 1fr; }
@@ -39,10 +40,6 @@ class BoardScreen(Screen[None]):
         Binding("u", "undo", "Undo", id="mits.board_undo"),
     ]
 
-    def __init__(self, pane: MitsPane) -> None:
-        super().__init__()
-        self.pane = pane
-
     def compose(self) -> ComposeResult:
         with Horizontal(id="board"):
             for s in core.STAGES:
@@ -54,64 +51,19 @@ class BoardScreen(Screen[None]):
         )
         yield Footer()
 
-    def on_mount(self) -> None:
-        self.pane.views.append(self)
-        self.active = "hypothesis"
-        self.model_changed()
-        self.activate("hypothesis")
-
-    def on_unmount(self) -> None:
-        self.pane.view_closed(self)
-
-    @property
-    def lists(self) -> dict[str, TaskList]:
-        return {s: self.query_one(f"#stage-{s}", TaskList) for s in core.STAGES}
-
-    def model_changed(self, keep: str | None = None) -> None:
-        groups: dict[str, list] = {s: [] for s in core.STAGES}
-        for e in self.pane.entries():
-            if e.open and e.stage in groups:
-                groups[e.stage].append(e.row)
-        for s, lst in self.lists.items():
-            if lst.rows != groups[s]:
-                lst.set_rows(groups[s], keep if keep and any(r[0] == keep for r in groups[s]) else None)
-
-    def activate(self, stage: str) -> None:
-        self.active = stage
-        for name, lst in self.lists.items():
-            if lst.has_class("-active") != (name == stage):
-                lst.set_class(name == stage, "-active")
-
-    def current(self) -> tuple[str, TaskList] | None:
-        return self.active, self.lists[self.active]
-
-    def action_cursor(self, step: int) -> None:
-        self.lists[self.active].action_cursor(step)
+    def group_of(self, entry: Any) -> str | None:
+        return entry.stage
 
     def action_focus_column(self, step: int) -> None:
         i = core.STAGES.index(self.active)
         self.activate(core.STAGES[max(0, min(len(core.STAGES) - 1, i + step))])
 
     def action_move(self, step: int) -> None:
-        cur = self.current()
-        if cur is None or cur[1].current_id is None:
+        tid = self.current_id()
+        if tid is None:
             return
-        s, lst = cur
-        tid = lst.current_id
-        target = core.stage_step(s, step)
-        if target == s or target is None:
+        target = core.stage_step(self.active, step)
+        if target == self.active or target is None:
             return
         self.pane.move_stage(tid, step)
-        self.activate(target)
-        self.lists[target].set_rows(self.lists[target].rows, tid)
-
-    def action_done(self) -> None:
-        cur = self.current()
-        if cur and cur[1].current_id:
-            self.pane.toggle_done(cur[1].current_id)
-
-    def action_undo(self) -> None:
-        self.pane.undo()
-
-    def action_close(self) -> None:
-        self.app.pop_screen()
+        self.show_moved(tid, target)
