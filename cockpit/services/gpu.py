@@ -84,6 +84,7 @@ class HostState:
             "gpus": [
                 {
                     "index": g.index,
+                    "uuid": g.uuid,
                     "name": g.name,
                     "util_pct": g.util_pct,
                     "mem_used_mib": g.mem_used_mib,
@@ -272,7 +273,18 @@ class Poller:
             slurm_snippet = slurm[0].probe_script(history=history, timeout_s=max(1, int(timeout)))
             timeout = timeout * 3 + 5
         local = h.name == LOCAL
-        script = probe_mod.build_script(nonce, gpus=not local, slurm=slurm_snippet)
+        local_gpus: tuple[list[Any], list[Any]] = ([], [])
+        local_error = None
+        if local:  # NVML first: its pids go into the script, so ps details them
+            from cockpit.sources import nvml
+
+            try:
+                local_gpus = nvml.read()
+            except nvml.NvmlUnavailable as e:
+                local_error = str(e)
+        script = probe_mod.build_script(
+            nonce, gpus=not local, slurm=slurm_snippet, gpu_pids=[a.pid for a in local_gpus[1]]
+        )
         try:
             rc, out = self.run(h.name, script, timeout=timeout)
             p = probe_mod.parse_output(out, nonce, gpus=not local)
@@ -282,12 +294,8 @@ class Poller:
             state.observation = jc.Observation(ok=False)
             return state
         if local:
-            from cockpit.sources import nvml
-
-            try:
-                p.gpus, p.apps = nvml.read()
-            except nvml.NvmlUnavailable as e:
-                p.gpu_error = str(e)
+            p.gpus, p.apps = local_gpus
+            p.gpu_error = local_error
         state.ok = True
         self.last_seen[h.name] = state.polled_at or ""
         state.last_seen = state.polled_at

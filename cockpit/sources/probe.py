@@ -36,8 +36,14 @@ def _q(args: list[str]) -> str:
     return " ".join(shlex.quote(a) for a in args)
 
 
-def build_script(nonce: str, gpus: bool = True, slurm: str | None = None) -> str:
-    """The shell script (POSIX sh) of one poll. ``slurm``: a snippet printing the slurm section."""
+def build_script(
+    nonce: str, gpus: bool = True, slurm: str | None = None, gpu_pids: list[int] | None = None
+) -> str:
+    """The shell script (POSIX sh) of one poll. ``slurm``: a snippet printing the slurm section.
+
+    ``gpus=False`` (the local host, read through NVML): ``gpu_pids`` are the GPU processes NVML
+    saw, so that ``ps`` details them as it does the pids nvidia-smi reports on remote hosts.
+    """
     lines = [
         f"N={shlex.quote(nonce)}",
         "LC_ALL=C; export LC_ALL",
@@ -56,7 +62,8 @@ def build_script(nonce: str, gpus: bool = True, slurm: str | None = None) -> str
             'm apps; [ -n "$A" ] && printf \'%s\\n\' "$A"; m rc $r',
         ]
     else:
-        lines.append("A=")
+        pids = "".join(f"{int(p)},\n" for p in gpu_pids or [])
+        lines.append(f"A={shlex.quote(pids)}")
     # each pane line starts with "%ID:PID:" so the shell can pick panes without another tmux call
     fmt = shlex.quote(PANE_PREFIX + jobs_core.TMUX_FORMAT)
     lines += [
@@ -69,7 +76,7 @@ def build_script(nonce: str, gpus: bool = True, slurm: str | None = None) -> str
         "done <<EOF\n$T\nEOF\nfi",
         # the whole process tree is small (pid, ppid); details only for GPU and pane processes
         "m tree; ps -e -o pid= -o ppid= 2>&1; m rc $?",
-        'm ps; if [ -n "$P" ]; then ps -o pid= -o ppid= -o user:32= -o etimes= -o args= -p "${P#,}" 2>&1; fi; m rc 0',
+        'm ps; if [ -n "$P" ]; then ps -ww -o pid= -o ppid= -o user:32= -o etimes= -o args= -p "${P#,}" 2>&1; fi; m rc 0',
         f'm exits; for f in "{RUNS_DIR}"/*/exit_code; do [ -f "$f" ] || continue; d=${{f%/exit_code}}; c=; '
         'read -r c < "$f"; printf \'%s %s\\n\' "${d##*/}" "$c"; done; m rc 0',
         # every pane, dead ones too: a failed job's last line is what the user wants to see

@@ -27,6 +27,21 @@ def test_missing_values_are_none_never_zero():
     assert g.mem_used_mib == 11125 and g.mig is True
 
 
+# Recorded by this project on an H200 (driver 580.159.04) with a torch matmul loop running:
+# cockpit's exact --query-gpu and --query-compute-apps answers.
+H200_GPU = "0, GPU-c39cba33-b336-2da3-0c59-8e64ffaff1c5, NVIDIA H200, 00000000:00:06.0, 100, 7, 5325, 143771, 60, 580.35, 700.00, Disabled"
+H200_APP = "608, GPU-c39cba33-b336-2da3-0c59-8e64ffaff1c5, 5316, python3"
+
+
+def test_recorded_h200_answers_parse_to_the_values_nvidia_smi_showed():
+    (g,) = gpu.parse_gpus(H200_GPU + "\n")
+    assert (g.index, g.name, g.bus_id) == (0, "NVIDIA H200", "00000000:00:06.0")
+    assert (g.util_pct, g.mem_util_pct, g.mem_used_mib, g.mem_total_mib) == (100, 7, 5325, 143771)
+    assert (g.temp_c, g.power_w, g.power_limit_w, g.mig) == (60, 580.35, 700, False)
+    (p,) = gpu.parse_apps(H200_APP + "\n")
+    assert (p.pid, p.gpu_uuid, p.used_mib, p.name) == (608, g.uuid, 5316, "python3")
+
+
 def test_compute_apps_names_with_commas_and_no_processes():
     text = f"123, {UUID}, 2296, /opt/my, weird, name (x).py\n"
     (p,) = gpu.parse_apps(text)

@@ -73,6 +73,25 @@ def test_three_hosts_gpus_and_a_gpu_job_mapped_to_its_pane(gpu_ctx, fresh_hosts)
     assert job["pid"] == child and job["user"]
 
 
+def test_a_gpu_process_outside_tmux_shows_its_whole_command_line(gpu_ctx, fresh_hosts):
+    """ps over SSH has no terminal and would cut args at 80 columns: the probe asks for all of it."""
+    h2 = fresh_hosts.hosts["h2"]
+    tail = "--run-name=" + "r" * 120 + "-END"
+    job = subprocess.Popen(
+        ["sh", "-c", 'exec "$@"', "sh", sys.executable, "-c", "import time; time.sleep(60)", tail],
+        env=h2.env(),
+    )
+    try:
+        h2.set_apps([(job.pid, UUID, 512, "python")])
+        (st,) = poll(gpu_ctx(), ["h2"]).values()
+    finally:
+        job.kill()
+        job.wait()
+    (j,) = st.jobs
+    assert j["pid"] == job.pid and j["tmux_target"] is None and j["gpu_mem_mib"] == 512
+    assert j["command"].endswith(tail) and j["command"].startswith(sys.executable)
+
+
 def test_launched_jobs_exit_0_exit_3_and_killed(gpu_ctx, fresh_hosts, clock):
     ctx = gpu_ctx()
     p = svc.Poller(ctx, only=["h2"])
@@ -173,7 +192,17 @@ def test_cli_gpu_json_has_exactly_the_documented_shape(gpu_ctx, fresh_hosts, hom
     (host,) = data["hosts"]
     assert set(host) == {"name", "ok", "error", "gpus", "jobs"}
     (g,) = host["gpus"]
-    assert set(g) == {"index", "name", "util_pct", "mem_used_mib", "mem_total_mib", "temp_c", "power_w"}
+    assert set(g) == {
+        "index",
+        "uuid",
+        "name",
+        "util_pct",
+        "mem_used_mib",
+        "mem_total_mib",
+        "temp_c",
+        "power_w",
+    }
+    assert g["uuid"] == "GPU-00000000-0000-0000-0000-000000000000"
     assert g["util_pct"] is None and g["mem_used_mib"] == 11125  # MIG: null, never 0
     cli(home, "launch", "h3", "--name", "j", "--", "sleep", "30")
     job = json.loads(cli(home, "gpu", "--json", "--host", "h3").stdout)["hosts"][0]["jobs"][0]
@@ -491,19 +520,30 @@ def test_local_host_reads_nvml_through_pynvml(monkeypatch, write_config, home, c
     fake.nvmlDeviceGetEnforcedPowerLimit = lambda h: 700000
     fake.nvmlDeviceGetMigMode = lambda h: [0, 0]
     fake.nvmlDeviceGetPciInfo = lambda h: types.SimpleNamespace(busId=b"00000000:00:09.0")
+    # a real process with a command line longer than 80 columns, where COLUMNS=80 would cut ps
+    monkeypatch.setenv("COLUMNS", "80")
+    long_arg = "--run-name=" + "x" * 150 + "-END"
+    job = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", long_arg])
     fake.nvmlDeviceGetComputeRunningProcesses = lambda h: [
-        types.SimpleNamespace(pid=4242, usedGpuMemory=None)
+        types.SimpleNamespace(pid=job.pid, usedGpuMemory=None)
     ]
     monkeypatch.setitem(sys.modules, "pynvml", fake)
     monkeypatch.setenv("TMUX_TMPDIR", str(tmp_path))
     nvml.reset()
     write_config("[gpu]\nlocal = true\n")
     ctx = Context.open(home, clock=clock)
-    st = poll(ctx)["local"]
+    try:
+        st = poll(ctx)["local"]
+    finally:
+        job.kill()
+        job.wait()
     (g,) = st.gpus
     assert st.ok and g.util_pct == 100 and round(g.mem_used_mib) == 19818 and g.power_w is None
     assert g.power_limit_w == 700 and g.name == "NVIDIA H100 80GB HBM3"
-    assert st.jobs[0]["pid"] == 4242 and st.jobs[0]["tmux_target"] is None
+    # the job row names the process by its whole command line, as ps gives it for NVML's pid
+    (j,) = st.jobs
+    assert j["pid"] == job.pid and j["tmux_target"] is None
+    assert j["command"].endswith(long_arg) and "time.sleep(60)" in j["command"]
 
     def not_found():
         raise NVMLError_LibraryNotFound()

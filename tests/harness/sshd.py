@@ -165,7 +165,8 @@ X11Forwarding no
 AllowTcpForwarding yes
 LogLevel ERROR
 {f"ForceCommand {self.force_command}" if self.force_command else ""}
-SetEnv SHLVL=1 HOME={self.home} PATH={self.path_env} TMUX_TMPDIR={self.tmux_tmpdir}
+# COLUMNS=80 as many login shells leave it: procps then cuts ps output at 80 columns unless -ww
+SetEnv SHLVL=1 HOME={self.home} PATH={self.path_env} TMUX_TMPDIR={self.tmux_tmpdir} COLUMNS=80
 """
 
     def start(self) -> SshHost:
