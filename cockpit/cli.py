@@ -8,44 +8,23 @@ Exit codes: 0 ok, 1 runtime error, 2 usage or config error. Errors are one line.
 
 from __future__ import annotations
 
-import argparse
-import importlib
 import os
 import sys
 from collections.abc import Sequence
+from types import SimpleNamespace
+from typing import Any
 
-from cockpit import __version__
 from cockpit.errors import CockpitError
 
-COMMAND_MODULES = (
-    "cockpit.commands.core",
-    "cockpit.commands.focus",
-    "cockpit.commands.mits",
-    "cockpit.commands.audit",
-    "cockpit.commands.papers",
-    "cockpit.commands.gpu",
-)
 
+def __getattr__(name: str) -> object:
+    """``Parser`` and ``build_parser`` live in cockpit.argv: argparse is imported for
+    subcommands only, not when ``cockpit`` opens the TUI."""
+    if name in ("Parser", "build_parser"):
+        from cockpit import argv
 
-class Parser(argparse.ArgumentParser):
-    """argparse with one-line errors and exit code 2."""
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        prog = self.prog.replace("cockpit ", "", 1) if self.prog != "cockpit" else ""
-        where = f"{prog}: " if prog else ""
-        self.exit(2, f"cockpit: error: {where}{message} (see --help)\n")
-
-
-def build_parser() -> Parser:
-    p = Parser(prog="cockpit", description="A terminal cockpit for ML researchers.")
-    p.add_argument("--version", action="version", version=f"cockpit {__version__}")
-    p.add_argument(
-        "--home", metavar="DIR", help="keep config, data, state and cache under DIR (or set COCKPIT_HOME)"
-    )
-    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
-    for name in COMMAND_MODULES:
-        importlib.import_module(name).register(sub)
-    return p
+        return getattr(argv, name)
+    raise AttributeError(name)
 
 
 def _split_home(argv: list[str]) -> tuple[str | None, list[str]]:
@@ -64,10 +43,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return status.main_fast(rest[1:] + (["--home", home] if home else []))
 
+    args: Any
     if rest:
+        from cockpit.argv import build_parser
+
         args = build_parser().parse_args(argv)
     else:  # plain `cockpit [--home DIR]` opens the TUI: no need to build every subcommand
-        args = argparse.Namespace(home=home, command=None)
+        args = SimpleNamespace(home=home, command=None)
+        import gc
+
+        gc.disable()  # until the first frame is on screen: see cockpit.tui.app._resume_gc
     if args.home:
         os.environ["COCKPIT_HOME"] = os.path.abspath(os.path.expanduser(args.home))
     from cockpit.context import Context

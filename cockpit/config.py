@@ -1,27 +1,104 @@
-"""config.toml -> frozen dataclasses, validated, with a default for every setting.
+"""config.toml -> frozen settings records, validated, with a default for every setting.
 
-Each instrument owns one section dataclass below. Validation is driven by the type
+Each instrument owns one section record (a ``Section``) below. Validation is driven by the type
 annotations, so adding a setting is one annotated field with a default.
 An invalid file raises ConfigError naming the file, the dotted key and the problem.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import tomllib
 import types
 import typing
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import FrozenInstanceError
 from pathlib import Path
-from typing import Any, Literal, get_args, get_origin
+from typing import Any, ClassVar, Literal, TypeVar, get_args, get_origin
 
 from cockpit.errors import ConfigError
+
+# ---------------------------------------------------------------- settings records
+
+_T = TypeVar("_T")
+
+
+class _Factory:
+    __slots__ = ("make",)
+
+    def __init__(self, make: Callable[[], Any]) -> None:
+        self.make = make
+
+
+def fresh(make: Callable[[], _T]) -> _T:
+    """A default built anew for each record (a list, a table, a section), as dataclasses'
+    ``field(default_factory=...)``."""
+    return _Factory(make)  # type: ignore[return-value]
+
+
+class Section:
+    """A frozen settings record: its fields are the annotated class attributes, in order, each
+    with its default (a value, or ``fresh(make)``); a field without one is required.
+
+    The records behave as frozen dataclasses (keyword or positional construction, equality,
+    repr, no assignment) but are built without generated code: ``@dataclass`` compiles six
+    methods per class, which made this module a noticeable part of cockpit's start-up.
+    """
+
+    _fields: ClassVar[tuple[str, ...]] = ()
+    _defaults: ClassVar[dict[str, Any]] = {}
+
+    def __init_subclass__(cls, **kw: Any) -> None:
+        super().__init_subclass__(**kw)
+        names = [n for n, t in cls.__dict__.get("__annotations__", {}).items() if "ClassVar" not in str(t)]
+        cls._fields = tuple(names)
+        cls._defaults = {n: cls.__dict__[n] for n in names if n in cls.__dict__}
+        for n in cls._defaults:  # the instance always holds every field
+            delattr(cls, n)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        name = type(self).__name__
+        if len(args) > len(self._fields):
+            raise TypeError(f"{name}() takes {len(self._fields)} arguments, {len(args)} given")
+        values = dict(zip(self._fields, args, strict=False))
+        for k, v in kwargs.items():
+            if k not in self._fields:
+                raise TypeError(f"{name}() got an unexpected keyword argument {k!r}")
+            if k in values:
+                raise TypeError(f"{name}() got multiple values for argument {k!r}")
+            values[k] = v
+        for f in self._fields:
+            if f not in values:
+                if f not in self._defaults:
+                    raise TypeError(f"{name}() missing required argument {f!r}")
+                d = self._defaults[f]
+                values[f] = d.make() if isinstance(d, _Factory) else d
+            object.__setattr__(self, f, values[f])
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def _values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, f) for f in self._fields)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self._values() == other._values()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{f}={getattr(self, f)!r}" for f in self._fields)
+        return f"{type(self).__name__}({inner})"
+
 
 # ---------------------------------------------------------------- shared: categories
 
 
-@dataclass(frozen=True)
-class CategoryConfig:
+class CategoryConfig(Section):
     """One time-audit activity category."""
 
     id: str
@@ -47,8 +124,7 @@ DEFAULT_CATEGORIES: tuple[CategoryConfig, ...] = (
 # ---------------------------------------------------------------- ui
 
 
-@dataclass(frozen=True)
-class UIConfig:
+class UIConfig(Section):
     theme: str = "cockpit-dark"
     mouse: bool = False
     first_pane: Literal["focus", "mits", "audit", "papers", "gpu"] = "focus"
@@ -57,8 +133,7 @@ class UIConfig:
 # ---------------------------------------------------------------- focus
 
 
-@dataclass(frozen=True)
-class FocusConfig:
+class FocusConfig(Section):
     sprint_minutes: int = 90
     break_minutes: int = 20
     block_hours: float = 3.5
@@ -76,11 +151,8 @@ class FocusConfig:
 # ---------------------------------------------------------------- notifications
 
 
-@dataclass(frozen=True)
-class NotifyConfig:
-    channels: list[str] = field(
-        default_factory=lambda: ["toast", "bell", "osc", "tmux", "desktop", "webhook"]
-    )
+class NotifyConfig(Section):
+    channels: list[str] = fresh(lambda: ["toast", "bell", "osc", "tmux", "desktop", "webhook"])
     webhook_url: str = ""
     webhook_format: Literal["ntfy", "slack", "discord"] = "ntfy"
     webhook_timeout_s: float = 5.0
@@ -90,8 +162,7 @@ class NotifyConfig:
 # ---------------------------------------------------------------- mits
 
 
-@dataclass(frozen=True)
-class MitsConfig:
+class MitsConfig(Section):
     max_mits: int = 3
     morning_plan: bool = True
     retro_weekday: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] = "fri"
@@ -100,9 +171,8 @@ class MitsConfig:
 # ---------------------------------------------------------------- audit
 
 
-@dataclass(frozen=True)
-class AuditConfig:
-    categories: list[CategoryConfig] = field(default_factory=lambda: list(DEFAULT_CATEGORIES))
+class AuditConfig(Section):
+    categories: list[CategoryConfig] = fresh(lambda: list(DEFAULT_CATEGORIES))
     fragment_minutes: int = 10
     away_minutes: int = 15
     away_poll_seconds: float = 30.0
@@ -110,19 +180,18 @@ class AuditConfig:
     audit_days: int = 14
     timezone: str = ""
     jobs_as_training: bool = False
-    import_map: dict[str, str] = field(default_factory=dict)
+    import_map: dict[str, str] = fresh(dict)
     import_default: str = ""
 
 
 # ---------------------------------------------------------------- papers
 
 
-@dataclass(frozen=True)
-class PapersConfig:
-    categories: list[str] = field(default_factory=lambda: ["cs.LG", "cs.CL", "stat.ML"])
-    keywords: list[str] = field(default_factory=list)
-    authors: list[str] = field(default_factory=list)
-    seed_papers: list[str] = field(default_factory=list)
+class PapersConfig(Section):
+    categories: list[str] = fresh(lambda: ["cs.LG", "cs.CL", "stat.ML"])
+    keywords: list[str] = fresh(list)
+    authors: list[str] = fresh(list)
+    seed_papers: list[str] = fresh(list)
     queue_size: int = 2
     rss_url: str = "https://rss.arxiv.org/rss/"
     api_url: str = "https://export.arxiv.org/api/query"
@@ -136,8 +205,10 @@ class PapersConfig:
 # ---------------------------------------------------------------- gpu
 
 
-@dataclass(frozen=True)
-class HostConfig:
+LOCAL_HOST = "local"  # the name [gpu] local = true gives this machine (read through NVML, not SSH)
+
+
+class HostConfig(Section):
     name: str
     kind: Literal["tmux", "slurm", "both"] = "tmux"
     cost_per_hour: float = 0.0
@@ -145,8 +216,7 @@ class HostConfig:
     trust_on_first_use: bool = False
 
 
-@dataclass(frozen=True)
-class GpuConfig:
+class GpuConfig(Section):
     local: bool = True
     poll_seconds: float = 5.0
     idle_util_pct: float = 5.0
@@ -155,7 +225,7 @@ class GpuConfig:
     early_failure_minutes: int = 10
     ssh_config: str = "~/.ssh/config"
     known_hosts: str = "~/.ssh/known_hosts"
-    preflight: list[str] = field(default_factory=list)
+    preflight: list[str] = fresh(list)
     connect_timeout_s: float = 5.0
     command_timeout_s: float = 10.0
     history_points: int = 60
@@ -164,17 +234,16 @@ class GpuConfig:
 # ---------------------------------------------------------------- the whole file
 
 
-@dataclass(frozen=True)
-class Config:
-    ui: UIConfig = field(default_factory=UIConfig)
-    focus: FocusConfig = field(default_factory=FocusConfig)
-    notify: NotifyConfig = field(default_factory=NotifyConfig)
-    mits: MitsConfig = field(default_factory=MitsConfig)
-    audit: AuditConfig = field(default_factory=AuditConfig)
-    papers: PapersConfig = field(default_factory=PapersConfig)
-    gpu: GpuConfig = field(default_factory=GpuConfig)
-    hosts: list[HostConfig] = field(default_factory=list)
-    keymap: dict[str, str] = field(default_factory=dict)
+class Config(Section):
+    ui: UIConfig = fresh(UIConfig)
+    focus: FocusConfig = fresh(FocusConfig)
+    notify: NotifyConfig = fresh(NotifyConfig)
+    mits: MitsConfig = fresh(MitsConfig)
+    audit: AuditConfig = fresh(AuditConfig)
+    papers: PapersConfig = fresh(PapersConfig)
+    gpu: GpuConfig = fresh(GpuConfig)
+    hosts: list[HostConfig] = fresh(list)
+    keymap: dict[str, str] = fresh(dict)
 
     @property
     def categories(self) -> list[CategoryConfig]:
@@ -189,6 +258,8 @@ def load(path: Path) -> Config:
         return Config()
     except OSError as e:
         raise ConfigError(str(path), "", f"cannot read: {e.strerror}") from None
+    import tomllib  # only when there is a file to read
+
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
@@ -259,7 +330,7 @@ def _type_name(tp: Any) -> str:
         return "a table"
     if origin is Literal:
         return "one of " + ", ".join(repr(a) for a in get_args(tp))
-    if dataclasses.is_dataclass(tp):
+    if _is_section(tp):
         return "a table"
     return str(tp)
 
@@ -268,7 +339,7 @@ def _build(cls: type, data: Any, file: str, prefix: str) -> Any:
     if not isinstance(data, dict):
         raise ConfigError(file, prefix or "(top level)", f"expected a table, got {_show(data)}")
     hints = typing.get_type_hints(cls)
-    fields = {f.name: f for f in dataclasses.fields(cls)}
+    fields = cls._fields  # type: ignore[attr-defined]
     kwargs: dict[str, Any] = {}
     for key, value in data.items():
         dotted = f"{prefix}.{key}" if prefix else key
@@ -276,12 +347,8 @@ def _build(cls: type, data: Any, file: str, prefix: str) -> Any:
             known = ", ".join(sorted(fields))
             raise ConfigError(file, dotted, f"unknown setting (known here: {known})")
         kwargs[key] = _convert(hints[key], value, file, dotted)
-    for name, f in fields.items():
-        if (
-            name not in kwargs
-            and f.default is dataclasses.MISSING
-            and f.default_factory is dataclasses.MISSING
-        ):
+    for name in fields:
+        if name not in kwargs and name not in cls._defaults:  # type: ignore[attr-defined]
             raise ConfigError(file, f"{prefix}.{name}" if prefix else name, "is required")
     return cls(**kwargs)
 
@@ -319,9 +386,13 @@ def _convert(tp: Any, value: Any, file: str, key: str) -> Any:
         _, val_tp = get_args(tp)
         if isinstance(value, dict):
             return {str(k): _convert(val_tp, v, file, f"{key}.{k}") for k, v in value.items()}
-    elif dataclasses.is_dataclass(tp):
+    elif _is_section(tp):
         return _build(tp, value, file, key)
     raise ConfigError(file, key, f"expected {_type_name(tp)}, got {_show(value)}")
+
+
+def _is_section(tp: Any) -> bool:
+    return isinstance(tp, type) and issubclass(tp, Section)
 
 
 def _show(value: Any) -> str:

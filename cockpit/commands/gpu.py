@@ -55,7 +55,7 @@ def _launch_options(p: argparse.ArgumentParser, rest: bool = True) -> None:
 
 
 def parse_launch(rest: list[str]) -> tuple[argparse.Namespace, list[str]]:
-    from cockpit.cli import Parser
+    from cockpit.argv import Parser
     from cockpit.errors import UsageError
 
     if "--" not in rest:

@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from cockpit.config import HostConfig
+from cockpit.config import LOCAL_HOST, HostConfig
 from cockpit.core import jobs as jc
 from cockpit.core.clock import from_stamp, to_stamp
 from cockpit.core.gpu import Gpu
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from cockpit.context import Context
     from cockpit.store import Collection
 
-LOCAL = "local"
+LOCAL = LOCAL_HOST
 MAX_OUTPUT = 1024 * 1024  # more than this from one poll is refused
 SLURM_MISSING = "slurm support not installed"
 

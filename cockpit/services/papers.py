@@ -17,13 +17,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cockpit.core import papers as core
-from cockpit.core import ranking
 from cockpit.core.clock import from_stamp, to_stamp
 from cockpit.errors import CockpitError, UsageError
 from cockpit.store import SINGLE, Collection, by_iso_week
 
 if TYPE_CHECKING:
     from cockpit.context import Context
+    from cockpit.core import ranking
     from cockpit.sources.arxiv import Client
 
 Doc = dict[str, Any]
@@ -349,6 +349,8 @@ def decided(ctx: Context) -> list[tuple[Doc, int]]:
 
 
 def profile(ctx: Context) -> ranking.Profile:
+    from cockpit.core import ranking  # the ranker is loaded when ranking, not at start-up
+
     cfg = ctx.config.papers
     seeds = []
     for sid in cfg.seed_papers:
@@ -373,11 +375,15 @@ def mit_titles(ctx: Context) -> list[str]:
 
 
 def model(ctx: Context, corpus: list[Doc]) -> ranking.Model:
+    from cockpit.core import ranking
+
     m = ranking.Model(profile(ctx), decided(ctx), corpus, mit_titles(ctx))
     return m
 
 
 def save_profile(ctx: Context, m: ranking.Model) -> None:
+    from cockpit.core import ranking
+
     top = sorted(m.weights.items(), key=lambda kv: -kv[1])[:20]
     doc = {
         "trained_on": m.trained_on,

@@ -6,8 +6,6 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterable
-from importlib import resources
-from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from textual.color import Color, ColorParseError
@@ -85,9 +83,11 @@ def _colour(value: object, where: str) -> str:
     return value
 
 
-def _builtin_folder() -> Iterable[Traversable]:
-    try:
-        return resources.files("cockpit.builtin_themes").iterdir()
+def _builtin_folder() -> Iterable[Path]:
+    try:  # the package's folder (importlib.resources would cost more to import than this read)
+        import cockpit.builtin_themes as pkg
+
+        return Path(next(iter(pkg.__path__))).iterdir()
     except ModuleNotFoundError:  # running from a source tree without installing
         return Path(__file__).resolve().parents[2].joinpath("themes").iterdir()
 

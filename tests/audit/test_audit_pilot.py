@@ -60,6 +60,10 @@ async def test_category_keys_start_switch_and_stop(berlin_ctx):
             ("eval", 60),
         ]
         assert docs[0]["end"] == docs[1]["start"]
+        # the entry list is hidden in the small pane and built when it grows: zoom to see it
+        assert not app.query("#audit-entries")
+        await pilot.press("z")
+        await pilot.pause()
         assert [r[2] for r in rows(app)] == ["Evaluation/Analysis", "Model Development/Exper…"]
 
 

@@ -39,6 +39,13 @@ def test_cockpit_in_tmux_80x24_shows_panes_and_moves_by_keys(home, tmp_path):
         s.wait_for("app.zoom")
         s.send("Escape")
         s.wait_gone("app.zoom")
+        # start-up ran without the cyclic GC, which comes back on shortly after the first frame
+        log = home / "state" / "cockpit.log"
+        deadline = time.monotonic() + 10
+        while "cyclic GC back on" not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        text = log.read_text()
+        assert text.index("first frame after") < text.index("cyclic GC back on after the first frame")
         s.send("C-q")
         assert s.wait_exit() == 0
 

@@ -9,11 +9,11 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import events, on, work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from cockpit.config import DEFAULT_CATEGORIES
 from cockpit.core import audit as core
@@ -24,6 +24,8 @@ from cockpit.services import audit
 from cockpit.tui.widgets.pane import Command, Pane
 
 if TYPE_CHECKING:
+    from textual.widgets import DataTable
+
     from cockpit.context import Context
 
 DEFAULT_KEYS = "".join(c.key for c in DEFAULT_CATEGORIES)
@@ -141,10 +143,24 @@ class AuditPane(Pane):
     def compose(self) -> ComposeResult:
         yield Static("", id="audit-now", markup=False)
         yield Static("", id="audit-today", markup=False)
+        if not self.has_class("-compact"):  # the compact form hides it: built on first use then
+            yield self._new_table()
+
+    @staticmethod
+    def _new_table() -> DataTable[Any]:
+        from textual.widgets import DataTable
+
         table: DataTable[Any] = DataTable(id="audit-entries", cursor_type="row", zebra_stripes=False)
         for label, width in (("Time", 11), ("Dur", 5), ("Category", 16), ("Src", 6), ("Note", 27)):
             table.add_column(label, width=width)
-        yield table
+        return table
+
+    def compact_changed(self, compact: bool) -> None:
+        if not compact and self._table() is None:
+            self._fill_table(audit.zone(self.ctx))
+
+    def _table(self, create: bool = False) -> DataTable[Any] | None:
+        return self.lazy_child("audit-entries", self._new_table if create else None)  # type: ignore[return-value]
 
     def on_mount(self) -> None:
         self.last_input = self.ctx.clock.now()
@@ -176,7 +192,9 @@ class AuditPane(Pane):
         self._tick(force=True)
 
     def _fill_table(self, tz: dt.tzinfo) -> None:
-        table = self.query_one(DataTable)
+        table = self._table(create=not self.has_class("-compact"))
+        if table is None:
+            return  # hidden in the compact form: filled when the pane grows
         keep = table.cursor_row
         table.clear()
         cats = self.cats()
@@ -336,8 +354,8 @@ class AuditPane(Pane):
         if self.has_class("-compact"):
             self.notify("the entry list is hidden in a small pane: press z to zoom", severity="warning")
             return None
-        table = self.query_one(DataTable)
-        if not self._rows or table.row_count == 0:
+        table = self._table()
+        if table is None or not self._rows or table.row_count == 0:
             return None
         rows = list(reversed(self._rows))
         i = table.cursor_row
@@ -356,8 +374,7 @@ class AuditPane(Pane):
         if e is not None:
             self._editor("edit", e)
 
-    @on(DataTable.RowSelected)
-    def _row_selected(self, event: DataTable.RowSelected) -> None:
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         self.action_edit()
 

@@ -12,20 +12,23 @@ import logging
 import math
 import threading
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.timer import Timer
-from textual.widgets import Digits, Static
+from textual.widgets import Static
 
 from cockpit.core import focus as core
 from cockpit.core.text import clean
 from cockpit.errors import CockpitError
 from cockpit.services import focus as svc
 from cockpit.tui.widgets.pane import Command, Pane
+
+if TYPE_CHECKING:
+    from textual.widgets import Digits
 
 log = logging.getLogger("cockpit.focus")
 
@@ -91,10 +94,11 @@ class FocusPane(Pane):
         self._last_wall: dt.datetime | None = None
         self._last_mono = 0.0
         self._beats = 0
+        self.add_class("-idle")  # before the first frame: a class set after mount restyles the pane
 
     def compose(self) -> ComposeResult:
         yield Static("No sprint running.", id="focus-head", markup=False)
-        yield Digits("", id="focus-clock")
+        # the big clock (#focus-clock) is built when a session runs in the full form: see _clock
         yield Static("", id="focus-line", markup=False)
         yield Static("", id="focus-bar", markup=False)
         yield Static("", id="focus-task", markup=False)
@@ -109,12 +113,15 @@ class FocusPane(Pane):
     # ------------------------------------------------------------------ lifecycle
 
     def on_mount(self) -> None:
-        self.add_class("-idle")
         n = self.ctx.notifier
         n.toast = self._toast
         n.terminal = self._terminal
         self._ticker: Timer | None = None
-        self._startup()
+        # The first frame shows the true state (a small file read); the unclean-stop check and
+        # the first heartbeat (a durable write) run after it, and nothing closes phases until then.
+        self._hold = True
+        self._load_now(on_ui=True)
+        self.call_after_refresh(self._startup)
 
     def on_unmount(self) -> None:
         try:
@@ -146,10 +153,10 @@ class FocusPane(Pane):
     def _startup(self) -> None:
         gap = svc.unclean_gap(self.ctx)
         if gap is not None:
-            self._hold = True
             self.app.call_from_thread(self._ask_gap, *gap)
-        else:
-            svc.heartbeat(self.ctx)
+            return
+        self._hold = False
+        svc.heartbeat(self.ctx)
         self._load_now()
 
     def _ask_gap(self, since: dt.datetime, seconds: float) -> None:
@@ -183,20 +190,29 @@ class FocusPane(Pane):
     def _reload_worker(self) -> None:
         self._load_now()
 
-    def _load_now(self) -> None:
-        s = svc.raw(self.ctx)
+    def _load_now(self, on_ui: bool = False) -> None:
+        try:
+            s = svc.raw(self.ctx)
+        except CockpitError:
+            return  # an unreadable store file: the app's banner names it; keep what is shown
         try:
             today = svc.today(self.ctx)
         except CockpitError:
             today = {}
-        self.app.call_from_thread(self._show, s, today)
+        if on_ui:
+            self._show(s, today)
+        else:
+            self.app.call_from_thread(self._show, s, today)
 
     def _show(self, s: dict[str, Any] | None, today: dict[str, Any]) -> None:
         changed = s != self._session
         self._session = s
         self._today = today or self._today
         self._redraw()
-        self._schedule()
+        if changed or self._ticker is None:
+            # an unchanged session keeps its ticker: a reload each second (another process
+            # writing the store) must not keep pushing the next tick away
+            self._schedule()
         if changed and s and not core.is_paused(s) and not self._hold:
             self._beat()  # the gap question must never reach back past a change
 
@@ -265,11 +281,29 @@ class FocusPane(Pane):
         if self._texts.get(widget_id) == text:
             return
         self._texts[widget_id] = text
-        w = self.query_one(f"#{widget_id}")
-        if isinstance(w, Digits):
-            w.update(text)
-        else:
-            w.update(Content(text))  # type: ignore[attr-defined]
+        if widget_id == "focus-clock":
+            clock = self._clock(create=not self.has_class("-compact"))
+            if clock is not None:
+                clock.update(text)
+            return
+        self.query_one(f"#{widget_id}", Static).update(Content(text))
+
+    def _clock(self, create: bool = False) -> Digits | None:
+        """The big clock: hidden in the compact form and while idle, so built on first use."""
+
+        def make() -> Digits:
+            from textual.widgets import Digits
+
+            return Digits("")
+
+        return self.lazy_child("focus-clock", make if create else None, before="focus-line")  # type: ignore[return-value]
+
+    def compact_changed(self, compact: bool) -> None:
+        text = self._texts.get("focus-clock")
+        if not compact and text is not None and self._clock() is None:
+            clock = self._clock(create=True)
+            assert clock is not None
+            clock.update(text)
 
     def _redraw(self, now: dt.datetime | None = None) -> None:
         s = self._session

@@ -13,14 +13,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
-from cockpit.core.gpu import bar, sparkline
-from cockpit.core.jobs import fmt_span
+from cockpit.config import LOCAL_HOST
 from cockpit.core.text import clean
 from cockpit.tui.widgets.pane import Command, Pane
 
 if TYPE_CHECKING:
+    from textual.widgets import DataTable
+
     from cockpit.services.gpu import HostState, Poller
 
 
@@ -30,6 +31,8 @@ def _n(v: float | None, unit: str, width: int) -> str:
 
 def render_host(st: HostState, history: dict[int, deque[float | None]], wide: bool) -> str:
     """Plain text of one host block (shown with markup off)."""
+    from cockpit.core.gpu import bar, sparkline  # after the first frame: hosts start "connecting…"
+
     name = clean(st.name, max_len=24)
     if not st.ok:
         seen = f"last seen {st.last_seen[11:19]} UTC" if st.last_seen else "never seen"
@@ -101,7 +104,7 @@ class GpuPane(Pane):
     GpuPane .gpu-host { height: auto; }
     GpuPane .gpu-host.-error { color: $error; }
     GpuPane #gpu-jobs { height: auto; max-height: 1fr; overflow-x: hidden; }
-    GpuPane.-compact #gpu-jobs { display: none; }
+    GpuPane.-compact #gpu-jobs, GpuPane.-compact #gpu-nojobs { display: none; }
     """
 
     # fixed widths: no re-layout when values change, and the table fits 80 columns
@@ -123,27 +126,42 @@ class GpuPane(Pane):
             yield Static("No hosts configured.", classes="empty")
             yield Static("Add [[hosts]] to config.toml to watch GPUs and jobs.", classes="empty hint")
             return
-        yield Vertical(id="gpu-hosts")
-        table: DataTable[str] = DataTable(id="gpu-jobs", cursor_type="row", zebra_stripes=False)
-        for label, width in self.COLUMNS:
-            table.add_column(label, width=width, key=label)
-        yield table
+        names = ([LOCAL_HOST] if cfg.gpu.local else []) + [h.name for h in cfg.hosts]
+        with Vertical(id="gpu-hosts"):
+            for name in names:
+                yield Static(Content(f"{clean(name, max_len=24)}  connecting…"), classes="gpu-host")
+        # the jobs table is mounted when the first job shows up (see apply_jobs)
+        yield Static("No jobs running.", id="gpu-nojobs", classes="empty")
 
     def on_mount(self) -> None:
         cfg = self.ctx.config
         if not cfg.hosts and not cfg.gpu.local:
             return
+        # After the first frame: the poller (SSH, probe and job modules) and its first poll,
+        # whose worker imports paramiko (~0.2 s of CPU), would compete with the first paint.
+        self.call_after_refresh(self._start)
+
+    def _start(self) -> None:
         from cockpit.services.gpu import Poller
 
+        cfg = self.ctx.config
         self.poller = Poller(self.ctx)
-        box = self.query_one("#gpu-hosts", Vertical)
-        for h in self.poller.hosts:
-            box.mount(Static(Content(f"{clean(h.name, max_len=24)}  connecting…"), classes="gpu-host"))
         interval = min([cfg.gpu.poll_seconds] + [h.poll_seconds for h in cfg.hosts])
         self.set_interval(interval, self.poll, name="gpu-poll")
-        # After the first frame: the poll's worker imports paramiko (~0.2 s of CPU), which
-        # would otherwise compete with the first paint for the interpreter.
-        self.call_after_refresh(self.poll, force=True)
+        self.poll(force=True)
+
+    def _table(self, create: bool = False) -> DataTable[str] | None:
+        """The jobs table, mounted when the first job shows up (the first frame has none)."""
+
+        def make() -> DataTable[str]:
+            from textual.widgets import DataTable
+
+            table: DataTable[str] = DataTable(cursor_type="row", zebra_stripes=False)
+            for label, width in self.COLUMNS:
+                table.add_column(label, width=width, key=label)
+            return table
+
+        return self.lazy_child("gpu-jobs", make if create else None, before="gpu-nojobs")  # type: ignore[return-value]
 
     def on_unmount(self) -> None:
         if self.poller is not None:
@@ -212,7 +230,9 @@ class GpuPane(Pane):
         self.jobs = jobs
         if rows == self.rows:
             return
-        table = self.query_one("#gpu-jobs", DataTable)
+        table = self._table(create=True)
+        assert table is not None
+        self.query_one("#gpu-nojobs").display = not rows
         cols = list(table.columns.keys())
         for k in [k for k in self.rows if k not in rows]:
             table.remove_row(k)
@@ -232,8 +252,8 @@ class GpuPane(Pane):
     def selected_job(self) -> dict[str, Any] | None:
         if not self.is_mounted or not self.jobs:
             return None
-        table = self.query_one("#gpu-jobs", DataTable)
-        if table.row_count == 0:
+        table = self._table()
+        if table is None or table.row_count == 0:
             return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         return self.jobs.get(str(key))
@@ -313,6 +333,3 @@ class GpuPane(Pane):
             ("GPU: poll now", "Poll every GPU host now", self.action_refresh),
             ("GPU: launch job", "Start a command in tmux on a host", self.action_launch),
         ]
-
-    def runtime(self, j: dict[str, Any]) -> str:
-        return fmt_span(j.get("runtime_s"))

@@ -76,10 +76,36 @@ class Pane(Vertical, can_focus=True):
         except NoScreen:
             target.focus()
 
+    def lazy_child(
+        self, widget_id: str, make: Callable[[], Widget] | None, before: str | None = None
+    ) -> Widget | None:
+        """The child ``#widget_id``; if it is missing, ``make()`` builds it and it is mounted
+        (before the child ``#before``, or last). With ``make=None`` a missing child is None.
+
+        Widgets the first frame does not show (a table hidden in the compact form, a list that
+        is still empty) are built this way on first use: each costs its import, CSS and layout.
+        """
+        for child in self.query(f"#{widget_id}"):
+            return child
+        if make is None:
+            return None
+        widget = make()
+        if widget.id is None:
+            widget.id = widget_id
+        self.mount(widget, before=f"#{before}" if before else None)
+        if self.screen.focused is self:  # the pane held the focus only for want of this widget
+            self.call_after_refresh(self._refocus)
+        return widget
+
+    def compact_changed(self, compact: bool) -> None:
+        """The pane switched between its compact and full forms (after the class is set)."""
+
     def on_resize(self, event: events.Resize) -> None:
         compact = event.size.width < self.COMPACT_WIDTH or event.size.height < self.COMPACT_HEIGHT
         changed = compact != self.has_class("-compact")
         self.set_class(compact, "-compact")
+        if changed:
+            self.compact_changed(compact)
         if changed and self.screen.focused is self:
             # e.g. zoomed: the main widget hidden in the compact form is shown now; give it the focus
             self.call_after_refresh(self._refocus)

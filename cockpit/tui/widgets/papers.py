@@ -6,18 +6,20 @@ import os
 import shlex
 import subprocess
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.widgets import OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Static
 
 from cockpit.core import papers as core
 from cockpit.core.text import clean
 from cockpit.tui.widgets.pane import Command, Pane
+
+if TYPE_CHECKING:
+    from textual.widgets import OptionList
 
 
 def item_prompt(item: dict[str, Any], week: str) -> Content:
@@ -68,7 +70,7 @@ class PapersPane(Pane):
         yield Static("", id="papers-summary", markup=False)
         yield Static("", id="papers-warning", markup=False)
         yield Static("", id="papers-status", markup=False)
-        yield OptionList(id="papers-queue")
+        # the queue list is built when the first paper is queued (see _queue)
 
     def on_mount(self) -> None:
         self.reload()
@@ -103,28 +105,41 @@ class PapersPane(Pane):
         warn = self.query_one("#papers-warning", Static)
         warn.update(view.warning)
         warn.display = bool(view.warning)
-        ol = self.query_one("#papers-queue", OptionList)
-        keep = ol.highlighted
-        ol.clear_options()
-        ol.add_options([Option(item_prompt(i, view.week), id=i["arxiv_id"]) for i in self._items])
-        if self._items:
-            ol.highlighted = min(keep or 0, len(self._items) - 1)
-        if not self._items and ol.has_focus:
-            self.focus()
-        ol.display = bool(self._items)
+        ol = self._queue(create=bool(self._items))
+        if ol is not None:
+            from textual.widgets.option_list import Option
+
+            keep = ol.highlighted
+            ol.clear_options()
+            ol.add_options([Option(item_prompt(i, view.week), id=i["arxiv_id"]) for i in self._items])
+            if self._items:
+                ol.highlighted = min(keep or 0, len(self._items) - 1)
+            if not self._items and ol.has_focus:
+                self.focus()
+            ol.display = bool(self._items)
         if not self._said:
             hint = "No papers queued. t triage the digest · f fetch" if not self._items else ""
             self.query_one("#papers-status", Static).update(hint)
 
+    def _queue(self, create: bool = False) -> OptionList | None:
+        """The queue list, built when the first paper is queued (the first frame may have none)."""
+
+        def make() -> OptionList:
+            from textual.widgets import OptionList
+
+            return OptionList()
+
+        return self.lazy_child("papers-queue", make if create else None)  # type: ignore[return-value]
+
     def focus_pane(self) -> None:
-        ol = self.query_one("#papers-queue", OptionList)
+        ol = self._queue()
         # set_focus moves the focus now (``focus()`` waits for the next message), so a key
         # typed right after (``4`` then ``1``) acts on the pane the user went to last
-        self.screen.set_focus(ol if ol.display and self._items else self)
+        self.screen.set_focus(ol if ol is not None and ol.display and self._items else self)
 
     def selected(self) -> dict[str, Any] | None:
-        ol = self.query_one("#papers-queue", OptionList)
-        if ol.highlighted is None or not self._items:
+        ol = self._queue()
+        if ol is None or ol.highlighted is None or not self._items:
             return None
         return self._items[min(ol.highlighted, len(self._items) - 1)]
 
