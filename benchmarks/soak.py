@@ -10,6 +10,9 @@ log for ERROR lines. A benchmark, not a test (never run in CI).
 from __future__ import annotations
 
 import argparse
+import os
+import shlex
+import signal
 import subprocess
 import sys
 import tempfile
@@ -36,11 +39,15 @@ def app_pid(pane_pid: int) -> int:
         except OSError:
             return ""
 
-    if "-m cockpit" in cmdline(pane_pid):
+    def is_cockpit(pid: int) -> bool:
+        line = cmdline(pid)
+        return "-m cockpit" in line or "benchmarks.traced_cockpit" in line
+
+    if is_cockpit(pane_pid):
         return pane_pid
     for task in Path(f"/proc/{pane_pid}/task").iterdir():
         for child in (task / "children").read_text().split():
-            if "-m cockpit" in cmdline(int(child)):
+            if is_cockpit(int(child)):
                 return int(child)
     raise RuntimeError(f"no cockpit process under pane pid {pane_pid}")
 
@@ -64,7 +71,45 @@ def cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def soak(minutes: float, log=print) -> str:  # noqa: ANN001
+def snapshot(pid: int, folder: Path, n: int, timeout: float = 120.0) -> Path:
+    """Ask the traced app (benchmarks/traced_cockpit.py) for its n-th allocation snapshot."""
+    os.kill(pid, signal.SIGUSR1)
+    path = folder / f"snapshot-{n}.pickle"
+    deadline = time.monotonic() + timeout
+    while not path.exists():
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"no {path.name} after {timeout:.0f} s")
+        time.sleep(0.5)
+    return path
+
+
+def memory_growth(first: Path, last: Path, top: int = 12) -> list[str]:
+    """Markdown rows: the source lines whose live allocations grew most between two snapshots."""
+    import tracemalloc
+
+    keep = [
+        tracemalloc.Filter(False, tracemalloc.__file__),
+        tracemalloc.Filter(False, "<frozen importlib._bootstrap*>"),
+    ]
+    a = tracemalloc.Snapshot.load(str(first)).filter_traces(keep)
+    b = tracemalloc.Snapshot.load(str(last)).filter_traces(keep)
+    rows = [
+        "| live allocations at | growth KiB | blocks | size then → now KiB |",
+        "|---|---:|---:|---:|",
+    ]
+    total = sum(s.size_diff for s in b.compare_to(a, "filename"))
+    for s in b.compare_to(a, "lineno")[:top]:
+        frame = s.traceback[0]
+        where = f"{Path(frame.filename).as_posix().split('site-packages/')[-1].split('/work/')[-1]}:{frame.lineno}"
+        rows.append(
+            f"| `{where}` | {s.size_diff / 1024:+.1f} | {s.count_diff:+d} | "
+            f"{(s.size - s.size_diff) / 1024:.1f} → {s.size / 1024:.1f} |"
+        )
+    rows.append(f"| all Python allocations | {total / 1024:+.1f} | | |")
+    return rows
+
+
+def soak(minutes: float, log=print, trace_memory: bool = False) -> str:  # noqa: ANN001
     from tests.harness.sshd import Cluster
 
     seconds = minutes * 60
@@ -91,7 +136,14 @@ def soak(minutes: float, log=print) -> str:  # noqa: ANN001
             queries0 = sum(h.gpu_queries() for h in cluster.hosts.values())
             samples: list[tuple[float, dict[str, float]]] = []
             restarts = restart_errors = 0
-            with TmuxScreen(cockpit_cmd(), 120, 40, env={"COCKPIT_HOME": str(home)}, sock_dir=tmp) as s:
+            trace_dir = root / "trace"
+            cmd, app_env = cockpit_cmd(), {"COCKPIT_HOME": str(home)}
+            if trace_memory:
+                cmd = " ".join(shlex.quote(a) for a in (sys.executable, "-m", "benchmarks.traced_cockpit"))
+                app_env |= {"COCKPIT_TRACE_DIR": str(trace_dir), "PYTHONPATH": str(REPO)}
+            growth: list[str] = []
+            warm_snapshot: Path | None = None
+            with TmuxScreen(cmd, 120, 40, env=app_env, sock_dir=tmp) as s:
                 s.wait_for("Quit", timeout=60)
                 pid = app_pid(int(s.pane_info()["pid"]))  # type: ignore[arg-type]
                 t0 = time.monotonic()
@@ -109,7 +161,11 @@ def soak(minutes: float, log=print) -> str:  # noqa: ANN001
                         restarts += 1
                         restart_errors += r.returncode != 0
                         next_restart += 150
+                    if trace_memory and warm_snapshot is None and now - t0 >= warmup:
+                        warm_snapshot = snapshot(pid, trace_dir, 0)
                     if now - t0 >= seconds:
+                        if warm_snapshot is not None:
+                            growth = memory_growth(warm_snapshot, snapshot(pid, trace_dir, 1))
                         break
                     time.sleep(max(0.0, SAMPLE_S - (time.monotonic() - now)))
                 screen_end = s.screen()
@@ -125,10 +181,17 @@ def soak(minutes: float, log=print) -> str:  # noqa: ANN001
         lines = logfile.read_text(errors="replace").splitlines() if logfile.exists() else []
     errors = [ln for ln in lines if "ERROR" in ln]
     warnings = [ln for ln in lines if "WARNING" in ln]
-    return report(
+    out = report(
         minutes, warmup, samples, errors, warnings, len(lines), queries, restarts, restart_errors,
         exit_status, "Quit" in screen_end,
     )  # fmt: skip
+    if growth:
+        out += (
+            "\n\nWith `--trace-memory` (tracemalloc, 25 frames; it slows the app and adds to its RSS): "
+            "the source lines whose live Python allocations grew most from the end of the warm-up "
+            "to the end of the run.\n\n" + "\n".join(growth)
+        )
+    return out
 
 
 def report(
@@ -195,14 +258,20 @@ def main() -> int:
     p.add_argument("--minutes", type=float, default=30.0)
     p.add_argument("--out", type=Path, help="also write the Markdown report to this file")
     p.add_argument("--write", action="store_true", help="rewrite the bench:soak section of BENCHMARKS.md")
+    p.add_argument(
+        "--trace-memory", action="store_true", help="run the app under tracemalloc and report what grew"
+    )
     args = p.parse_args()
     t0 = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    body = soak(args.minutes, log=lambda m: print(m, file=sys.stderr, flush=True))
+    body = soak(
+        args.minutes, log=lambda m: print(m, file=sys.stderr, flush=True), trace_memory=args.trace_memory
+    )
     from benchmarks.__main__ import DOC, machine, replace_section
 
     body += (
         f"\n\n_Measured {t0} on {machine()} (2 cores shared with other work); "
-        f"`python -m benchmarks.soak --minutes {args.minutes:g}`._"
+        f"`python -m benchmarks.soak --minutes {args.minutes:g}"
+        f"{' --trace-memory' if args.trace_memory else ''}`._"
     )
     print(body)
     if args.out:
