@@ -12,6 +12,7 @@ import os
 import socket
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ logging.getLogger("paramiko").addHandler(logging.NullHandler())
 
 CONNECT_TIMEOUT_S = 5.0
 KEEPALIVE_S = 15
+RECENT_CHANNELS = 32  # closed channel ids paramiko keeps remembering, per connection
 BACKOFF_MAX_S = 60.0
 
 
@@ -103,6 +105,7 @@ class Connection:
     _client: Any = None
     _jump: Connection | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _recent: deque[int] = field(default_factory=lambda: deque(maxlen=RECENT_CHANNELS))
 
     def connect(self) -> None:
         import paramiko
@@ -242,6 +245,21 @@ class Connection:
             raise SshError(f"connection to {self.target.alias} lost: {_describe(e)}") from None
         finally:
             chan.close()
+            self._forget_old_channels(transport, chan.get_id())
+
+    def _forget_old_channels(self, transport: Any, chanid: int) -> None:
+        """paramiko's transport remembers every channel id it ever opened (``channels_seen``, so
+        that a late message for a closed channel is ignored quietly) and never forgets one: at one
+        poll a second that grew by 3,600 entries a host an hour, most of the RSS growth of a long
+        soak. Only the most recent channels are kept; a late message comes within seconds."""
+        self._recent.append(chanid)
+        seen = getattr(transport, "channels_seen", None)
+        if not isinstance(seen, dict) or len(seen) <= 2 * RECENT_CHANNELS:
+            return
+        keep = set(self._recent)
+        with transport.lock:  # paramiko adds to it under this lock
+            for old in [c for c in list(seen) if c not in keep]:
+                seen.pop(old, None)
 
     def close(self) -> None:
         if self._client is not None:

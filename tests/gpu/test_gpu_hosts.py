@@ -92,6 +92,24 @@ def test_a_gpu_process_outside_tmux_shows_its_whole_command_line(gpu_ctx, fresh_
     assert j["command"].endswith(tail) and j["command"].startswith(sys.executable)
 
 
+def test_hundreds_of_polls_on_one_connection_keep_its_bookkeeping_small(gpu_ctx, fresh_hosts):
+    """One poll a second for hours: the connection must not remember every channel it opened."""
+    from cockpit.sources.ssh import RECENT_CHANNELS
+
+    p = svc.Poller(gpu_ctx(), only=["h2"])
+    try:
+        for _ in range(6 * RECENT_CHANNELS):
+            (st,) = p.poll()
+            assert st.ok, st.error
+        conn = p.links["h2"].conn
+        transport = conn._client.get_transport()
+        assert len(transport.channels_seen) <= 2 * RECENT_CHANNELS
+        assert transport.is_active()  # the same connection all along, still in use
+        assert p.poll()[0].ok
+    finally:
+        p.close()
+
+
 def test_launched_jobs_exit_0_exit_3_and_killed(gpu_ctx, fresh_hosts, clock):
     ctx = gpu_ctx()
     p = svc.Poller(ctx, only=["h2"])
