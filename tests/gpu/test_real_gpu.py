@@ -71,22 +71,25 @@ def test_nvml_and_nvidia_smi_agree_on_every_gpu() -> None:
         assert g.mig == s.mig
 
 
+HOLDER = (
+    "import sys, time\n"
+    "n = int(sys.argv[1]) * 2**20\n"
+    "try:\n"
+    "    import torch\n"
+    "    x = torch.ones(n, dtype=torch.uint8, device='cuda'); torch.cuda.synchronize()\n"
+    "except ImportError:\n"
+    "    import cupy\n"
+    "    x = cupy.ones(n, dtype=cupy.uint8); cupy.cuda.Device().synchronize()\n"
+    "print('ready', flush=True)\n"
+    "print(f'holding {sys.argv[1]} MiB on the GPU', flush=True)\n"
+    "time.sleep(300)\n"
+)
+
+
 def _gpu_holder(tmp_path: Path, mib: int) -> subprocess.Popen[str] | None:
     """A real process holding ``mib`` MiB of GPU memory until killed (torch, else cupy)."""
-    code = (
-        "import sys, time\n"
-        "n = int(sys.argv[1]) * 2**20\n"
-        "try:\n"
-        "    import torch\n"
-        "    x = torch.ones(n, dtype=torch.uint8, device='cuda'); torch.cuda.synchronize()\n"
-        "except ImportError:\n"
-        "    import cupy\n"
-        "    x = cupy.ones(n, dtype=cupy.uint8); cupy.cuda.Device().synchronize()\n"
-        "print('ready', flush=True)\n"
-        "time.sleep(300)\n"
-    )
     script = tmp_path / "hold_gpu.py"
-    script.write_text(code)
+    script.write_text(HOLDER)
     p = subprocess.Popen(
         [sys.executable, str(script), str(mib)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
@@ -176,3 +179,36 @@ async def test_gpu_pane_shows_the_real_gpu(write_config, home: Path, clock) -> N
         # one line per GPU, the wide layout ends with the model name, cut at 16 characters
         assert text.count(" mem ") == len(gpus)
         assert gpus[0].name[:15] in text
+
+
+def test_e2e_in_tmux_a_real_gpu_job_in_its_pane_by_keys(tmp_path: Path, write_config, home: Path) -> None:
+    """cockpit in a real tmux at 80x24; a GPU job runs in another tmux session of the same server."""
+    from tests.harness.tmux import TmuxScreen, cockpit_cmd
+
+    if not shutil.which("tmux"):
+        pytest.skip("tmux not installed")
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        pytest.skip("torch is needed to hold GPU memory from a tmux pane")
+    (tmp_path / "hold_gpu.py").write_text(HOLDER)
+    write_config("[gpu]\nlocal = true\npoll_seconds = 1.0\n")
+    gpus, _ = nvml.read()
+    with TmuxScreen(cockpit_cmd(), 80, 24, env={"COCKPIT_HOME": str(home)}, sock_dir=tmp_path) as s:
+        s.wait_for("Quit")
+        job = f"{sys.executable} {tmp_path / 'hold_gpu.py'} 1024"
+        s.tmux("new-session", "-d", "-s", "gpujob", "-x", "80", "-y", "10", job)
+        s.send("5")
+        s.send("z")
+        s.wait_gone("1 Focus")
+        screen = s.wait_for("gpujob:0.0", timeout=60)  # NVML's pid mapped to its tmux pane
+        screen = s.wait_for("holding 1024 MiB on the GPU")  # the job's last line
+        assert gpus[0].name[:15] in screen and " mem " in screen
+        s.send("Enter")  # tail
+        s.wait_for("tail gpujob:0.0")
+        s.send("Escape")
+        s.wait_gone("tail gpujob")
+        s.tmux("kill-session", "-t", "gpujob")
+        s.wait_gone("holding 1024 MiB", timeout=30)
+        s.send("C-q")
+        assert s.wait_exit() == 0
