@@ -51,8 +51,11 @@ async def test_pane_shows_hosts_gpus_jobs_errors_and_tails(gpu_ctx, fresh_hosts)
     ctx = gpu_ctx(hosts=["h2", "down"], gpu=FAST)
     app = CockpitApp(ctx)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("5")
         pane = app.query_one("#gpu")
+        # the first frame: every configured host by name, no jobs table until a job shows up
+        assert [str(w.render()) for w in pane.query(".gpu-host")] == ["h2  connecting…", "down  connecting…"]
+        assert not app.query("#gpu-jobs")
+        await pilot.press("5")
         await until(pilot, lambda: "h2|%0" in pane.rows and "down" in pane.rendered)
         assert "100%" in pane.rendered["h2"] and "632W" in pane.rendered["h2"]
         assert (
@@ -70,6 +73,13 @@ async def test_pane_shows_hosts_gpus_jobs_errors_and_tails(gpu_ctx, fresh_hosts)
         await until(pilot, lambda: "epoch 3" in str(body.render()))
         await pilot.press("escape")
         assert type(app.screen).__name__ == "MainScreen"
+        assert not app.query_one("#gpu-nojobs").display
+        fresh_hosts.hosts["h2"].kill_tmux()  # the job goes: the table gives way to the note again
+        fresh_hosts.hosts["h2"].set_apps([])
+        await pilot.press("r")  # poll now (the test's clock stands still)
+        await until(pilot, lambda: not pane.rows)
+        await pilot.pause(0.1)
+        assert app.query_one("#gpu-nojobs").display and not table.display
 
 
 async def test_kill_asks_first_then_the_job_fails_with_sigterm(gpu_ctx, fresh_hosts):

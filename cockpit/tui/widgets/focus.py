@@ -151,7 +151,10 @@ class FocusPane(Pane):
 
     @work(thread=True, exit_on_error=False, group="focus-start")
     def _startup(self) -> None:
-        gap = svc.unclean_gap(self.ctx)
+        try:
+            gap = svc.unclean_gap(self.ctx)
+        except CockpitError:
+            gap = None  # an unreadable focus file: the app's banner names it; nothing to ask
         if gap is not None:
             self.app.call_from_thread(self._ask_gap, *gap)
             return

@@ -233,6 +233,9 @@ class GpuPane(Pane):
         table = self._table(create=True)
         assert table is not None
         self.query_one("#gpu-nojobs").display = not rows
+        if not rows and table.has_focus:
+            self.focus()
+        table.display = bool(rows)
         cols = list(table.columns.keys())
         for k in [k for k in self.rows if k not in rows]:
             table.remove_row(k)
@@ -322,7 +325,11 @@ class GpuPane(Pane):
 
     def action_launch(self) -> None:
         if self.poller is None:
-            self.app.notify("no hosts configured", severity="warning")
+            cfg = self.ctx.config
+            starting = cfg.hosts or cfg.gpu.local
+            self.app.notify(
+                "GPU hosts are still starting" if starting else "no hosts configured", severity="warning"
+            )
             return
         from cockpit.tui.screens.gpu_modals import LaunchForm
 
