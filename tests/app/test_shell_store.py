@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 
 import pytest
 from textual.widgets import Static
 
 from cockpit.context import Context
 from cockpit.tui.app import CockpitApp
-from tests.harness.tmux import REPO, clean_env
+from tests.harness.fs import fill, small_tmpfs
+from tests.harness.tmux import cockpit_cli
 
 
 def banner(app: CockpitApp) -> Static:
@@ -52,13 +51,7 @@ async def test_corrupt_file_while_running_shows_banner_and_app_keeps_working(ctx
         assert app.main.has_class("-zoom") and app.main.current_pane().PANE_ID == "audit"
         await pilot.press("z")
         # Restoring from another process clears the banner within a poll or two.
-        r = subprocess.run(
-            [sys.executable, "-m", "cockpit", "store", "restore", str(path)],
-            capture_output=True,
-            text=True,
-            env=clean_env({"COCKPIT_HOME": str(ctx.paths.config_dir)}),
-            cwd=REPO,
-        )
+        r = cockpit_cli(ctx.paths.config_dir, "store", "restore", str(path))
         assert r.returncode == 0, r.stderr
         await wait_until(pilot, lambda: not banner(app).display)
 
@@ -80,18 +73,9 @@ async def test_corrupt_file_at_start_is_named_in_the_banner(home, clock):
 
 @pytest.fixture
 def tmpfs_home(tmp_path, monkeypatch):
-    mnt = tmp_path / "mnt"
-    mnt.mkdir()
-    r = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=1m,mode=0700", "tmpfs", str(mnt)], capture_output=True, text=True
-    )
-    if r.returncode != 0:
-        pytest.skip(f"cannot mount a small tmpfs here ({r.stderr.strip() or 'mount failed'})")
-    monkeypatch.setenv("COCKPIT_HOME", str(mnt))
-    try:
+    with small_tmpfs(tmp_path, "1m") as mnt:
+        monkeypatch.setenv("COCKPIT_HOME", str(mnt))
         yield mnt
-    finally:
-        subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
 
 
 async def test_full_disk_while_running_toasts_and_loses_nothing(tmpfs_home, clock):
@@ -100,15 +84,7 @@ async def test_full_disk_while_running_toasts_and_loses_nothing(tmpfs_home, cloc
     app = CockpitApp(ctx)
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await pilot.pause()
-        filler = tmpfs_home / "filler"
-        fd = os.open(filler, os.O_WRONLY | os.O_CREAT, 0o600)
-        try:
-            while True:
-                os.write(fd, b"\0" * 65536)
-        except OSError:
-            pass
-        finally:
-            os.close(fd)
+        filler = fill(tmpfs_home)
         app.theme = "cockpit-light"
         await pilot.pause()
         assert any("theme not saved" in m and "disk is full" in m for m in messages(app)), messages(app)

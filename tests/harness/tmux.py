@@ -28,6 +28,19 @@ def clean_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
+def cockpit_cli(home: Path, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """Run ``cockpit ARGS`` (this checkout, the test interpreter) with ``COCKPIT_HOME=home`` in a
+    clean environment; output captured as text."""
+    return subprocess.run(
+        [sys.executable, "-m", "cockpit", *args],
+        capture_output=True,
+        text=True,
+        env=clean_env({"COCKPIT_HOME": str(home)}),
+        cwd=REPO,
+        timeout=timeout,
+    )
+
+
 def cockpit_cmd(*args: str) -> str:
     """Shell command line that runs this checkout's cockpit with the test interpreter."""
     return " ".join(shlex.quote(a) for a in (sys.executable, "-m", "cockpit", *args))

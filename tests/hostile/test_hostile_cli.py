@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from typing import Any
 
 import pytest
 
 from cockpit.core.text import clean
-from tests.harness.tmux import REPO, clean_env
+from tests.harness.tmux import cockpit_cli
 from tests.hostile.conftest import seed_day
 from tests.hostile.strings import FORBIDDEN, HOSTILE, control_bytes
 
@@ -39,14 +38,7 @@ def cli(home, *args: str) -> subprocess.CompletedProcess[str]:  # noqa: ANN001
     from cockpit.context import Context
 
     day = seed_day(Context.open(home)).isoformat()
-    return subprocess.run(
-        [sys.executable, "-m", "cockpit", *(day if a == "DAY" else a for a in args)],
-        capture_output=True,
-        text=True,
-        env=clean_env({"COCKPIT_HOME": str(home)}),
-        cwd=REPO,
-        timeout=60,
-    )
+    return cockpit_cli(home, *(day if a == "DAY" else a for a in args))
 
 
 def strings(value: Any) -> list[str]:

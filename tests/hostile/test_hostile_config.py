@@ -4,27 +4,14 @@ is refused with one clear line."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 
 from cockpit.context import Context
 from cockpit.tui.app import CockpitApp
-from tests.harness.tmux import REPO, clean_env
+from tests.harness.tmux import cockpit_cli as cli
 from tests.hostile.layout import border_problems, cells
 from tests.hostile.strings import LONG, control_bytes
-
-
-def cli(home, *args: str) -> subprocess.CompletedProcess[str]:  # noqa: ANN001
-    return subprocess.run(
-        [sys.executable, "-m", "cockpit", *args],
-        capture_output=True,
-        text=True,
-        env=clean_env({"COCKPIT_HOME": str(home)}),
-        cwd=REPO,
-        timeout=60,
-    )
 
 
 def toml_str(value: str) -> str:

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 
 import pytest
 
-from tests.harness.tmux import REPO, clean_env
+from tests.harness.tmux import cockpit_cli as cli
 from tests.hostile.layout import border_problems, cells
 from tests.hostile.strings import FORBIDDEN, HOSTILE, control_bytes
 
@@ -51,17 +49,6 @@ def job_ctx(evil_cluster, home, write_config, clock):
         p.close()
     yield ctx, job
     host.kill_tmux()
-
-
-def cli(home, *args: str) -> subprocess.CompletedProcess[str]:  # noqa: ANN001
-    return subprocess.run(
-        [sys.executable, "-m", "cockpit", *args],
-        capture_output=True,
-        text=True,
-        env=clean_env({"COCKPIT_HOME": str(home)}),
-        cwd=REPO,
-        timeout=60,
-    )
 
 
 def test_job_output_in_the_cli_is_literal_and_clean(job_ctx):

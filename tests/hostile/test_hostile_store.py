@@ -5,9 +5,7 @@ the other instruments keep working by their keys."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,20 +13,10 @@ from textual.widgets import Static
 
 from cockpit.context import Context
 from cockpit.tui.app import CockpitApp
-from tests.harness.tmux import REPO, clean_env
+from tests.harness.fs import fill, small_tmpfs
+from tests.harness.tmux import cockpit_cli as cli
 from tests.hostile.strings import control_bytes
 from tests.papers import feeds
-
-
-def cli(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "cockpit", *args],
-        capture_output=True,
-        text=True,
-        env=clean_env({"COCKPIT_HOME": str(home)}),
-        cwd=REPO,
-        timeout=60,
-    )
 
 
 def seed(ctx: Context, tmp_path: Path) -> None:
@@ -141,31 +129,9 @@ async def test_corrupt_instrument_file_while_running(home, clock, tmp_path, writ
 
 @pytest.fixture
 def tmpfs_home(tmp_path, monkeypatch):
-    mnt = tmp_path / "mnt"
-    mnt.mkdir()
-    r = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=2m,mode=0700", "tmpfs", str(mnt)], capture_output=True, text=True
-    )
-    if r.returncode != 0:
-        pytest.skip(f"cannot mount a small tmpfs here ({r.stderr.strip() or 'mount failed'})")
-    monkeypatch.setenv("COCKPIT_HOME", str(mnt))
-    try:
+    with small_tmpfs(tmp_path, "2m") as mnt:
+        monkeypatch.setenv("COCKPIT_HOME", str(mnt))
         yield mnt
-    finally:
-        subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
-
-
-def fill(folder: Path) -> Path:
-    filler = folder / "filler"
-    fd = os.open(filler, os.O_WRONLY | os.O_CREAT, 0o600)
-    try:
-        while True:
-            os.write(fd, b"\0" * 65536)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-    return filler
 
 
 def snapshot(home: Path) -> dict[str, bytes]:

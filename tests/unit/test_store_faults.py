@@ -24,6 +24,7 @@ import pytest
 
 from cockpit.store import CorruptFileError, Store, StoreWriteError, by_month
 from cockpit.store.storage import parse
+from tests.harness.fs import fill, small_tmpfs
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -322,30 +323,8 @@ def test_unreadable_partition_is_reported_not_crashed(tmp_path):
 @pytest.fixture
 def small_fs(tmp_path):
     """A 1 MiB tmpfs of our own (needs root and mount permission; skipped otherwise)."""
-    mnt = tmp_path / "mnt"
-    mnt.mkdir()
-    r = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=1m,mode=0700", "tmpfs", str(mnt)], capture_output=True, text=True
-    )
-    if r.returncode != 0:
-        pytest.skip(f"cannot mount a small tmpfs here ({r.stderr.strip() or 'mount failed'})")
-    try:
+    with small_tmpfs(tmp_path, "1m") as mnt:
         yield mnt
-    finally:
-        subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
-
-
-def _fill(folder: Path) -> Path:
-    filler = folder / "filler"
-    fd = os.open(filler, os.O_WRONLY | os.O_CREAT, 0o600)
-    try:
-        while True:
-            os.write(fd, b"\0" * 4096)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-    return filler
 
 
 def test_full_disk_gives_store_write_error_and_keeps_old_data(small_fs):
@@ -354,7 +333,7 @@ def test_full_disk_gives_store_write_error_and_keeps_old_data(small_fs):
     kept = c.insert({"start": "2026-11-01T09:00:00+00:00", "note": "before"})
     path = c.path("2026-11")
     before = path.read_bytes()
-    filler = _fill(small_fs)
+    filler = fill(small_fs, chunk=4096)
     for attempt in (
         lambda: c.insert({"start": "2026-11-02T09:00:00+00:00", "note": "y" * 20_000}),
         lambda: c.update(kept, {"note": "z" * 20_000}),
