@@ -13,6 +13,7 @@ from textual.widgets import Static
 
 from cockpit.context import Context
 from cockpit.tui.app import CockpitApp
+from tests.harness.clock import PinnedClock
 from tests.harness.fs import fill, small_tmpfs
 from tests.harness.tmux import cockpit_cli as cli
 from tests.hostile.strings import control_bytes
@@ -57,10 +58,13 @@ def target(ctx: Context, which: str) -> Path:
 
 # instrument file -> (its pane, its CLI command, another pane's number and a key that writes there,
 #                     a check that the write happened)
+# The calendar is pinned: the app runs on a clock that starts on the fixture feed's day (the papers
+# file is that ISO week's) and the CLI is pointed at the same day and week.
+DAY = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
 CASES = {
     "tasks": ("mits", ("task", "list"), "3", "m"),
-    "time_entries": ("audit", ("audit", "list"), "2", "x"),
-    "papers": ("papers", ("papers", "rank"), "3", "m"),
+    "time_entries": ("audit", ("audit", "list", "--date", DAY.date().isoformat()), "2", "x"),
+    "papers": ("papers", ("papers", "rank", "--week", "2026-W48"), "3", "m"),
     "jobs": ("gpu", ("jobs", "--all"), "3", "m"),
     "focus": ("focus", ("focus", "status"), "2", "x"),
 }
@@ -85,13 +89,14 @@ async def wait_until(pilot, cond, seconds: float = 6.0) -> None:  # noqa: ANN001
 @pytest.mark.parametrize("which", list(CASES))
 async def test_corrupt_instrument_file_while_running(home, clock, tmp_path, write_config, which):
     write_config("[gpu]\npoll_seconds = 1.0\n")  # the GPU pane reads the jobs at each poll
-    ctx = Context.open(home)  # the real clock: the GPU pane polls on its monotonic time
+    # a running clock (the GPU pane polls on its monotonic time) on the pinned day
+    ctx = Context.open(home, clock=PinnedClock(DAY, tz="Europe/Berlin"))
     seed(ctx, tmp_path)
     path = target(ctx, which)
     assert path.exists()
     garbage = b'{"docs": {"1": {"title": "torn by another progr'
     pane_id, command, other, key = CASES[which]
-    app = CockpitApp(Context.open(home))
+    app = CockpitApp(Context.open(home, clock=PinnedClock(DAY, tz="Europe/Berlin")))
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await pilot.pause(0.5)
         banner = app.main.query_one("#store-banner", Static)
