@@ -164,7 +164,7 @@ async def keypress_latency(home: str, presses: int) -> tuple[list[float], list[f
     from cockpit.context import Context
     from cockpit.core.clock import FakeClock
     from cockpit.tui.app import CockpitApp
-    from cockpit.tui.screens.papers_triage import TriageScreen
+    from cockpit.tui.papers.triage import TriageScreen
 
     ctx = Context.open(home, clock=FakeClock(dt.datetime(2026, 11, 25, 9, tzinfo=dt.UTC)))
     app = CockpitApp(ctx)

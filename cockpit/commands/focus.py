@@ -191,7 +191,7 @@ def _status(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _notify_test(args: argparse.Namespace, ctx: Context) -> int:
-    from cockpit.sources.notify import Alert
+    from cockpit.core.alerts import Alert
 
     results = ctx.notifier.send(
         Alert("cockpit test alert", "If you can read this, this channel reaches you.", "normal", "cockpit")

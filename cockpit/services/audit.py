@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from cockpit.core import audit as core
 from cockpit.core.clock import UTC, from_stamp, to_stamp
 from cockpit.errors import CockpitError, UsageError
-from cockpit.store import Collection, NotFound, by_month
+from cockpit.store import Collection, NotFound, schema
 
 if TYPE_CHECKING:
     from cockpit.config import CategoryConfig
@@ -37,7 +37,7 @@ RUNNING_ID = "running"
 
 
 def entries(ctx: Context) -> Collection:
-    return ctx.store.collection("time_entries", by_month("start"), label="time entry")
+    return schema.time_entries(ctx.store)
 
 
 def add_entry(
@@ -112,7 +112,7 @@ def by_key(ctx: Context, key: str) -> CategoryConfig | None:
 
 
 def _track_doc(ctx: Context):  # noqa: ANN202
-    return ctx.store.doc("audit-track")
+    return schema.doc(ctx.store, schema.DOC_AUDIT_TRACK)
 
 
 def _running_doc(ctx: Context) -> dict[str, Any] | None:

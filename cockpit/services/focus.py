@@ -28,11 +28,11 @@ from cockpit.core import focus as core
 from cockpit.core.clock import SystemClock, from_stamp, to_stamp
 from cockpit.core.text import clean
 from cockpit.errors import CockpitError, UsageError
-from cockpit.store import Collection, by_month
+from cockpit.store import Collection, schema
 
 if TYPE_CHECKING:
     from cockpit.context import Context
-    from cockpit.sources.notify import Alert
+    from cockpit.core.alerts import Alert
 
 JUMP_TOLERANCE_S = 5.0
 
@@ -45,11 +45,11 @@ class FocusStateError(CockpitError):
 
 
 def sessions(ctx: Context) -> Collection:
-    return ctx.store.collection("focus_sessions", by_month("start"), label="focus record")
+    return schema.focus_sessions(ctx.store)
 
 
 def _doc(ctx: Context):  # noqa: ANN202 - DocRef
-    return ctx.store.doc("focus")
+    return schema.doc(ctx.store, schema.DOC_FOCUS)
 
 
 def _boot_id() -> str:
@@ -547,7 +547,7 @@ def alert_for(
 ) -> Alert | None:
     """The alert a phase that ran out deserves; None when nothing ran out, or long ago
     (a sprint that ended while cockpit was down is recorded, not announced)."""
-    from cockpit.sources.notify import Alert
+    from cockpit.core.alerts import Alert
 
     done = [
         r
@@ -570,6 +570,6 @@ def alert_for(
 
 
 def timebox_alert() -> Alert:
-    from cockpit.sources.notify import Alert
+    from cockpit.core.alerts import Alert
 
     return Alert("Time-box is up", "Step away, or extend it.", "critical", "focus")

@@ -23,6 +23,7 @@ from cockpit.core.gpu import Gpu
 from cockpit.core.text import clean
 from cockpit.errors import CockpitError, UsageError
 from cockpit.sources import probe as probe_mod
+from cockpit.store import schema
 
 if TYPE_CHECKING:
     from cockpit.context import Context
@@ -34,9 +35,8 @@ SLURM_MISSING = "slurm support not installed"
 
 
 def jobs_collection(ctx: Context) -> Collection:
-    from cockpit.store import by_month
 
-    return ctx.store.collection("jobs", partition=by_month("started"), label="job")
+    return schema.jobs(ctx.store)
 
 
 # ---------------------------------------------------------------- slurm integration (item 9)
@@ -497,7 +497,7 @@ def record(
 ) -> list[tuple[str, str, str]]:
     """Advance jobs, idle records and the status section (from ``all_states``, default ``states``)
     after a poll of ``states``' hosts; send the alerts. Returns them."""
-    from cockpit.sources.notify import Alert
+    from cockpit.core.alerts import Alert
 
     now = ctx.clock.now()
     cfg = ctx.config.gpu
@@ -585,7 +585,7 @@ def record(
             )
     # idle cost
     hosts = {h.name: h for h in ctx.config.hosts}
-    idle_doc = ctx.store.doc("gpu_idle")
+    idle_doc = schema.doc(ctx.store, schema.DOC_GPU_IDLE)
     idle = dict(idle_doc.read())
     changed = False
     for st in states:

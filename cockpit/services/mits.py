@@ -9,7 +9,7 @@ from cockpit.core import tasks as core
 from cockpit.core.clock import to_stamp
 from cockpit.core.text import clean
 from cockpit.errors import CockpitError, UsageError
-from cockpit.store import Collection
+from cockpit.store import Collection, schema
 
 if TYPE_CHECKING:
     from cockpit.context import Context
@@ -38,7 +38,7 @@ class MitCapError(CockpitError):
 
 
 def tasks(ctx: Context) -> Collection:
-    return ctx.store.collection("tasks", label="task")
+    return schema.tasks(ctx.store)
 
 
 def get_task(ctx: Context, task_id: str) -> dict[str, Any] | None:
@@ -380,7 +380,7 @@ def week_summary(ctx: Context, day: str | None = None) -> dict[str, Any]:
 
 
 def state(ctx: Context) -> dict[str, Any]:
-    return ctx.store.doc("mits").read()
+    return schema.doc(ctx.store, schema.DOC_MITS).read()
 
 
 def first_start_today(ctx: Context) -> bool:
@@ -394,7 +394,7 @@ def first_start_today(ctx: Context) -> bool:
         seen["first"] = cur.get("last_start") != day
         return {**cur, "last_start": day}
 
-    ctx.store.doc("mits").update(fn)
+    schema.doc(ctx.store, schema.DOC_MITS).update(fn)
     return seen["first"]
 
 
@@ -410,7 +410,7 @@ def close_day(ctx: Context) -> dict[str, Any]:
         closed[day] = record
         return {**cur, "closed": closed}
 
-    ctx.store.doc("mits").update(fn)
+    schema.doc(ctx.store, schema.DOC_MITS).update(fn)
     return record
 
 
@@ -419,7 +419,7 @@ def is_retro_day(ctx: Context) -> bool:
 
 
 def retros(ctx: Context) -> Collection:
-    return ctx.store.collection("retros", label="retro")
+    return schema.retros(ctx.store)
 
 
 def list_retros(ctx: Context) -> list[dict[str, Any]]:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from cockpit.core import papers as core
 from cockpit.core.clock import from_stamp, to_stamp
 from cockpit.errors import CockpitError, UsageError
-from cockpit.store import SINGLE, Collection, by_iso_week
+from cockpit.store import SINGLE, Collection, schema
 
 if TYPE_CHECKING:
     from cockpit.context import Context
@@ -45,16 +45,16 @@ class QueueFull(CockpitError):
 
 
 def papers(ctx: Context) -> Collection:
-    return ctx.store.collection("papers", by_iso_week("announced"), label="paper")
+    return schema.papers(ctx.store)
 
 
 def queue(ctx: Context) -> Collection:
-    return ctx.store.collection("paper_queue", label="queued paper")
+    return schema.paper_queue(ctx.store)
 
 
 def decisions(ctx: Context) -> Collection:
     """One small record per decided paper, in the same ISO week partition as the paper."""
-    return ctx.store.collection("paper_decisions", by_iso_week("announced"), label="decision")
+    return schema.paper_decisions(ctx.store)
 
 
 def decision_map(ctx: Context, week: str | None = None) -> dict[str, Doc]:
@@ -178,7 +178,7 @@ def fetch(
     now = ctx.clock.now()
     stamp = to_stamp(now)
     expected = core.expected_announcement(now.astimezone(ZoneInfo(core.EASTERN)))
-    log_doc = ctx.store.doc("papers-fetch")
+    log_doc = schema.doc(ctx.store, schema.DOC_PAPERS_FETCH)
     seen = log_doc.read()
     rep = FetchReport()
     collected: list[Doc] = []
@@ -391,7 +391,7 @@ def save_profile(ctx: Context, m: ranking.Model) -> None:
         "top": [ranking.label_of(f, m.names) for f, _ in top],
     }
     try:
-        ctx.store.doc("papers-profile").set(doc)
+        schema.doc(ctx.store, schema.DOC_PAPERS_PROFILE).set(doc)
     except CockpitError as e:  # a read-only store still ranks
         log.warning("profile not saved: %s", e)
 

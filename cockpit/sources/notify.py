@@ -28,20 +28,12 @@ import subprocess
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Literal
 
 from cockpit.config import NotifyConfig
+from cockpit.core.alerts import Alert
 from cockpit.core.text import clean
 
 CHANNELS = ("toast", "bell", "osc", "tmux", "desktop", "webhook")
-
-
-@dataclass(frozen=True)
-class Alert:
-    title: str
-    body: str = ""
-    urgency: Literal["low", "normal", "critical"] = "normal"
-    source: str = ""  # "focus" | "gpu" | "papers" | ...
 
 
 @dataclass(frozen=True)

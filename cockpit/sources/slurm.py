@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from cockpit.core.slurm import DELIM, MARK, SACCT_FIELDS, SQUEUE_FIELDS, SlurmJob, Transition, split_job_id
 
 if TYPE_CHECKING:
-    from cockpit.sources.notify import Alert
+    from cockpit.core.alerts import Alert
 
 #: Each Slurm client call is cut after this many seconds (when ``timeout`` exists remotely),
 #: so a hung slurmctld costs one poll, not the host's whole connection.
@@ -196,8 +196,8 @@ def cancel_command(job_id: str) -> str:
 
 def alert_for(t: Transition, source: str = "gpu") -> Alert:
     """The notification for a job transition; job names and nodes are untrusted text."""
+    from cockpit.core.alerts import Alert
     from cockpit.core.text import clean
-    from cockpit.sources.notify import Alert
 
     urgency = t.urgency if t.urgency in ("low", "normal", "critical") else "normal"
     return Alert(

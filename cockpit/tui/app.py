@@ -20,10 +20,10 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from cockpit.store import CorruptFileError
-from cockpit.tui.screens.help import HelpScreen
-from cockpit.tui.screens.main import PANE_CLASSES, MainScreen
-from cockpit.tui.themes import DEFAULT_THEME, VARIABLE_DEFAULTS, builtin_themes, user_themes
-from cockpit.tui.widgets.pane import Pane
+from cockpit.tui.shell.help import HelpScreen
+from cockpit.tui.shell.main import PANE_CLASSES, MainScreen
+from cockpit.tui.shell.pane import Pane
+from cockpit.tui.shell.themes import DEFAULT_THEME, VARIABLE_DEFAULTS, builtin_themes, user_themes
 
 if TYPE_CHECKING:
     from cockpit.context import Context
@@ -292,20 +292,23 @@ def banner_line(err: CorruptFileError) -> str:
     return f"⚠ {err.path} is unreadable ({detail}); left untouched; {fix}"
 
 
+INSTRUMENT_FOLDERS = ("focus", "mits", "audit", "papers", "gpu", "shell")
+
+
 def _cockpit_screens() -> list[type[Screen]]:
     """Every dialog and screen cockpit defines (their keys belong in help too)."""
     import pkgutil
 
-    import cockpit.tui.screens as screens_pkg
-
-    for mod in pkgutil.iter_modules(screens_pkg.__path__, "cockpit.tui.screens."):
-        importlib.import_module(mod.name)
+    for folder in INSTRUMENT_FOLDERS:
+        pkg = importlib.import_module(f"cockpit.tui.{folder}")
+        for mod in pkgutil.iter_modules(pkg.__path__, f"cockpit.tui.{folder}."):
+            importlib.import_module(mod.name)
     seen: list[type[Screen]] = []
     todo: list[type] = [Screen]
     while todo:
         for sub in todo.pop().__subclasses__():
             todo.append(sub)
-            if sub.__module__.startswith("cockpit.tui.screens.") and sub not in (HelpScreen, MainScreen):
+            if sub.__module__.startswith("cockpit.tui.") and sub not in (HelpScreen, MainScreen):
                 seen.append(sub)
     return seen
 

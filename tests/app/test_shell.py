@@ -1,5 +1,5 @@
 from cockpit.tui.app import CockpitApp
-from cockpit.tui.screens.help import HelpScreen
+from cockpit.tui.shell.help import HelpScreen
 
 
 async def test_five_titled_panes_and_keys(ctx):

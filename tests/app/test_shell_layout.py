@@ -7,8 +7,8 @@ from textual.command import CommandList, CommandPalette
 
 from cockpit.context import Context
 from cockpit.tui.app import CockpitApp
-from cockpit.tui.screens.help import HelpScreen
-from cockpit.tui.screens.main import PANE_CLASSES
+from cockpit.tui.shell.help import HelpScreen
+from cockpit.tui.shell.main import PANE_CLASSES
 
 TITLES = ["1 Focus", "2 MITs", "3 Time audit", "4 Papers", "5 GPU jobs"]
 

@@ -7,10 +7,10 @@ from textual.widgets import DataTable, Static
 from cockpit.core.clock import from_stamp
 from cockpit.services import audit
 from cockpit.tui.app import CockpitApp
-from cockpit.tui.screens.audit_away import AwayScreen
-from cockpit.tui.screens.audit_entry import EntryEditor
-from cockpit.tui.screens.audit_report import ReportScreen
-from cockpit.tui.widgets.audit import AuditPane
+from cockpit.tui.audit.away import AwayScreen
+from cockpit.tui.audit.entry import EntryEditor
+from cockpit.tui.audit.pane import AuditPane
+from cockpit.tui.audit.report import ReportScreen
 from tests.audit.conftest import at
 
 HOSTILE = (

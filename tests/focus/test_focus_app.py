@@ -6,8 +6,8 @@ from cockpit.context import Context
 from cockpit.services import audit, mits
 from cockpit.services import focus as svc
 from cockpit.tui.app import CockpitApp
-from cockpit.tui.screens.focus_prompt import ChoiceScreen, TextScreen
-from cockpit.tui.screens.focus_start import StartScreen
+from cockpit.tui.focus.prompt import ChoiceScreen, TextScreen
+from cockpit.tui.focus.start import StartScreen
 
 
 def add_mit(ctx, title="Train the baseline"):
@@ -188,7 +188,7 @@ async def test_hostile_task_title_shown_literally_layout_intact(home, clock):
 
 
 async def test_other_panes_can_alert_from_the_ui_thread_or_a_worker(home, clock, write_config):
-    from cockpit.sources.notify import Alert
+    from cockpit.core.alerts import Alert
 
     write_config('[notify]\nchannels = ["toast", "bell"]\n')
     ctx = Context.open(home, clock=clock)

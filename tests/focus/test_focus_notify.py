@@ -12,7 +12,8 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 
 from cockpit.config import NotifyConfig
-from cockpit.sources.notify import Alert, Notifier, osc_sequences, tmux_wrap
+from cockpit.core.alerts import Alert
+from cockpit.sources.notify import Notifier, osc_sequences, tmux_wrap
 from tests.harness.desktop import PrivateBus
 from tests.harness.tmux import REPO, clean_env, cockpit_cmd
 from tests.harness.tmux_nested import NestedTmux

@@ -5,13 +5,13 @@ from __future__ import annotations
 from cockpit.core import tasks as core
 from cockpit.services import mits
 from cockpit.tui.app import CockpitApp
-from cockpit.tui.screens.mits_board import BoardScreen
-from cockpit.tui.screens.mits_dialogs import ConfirmScreen, SwapScreen
-from cockpit.tui.screens.mits_form import TaskForm
-from cockpit.tui.screens.mits_matrix import MatrixScreen
-from cockpit.tui.screens.mits_plan import MorningPlanScreen
-from cockpit.tui.screens.mits_retro import RetroScreen
-from cockpit.tui.screens.mits_shutdown import ShutdownScreen
+from cockpit.tui.mits.board import BoardScreen
+from cockpit.tui.mits.dialogs import ConfirmScreen, SwapScreen
+from cockpit.tui.mits.form import TaskForm
+from cockpit.tui.mits.matrix import MatrixScreen
+from cockpit.tui.mits.plan import MorningPlanScreen
+from cockpit.tui.mits.retro import RetroScreen
+from cockpit.tui.mits.shutdown import ShutdownScreen
 from tests.mits.conftest import settle
 
 

@@ -3,7 +3,7 @@
 from cockpit.services import papers as svc
 from cockpit.sources import arxiv as src
 from cockpit.tui.app import CockpitApp
-from cockpit.tui.screens.papers_triage import SwapScreen, TriageScreen
+from cockpit.tui.papers.triage import SwapScreen, TriageScreen
 from tests.papers import feeds
 
 

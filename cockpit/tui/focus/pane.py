@@ -25,7 +25,7 @@ from cockpit.core import focus as core
 from cockpit.core.text import clean
 from cockpit.errors import CockpitError
 from cockpit.services import focus as svc
-from cockpit.tui.widgets.pane import Command, Pane
+from cockpit.tui.shell.pane import Command, Pane
 
 if TYPE_CHECKING:
     from textual.widgets import Digits
@@ -163,7 +163,7 @@ class FocusPane(Pane):
         self._load_now()
 
     def _ask_gap(self, since: dt.datetime, seconds: float) -> None:
-        from cockpit.tui.screens.focus_prompt import ChoiceScreen
+        from cockpit.tui.focus.prompt import ChoiceScreen
 
         local = since.astimezone(self.ctx.clock.tz).strftime("%H:%M")
         msg = (
@@ -385,8 +385,8 @@ class FocusPane(Pane):
     def _open_start(
         self, mode: str, minutes: float, d: dict[str, Any], running: dict[str, Any] | None
     ) -> None:
-        from cockpit.tui.screens.focus_prompt import ChoiceScreen
-        from cockpit.tui.screens.focus_start import StartScreen
+        from cockpit.tui.focus.prompt import ChoiceScreen
+        from cockpit.tui.focus.start import StartScreen
 
         cats = [(c.id, c.name) for c in self.ctx.config.categories if c.active]
         if d["category"] not in [c for c, _ in cats]:
@@ -441,7 +441,7 @@ class FocusPane(Pane):
         self._do("Stop", svc.stop)
 
     def action_interrupt(self) -> None:
-        from cockpit.tui.screens.focus_prompt import ChoiceScreen, TextScreen
+        from cockpit.tui.focus.prompt import ChoiceScreen, TextScreen
 
         if not self._session or self._session.get("phase") != "focus":
             self.app.notify("Interruptions are logged during a focus phase.", severity="warning")
@@ -469,7 +469,7 @@ class FocusPane(Pane):
         )
 
     def action_abandon(self) -> None:
-        from cockpit.tui.screens.focus_prompt import TextScreen
+        from cockpit.tui.focus.prompt import TextScreen
 
         if not self._session:
             self.app.notify("No session to abandon.", severity="warning")
@@ -507,7 +507,7 @@ class FocusPane(Pane):
 
     @work(thread=True, exit_on_error=False, group="focus-act")
     def _test_alerts(self) -> None:
-        from cockpit.sources.notify import Alert
+        from cockpit.core.alerts import Alert
 
         results = self.ctx.notifier.send(
             Alert("cockpit test alert", "If you can read this, alerts reach you.")

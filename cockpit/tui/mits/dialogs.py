@@ -10,7 +10,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from cockpit.tui.widgets.mits import TaskList, task_row
+from cockpit.tui.mits.pane import TaskList, task_row
 
 DIALOG_CSS = """
 {name} {{

@@ -11,8 +11,8 @@ from textual.content import Content
 from textual.widgets import Footer, Static
 
 from cockpit.core import tasks as core
-from cockpit.tui.screens.mits_lists import GroupedTasksScreen
-from cockpit.tui.widgets.mits import TaskList
+from cockpit.tui.mits.lists import GroupedTasksScreen
+from cockpit.tui.mits.pane import TaskList
 
 
 class MatrixScreen(GroupedTasksScreen):

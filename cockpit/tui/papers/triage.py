@@ -313,7 +313,7 @@ class TriageScreen(Screen[None]):
         self._writer.submit(lambda: None).result()
 
     def action_open(self) -> None:
-        from cockpit.tui.widgets.papers import open_link
+        from cockpit.tui.papers.pane import open_link
 
         r = self.current
         if r is not None:

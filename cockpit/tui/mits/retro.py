@@ -14,7 +14,7 @@ from textual.widgets import Input, Label, Static
 from cockpit.core import tasks as core
 
 if TYPE_CHECKING:
-    from cockpit.tui.widgets.mits import MitsPane
+    from cockpit.tui.mits.pane import MitsPane
 
 PROMPTS = (
     ("worked", "What worked this week?"),

@@ -11,10 +11,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from cockpit.core import tasks as core
-from cockpit.tui.widgets.mits import TaskList, task_row
+from cockpit.tui.mits.pane import TaskList, task_row
 
 if TYPE_CHECKING:
-    from cockpit.tui.widgets.mits import MitsPane
+    from cockpit.tui.mits.pane import MitsPane
 
 
 class MorningPlanScreen(ModalScreen[None]):

@@ -12,10 +12,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from cockpit.core import tasks as core
-from cockpit.tui.widgets.mits import show_title
+from cockpit.tui.mits.pane import show_title
 
 if TYPE_CHECKING:
-    from cockpit.tui.widgets.mits import MitsPane
+    from cockpit.tui.mits.pane import MitsPane
 
 
 def shutdown_text(pane: MitsPane, summary: dict[str, Any]) -> str:

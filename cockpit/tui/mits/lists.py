@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.screen import Screen
 
-from cockpit.tui.widgets.mits import TaskList
+from cockpit.tui.mits.pane import TaskList
 
 if TYPE_CHECKING:
-    from cockpit.tui.widgets.mits import MitsPane
+    from cockpit.tui.mits.pane import MitsPane
 
 
 class GroupedTasksScreen(Screen[None]):

@@ -25,7 +25,7 @@ from textual.widgets import Static
 
 from cockpit.core import tasks as core
 from cockpit.core.text import clean
-from cockpit.tui.widgets.pane import Command, Pane
+from cockpit.tui.shell.pane import Command, Pane
 
 if TYPE_CHECKING:
     from cockpit.context import Context
@@ -604,7 +604,7 @@ class MitsPane(Pane):
 
     def offer_swap(self, tid: str, err: core.CapReached, task: dict[str, Any] | None = None) -> None:
         from cockpit.services import mits
-        from cockpit.tui.screens.mits_dialogs import SwapScreen
+        from cockpit.tui.mits.dialogs import SwapScreen
 
         self.notify(f"Cap reached: {err.cap} MITs a day at most. Pick one to swap out.", severity="warning")
 
@@ -625,7 +625,7 @@ class MitsPane(Pane):
 
     def set_quadrant(self, tid: str, quadrant: str, ask_drop: bool = True) -> None:
         from cockpit.services import mits
-        from cockpit.tui.screens.mits_dialogs import ConfirmScreen
+        from cockpit.tui.mits.dialogs import ConfirmScreen
 
         t = self.model[tid]
         if core.quadrant_of(t) == quadrant:
@@ -715,7 +715,7 @@ class MitsPane(Pane):
     # ---------------------------------------------------------------- key actions
 
     def action_add(self) -> None:
-        from cockpit.tui.screens.mits_form import TaskForm
+        from cockpit.tui.mits.form import TaskForm
 
         def done(fields: dict[str, Any] | None) -> None:
             if fields:
@@ -724,7 +724,7 @@ class MitsPane(Pane):
         self.app.push_screen(TaskForm(self.ctx, None), done)
 
     def action_edit(self) -> None:
-        from cockpit.tui.screens.mits_form import TaskForm
+        from cockpit.tui.mits.form import TaskForm
 
         t = self.selected()
         if t is None:
@@ -756,28 +756,28 @@ class MitsPane(Pane):
         self.undo()
 
     def action_matrix(self) -> None:
-        from cockpit.tui.screens.mits_matrix import MatrixScreen
+        from cockpit.tui.mits.matrix import MatrixScreen
 
         self.app.push_screen(MatrixScreen(self))
 
     def action_board(self) -> None:
-        from cockpit.tui.screens.mits_board import BoardScreen
+        from cockpit.tui.mits.board import BoardScreen
 
         self.app.push_screen(BoardScreen(self))
 
     def action_plan(self) -> None:
-        from cockpit.tui.screens.mits_plan import MorningPlanScreen
+        from cockpit.tui.mits.plan import MorningPlanScreen
 
         if not any(isinstance(s, MorningPlanScreen) for s in self.app.screen_stack):
             self.app.push_screen(MorningPlanScreen(self))
 
     def action_shutdown(self) -> None:
-        from cockpit.tui.screens.mits_shutdown import ShutdownScreen
+        from cockpit.tui.mits.shutdown import ShutdownScreen
 
         self.app.push_screen(ShutdownScreen(self))
 
     def action_retro(self) -> None:
-        from cockpit.tui.screens.mits_retro import RetroScreen
+        from cockpit.tui.mits.retro import RetroScreen
 
         self.app.push_screen(RetroScreen(self))
 

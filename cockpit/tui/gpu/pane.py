@@ -17,7 +17,7 @@ from textual.widgets import Static
 
 from cockpit.config import LOCAL_HOST
 from cockpit.core.text import clean
-from cockpit.tui.widgets.pane import Command, Pane
+from cockpit.tui.shell.pane import Command, Pane
 
 if TYPE_CHECKING:
     from textual.widgets import DataTable
@@ -273,7 +273,7 @@ class GpuPane(Pane):
         if job is None or not (job.get("pane_id") or job.get("stdout") or job.get("slurm")):
             self.app.notify("select a job in tmux (or a Slurm job with an output file)", severity="warning")
             return
-        from cockpit.tui.screens.gpu_modals import TailScreen
+        from cockpit.tui.gpu.modals import TailScreen
 
         assert self.poller is not None
         self.app.push_screen(TailScreen(self.poller, job))
@@ -284,7 +284,7 @@ class GpuPane(Pane):
         if job is None or not (job.get("pid") or slurm_live):
             self.app.notify("select a running job to kill it", severity="warning")
             return
-        from cockpit.tui.screens.gpu_modals import ConfirmKill
+        from cockpit.tui.gpu.modals import ConfirmKill
 
         def done(yes: bool | None) -> None:
             if yes:
@@ -331,7 +331,7 @@ class GpuPane(Pane):
                 "GPU hosts are still starting" if starting else "no hosts configured", severity="warning"
             )
             return
-        from cockpit.tui.screens.gpu_modals import LaunchForm
+        from cockpit.tui.gpu.modals import LaunchForm
 
         self.app.push_screen(LaunchForm(self.ctx, self.poller))
 

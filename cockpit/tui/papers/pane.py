@@ -16,7 +16,7 @@ from textual.widgets import Static
 
 from cockpit.core import papers as core
 from cockpit.core.text import clean
-from cockpit.tui.widgets.pane import Command, Pane
+from cockpit.tui.shell.pane import Command, Pane
 
 if TYPE_CHECKING:
     from textual.widgets import OptionList
@@ -150,7 +150,7 @@ class PapersPane(Pane):
     # -------------------------------------------------------------- actions
 
     def action_triage(self) -> None:
-        from cockpit.tui.screens.papers_triage import TriageScreen
+        from cockpit.tui.papers.triage import TriageScreen
 
         self.app.push_screen(TriageScreen(self.ctx), lambda _r: self._force_reload())
 

@@ -21,7 +21,7 @@ from cockpit.core.clock import from_stamp
 from cockpit.core.text import clean
 from cockpit.errors import CockpitError
 from cockpit.services import audit
-from cockpit.tui.widgets.pane import Command, Pane
+from cockpit.tui.shell.pane import Command, Pane
 
 if TYPE_CHECKING:
     from textual.widgets import DataTable
@@ -311,7 +311,7 @@ class AuditPane(Pane):
     def ask_away(self, away: core.Away) -> None:
         """Ask keep / discard / book for an away span (once at a time)."""
         if not self._asking:
-            from cockpit.tui.screens.audit_away import AwayScreen
+            from cockpit.tui.audit.away import AwayScreen
 
             self._asking = True
 
@@ -362,7 +362,7 @@ class AuditPane(Pane):
         return rows[i] if 0 <= i < len(rows) else None
 
     def _editor(self, mode: str, entry: core.Entry | None) -> None:
-        from cockpit.tui.screens.audit_entry import EntryEditor
+        from cockpit.tui.audit.entry import EntryEditor
 
         self.app.push_screen(EntryEditor(self.ctx, mode, entry), lambda _r: self.reload())
 
@@ -424,7 +424,7 @@ class AuditPane(Pane):
         self.reload()
 
     def action_report(self) -> None:
-        from cockpit.tui.screens.audit_report import ReportScreen
+        from cockpit.tui.audit.report import ReportScreen
 
         self.app.push_screen(ReportScreen(self.ctx))
 

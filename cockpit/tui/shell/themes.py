@@ -89,7 +89,7 @@ def _builtin_folder() -> Iterable[Path]:
 
         return Path(next(iter(pkg.__path__))).iterdir()
     except ModuleNotFoundError:  # running from a source tree without installing
-        return Path(__file__).resolve().parents[2].joinpath("themes").iterdir()
+        return Path(__file__).resolve().parents[3].joinpath("themes").iterdir()
 
 
 def builtin_themes() -> list[Theme]:

@@ -9,12 +9,12 @@ from textual.containers import Grid
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from cockpit.tui.widgets.audit import AuditPane
-from cockpit.tui.widgets.focus import FocusPane
-from cockpit.tui.widgets.gpu import GpuPane
-from cockpit.tui.widgets.mits import MitsPane
-from cockpit.tui.widgets.pane import Pane
-from cockpit.tui.widgets.papers import PapersPane
+from cockpit.tui.audit.pane import AuditPane
+from cockpit.tui.focus.pane import FocusPane
+from cockpit.tui.gpu.pane import GpuPane
+from cockpit.tui.mits.pane import MitsPane
+from cockpit.tui.papers.pane import PapersPane
+from cockpit.tui.shell.pane import Pane
 
 if TYPE_CHECKING:
     from cockpit.context import Context
