@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
 
 class CockpitError(Exception):
     """A runtime error the user can act on (exit code 1)."""
@@ -24,3 +29,26 @@ class ConfigError(CockpitError):
         self.file, self.key, self.problem = file, key, problem
         where = f"{file}: {key}: " if key else f"{file}: "
         super().__init__(where + problem)
+
+
+class CorruptFileError(CockpitError):
+    """A store file that cannot be read. It is never written over.
+
+    Defined here, in the base layer, so that the TUI and the CLI can catch it without
+    importing the store; ``cockpit.store`` exports it too."""
+
+    def __init__(self, path: Path, detail: str, backup: Path | None = None) -> None:
+        self.path, self.detail, self.backup = path, detail, backup
+        if backup is not None:
+            how = f"restore the last good copy with: cockpit store restore {path}  (backup {backup})"
+        else:
+            how = "no backup exists; fix the file by hand or move it away"
+        super().__init__(f"store file {path} is unreadable ({detail}); it was left untouched; {how}")
+
+
+class RecordError(CockpitError):
+    """A stored record whose field has the wrong type: names the record, the field and the value."""
+
+    def __init__(self, record: str, field: str, wanted: str, value: object) -> None:
+        self.record, self.field = record, field
+        super().__init__(f"{record}: {field} must be {wanted}, not {type(value).__name__} {value!r:.40}")

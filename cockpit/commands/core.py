@@ -45,10 +45,11 @@ def _doctor(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _store_check(args: argparse.Namespace, ctx: Context) -> int:
-    swept = ctx.store.sweep_temp_files()
+    from cockpit.services import storecheck
+
+    swept, bad = storecheck.check(ctx)
     if swept:
         print(f"removed {len(swept)} temp file(s) left by interrupted writes")
-    bad = ctx.store.check()
     for e in bad:
         print(e)
     if not bad:
@@ -57,6 +58,8 @@ def _store_check(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _store_restore(args: argparse.Namespace, ctx: Context) -> int:
-    used = ctx.store.restore(args.file, args.backup)
+    from cockpit.services import storecheck
+
+    used = storecheck.restore(ctx, args.file, args.backup)
     print(f"restored {args.file} from {used}; the unreadable copy was kept beside it")
     return 0

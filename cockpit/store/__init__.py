@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -112,7 +113,7 @@ class Store:
         with self._lock:
             c = self._collections.get(name)
             if c is None:
-                c = Collection(self.root, name, partition, label, on_corrupt=self._note_problem)
+                c = Collection(self.root, name, partition, label, on_corrupt=self.note_problem)
                 c.refuse_writes = self.read_only_reason
                 self._collections[name] = c
             elif partition is not None and c.partition is None:
@@ -124,7 +125,8 @@ class Store:
     def doc(self, name: str) -> DocRef:
         return DocRef(self.collection(f"doc-{name}"))
 
-    def _note_problem(self, err: CorruptFileError) -> None:
+    def note_problem(self, err: CorruptFileError) -> None:
+        """Remember an unreadable file (once per path) until it reads fine again."""
         if all(p.path != err.path for p in self.problems):
             self.problems.append(err)
 
@@ -140,6 +142,28 @@ class Store:
             except CockpitError:
                 still.append(problem)
         self.problems = still
+
+    def fingerprint(self) -> tuple[tuple[str, int, int], ...]:
+        """What changes when any program changes the store: each collection folder's mtime (a
+        file replaced: the store's own writes) and each data file's mtime and size (a file
+        written in place: another program, a bad disk). Cheap: stat calls only."""
+        try:
+            entries = sorted(os.scandir(self.root), key=lambda e: e.name)
+        except FileNotFoundError:
+            return ()
+        out: list[tuple[str, int, int]] = []
+        for e in entries:
+            if not e.is_dir() or e.name[0] == ".":
+                continue
+            try:
+                out.append((e.name, e.stat().st_mtime_ns, 0))
+                for f in os.scandir(e.path):
+                    if f.name.endswith(".json"):
+                        st = f.stat()
+                        out.append((f"{e.name}/{f.name}", st.st_mtime_ns, st.st_size))
+            except FileNotFoundError:
+                continue
+        return tuple(out)
 
     # ------------------------------------------------------------------ schema
 

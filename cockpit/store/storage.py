@@ -8,21 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cockpit.errors import CockpitError
+from cockpit.errors import CorruptFileError
 
 TABLE = "docs"
-
-
-class CorruptFileError(CockpitError):
-    """A store file that cannot be read. It is never written over."""
-
-    def __init__(self, path: Path, detail: str, backup: Path | None = None) -> None:
-        self.path, self.detail, self.backup = path, detail, backup
-        if backup is not None:
-            how = f"restore the last good copy with: cockpit store restore {path}  (backup {backup})"
-        else:
-            how = "no backup exists; fix the file by hand or move it away"
-        super().__init__(f"store file {path} is unreadable ({detail}); it was left untouched; {how}")
 
 
 @dataclass

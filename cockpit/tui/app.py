@@ -19,7 +19,8 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from cockpit.store import CorruptFileError
+from cockpit.errors import CorruptFileError, RecordError
+from cockpit.services import settings, storecheck
 from cockpit.tui.shell.help import HelpScreen
 from cockpit.tui.shell.main import PANE_CLASSES, MainScreen
 from cockpit.tui.shell.pane import Pane
@@ -78,7 +79,7 @@ class CockpitApp(App[int]):
                         "warning",
                     )
                 )
-        self._store_stamp: tuple[tuple[str, int], ...] = ()
+        self._store_stamp: storecheck.Fingerprint = ()
 
     @staticmethod
     def binding_ids() -> set[str]:
@@ -94,8 +95,8 @@ class CockpitApp(App[int]):
     def _initial_theme(self) -> str:
         wanted = self.ctx.config.ui.theme
         try:
-            wanted = self.ctx.store.doc("settings").read().get("theme") or wanted
-        except CorruptFileError as e:
+            wanted = settings.load(self.ctx).theme or wanted
+        except (CorruptFileError, RecordError) as e:
             self.startup_notes.append((str(e), "error"))
         if wanted in self.available_themes:
             return wanted
@@ -104,7 +105,7 @@ class CockpitApp(App[int]):
 
     def _save_theme(self, name: str) -> None:
         try:
-            self.ctx.store.doc("settings").update(lambda cur: {**cur, "theme": name})
+            settings.save_theme(self.ctx, name)
         except Exception as e:  # noqa: BLE001 - any store failure becomes a toast, never a crash
             self.notify(f"theme not saved: {e}", severity="error", timeout=10)
             self._show_store_problems()
@@ -135,7 +136,7 @@ class CockpitApp(App[int]):
         self.theme_changed_signal.subscribe(self, lambda theme: self._save_theme(theme.name))
         for message, severity in self.startup_notes:
             self.notify(message, severity=severity, timeout=15)  # type: ignore[arg-type]
-        self._store_stamp = self._store_fingerprint()  # before the panes read the store
+        self._store_stamp = storecheck.fingerprint(self.ctx)  # before the panes read the store
         self.set_interval(1.0, self._poll_store, name="store-poll")
 
     def on_ready(self) -> None:
@@ -148,30 +149,8 @@ class CockpitApp(App[int]):
 
     # ------------------------------------------------------------------ store watching
 
-    def _store_fingerprint(self) -> tuple[tuple[str, int, int], ...]:
-        """Each collection folder's mtime (a file replaced: the store's own writes) and each
-        data file's mtime and size (a file written in place: another program, a bad disk)."""
-        root = self.ctx.paths.store_dir
-        try:
-            entries = sorted(os.scandir(root), key=lambda e: e.name)
-        except FileNotFoundError:
-            return ()
-        out: list[tuple[str, int, int]] = []
-        for e in entries:
-            if not e.is_dir() or e.name[0] == ".":
-                continue
-            try:
-                out.append((e.name, e.stat().st_mtime_ns, 0))
-                for f in os.scandir(e.path):
-                    if f.name.endswith(".json"):
-                        st = f.stat()
-                        out.append((f"{e.name}/{f.name}", st.st_mtime_ns, st.st_size))
-            except FileNotFoundError:
-                continue
-        return tuple(out)
-
     def _poll_store(self) -> None:
-        stamp = self._store_fingerprint()
+        stamp = storecheck.fingerprint(self.ctx)
         if stamp != self._store_stamp:
             self._store_stamp = stamp
             self.reload_panes()
@@ -179,12 +158,12 @@ class CockpitApp(App[int]):
             self._show_store_problems()  # a read since the last poll may have found one
 
     def reload_panes(self) -> None:
-        self.ctx.store.recheck_problems()
+        storecheck.recheck(self.ctx)
         for pane in self.main.panes:
             try:
                 pane.reload()
             except CorruptFileError as e:
-                self.ctx.store._note_problem(e)
+                storecheck.note_problem(self.ctx, e)
         self._show_store_problems()
 
     def _show_store_problems(self) -> None:
@@ -195,7 +174,7 @@ class CockpitApp(App[int]):
         ):
             return
         try:
-            self.main.show_problems([banner_line(p) for p in self.ctx.store.problems])
+            self.main.show_problems([p.banner_line() for p in storecheck.problems(self.ctx)])
         except NoMatches:
             pass  # the app is closing: the banner is already gone
 
@@ -280,16 +259,6 @@ class CockpitApp(App[int]):
             self.notify(f"{event.worker.name}: {error}", severity="error", timeout=10)
             if isinstance(error, CorruptFileError):
                 self._show_store_problems()
-
-
-def banner_line(err: CorruptFileError) -> str:
-    """One short line per unreadable store file: which file, why, and the command that fixes it."""
-    detail = err.detail if len(err.detail) <= 50 else err.detail[:49] + "…"
-    if err.backup is not None:
-        fix = f"restore it: cockpit store restore {err.path}"
-    else:
-        fix = "no backup: fix or move it away"
-    return f"⚠ {err.path} is unreadable ({detail}); left untouched; {fix}"
 
 
 INSTRUMENT_FOLDERS = ("focus", "mits", "audit", "papers", "gpu", "shell")

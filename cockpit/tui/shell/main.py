@@ -9,6 +9,7 @@ from textual.containers import Grid
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from cockpit.services import storecheck
 from cockpit.tui.audit.pane import AuditPane
 from cockpit.tui.focus.pane import FocusPane
 from cockpit.tui.gpu.pane import GpuPane
@@ -47,9 +48,7 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         if self.focused is None:
             self.go_to(self.pane(self.ctx.config.ui.first_pane))
-        from cockpit.tui.app import banner_line
-
-        self.show_problems([banner_line(p) for p in self.ctx.store.problems])
+        self.show_problems([p.banner_line() for p in storecheck.problems(self.ctx)])
 
     @property
     def panes(self) -> list[Pane]:
