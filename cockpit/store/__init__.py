@@ -237,14 +237,15 @@ class Store:
         return used
 
     def sweep_temp_files(self, older_than_s: float = 3600) -> list[Path]:
-        """Remove the temp files a killed writer left behind (a live write takes milliseconds)."""
-        import time
+        """Remove the temp files killed writers left behind: at once when the writer's process is
+        gone, else once older than ``older_than_s`` (a live write takes milliseconds)."""
+        from cockpit.store.fs import file_clock_now, temp_writer_alive
 
         removed: list[Path] = []
-        cutoff = time.time() - older_than_s
+        cutoff = file_clock_now() - older_than_s
         for tmp in self.root.glob("**/.*.tmp"):
             try:
-                if tmp.is_file() and tmp.stat().st_mtime < cutoff:
+                if tmp.is_file() and (not temp_writer_alive(tmp) or tmp.stat().st_mtime < cutoff):
                     tmp.unlink()
                     removed.append(tmp)
             except OSError:

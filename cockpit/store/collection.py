@@ -19,7 +19,7 @@ from typing import Any
 
 from cockpit.errors import CockpitError, UsageError
 from cockpit.paths import make_private_dir
-from cockpit.store.fs import StoreWriteError, atomic_write, ensure_dir, locked, write_error
+from cockpit.store.fs import StoreWriteError, atomic_write, ensure_dir, file_clock_now, locked, write_error
 from cockpit.store.storage import (
     TABLE,
     CorruptFileError,
@@ -329,7 +329,7 @@ class Collection:
         return found[-1] if found else None
 
     def _maybe_backup(self, part: str, path: Path) -> None:
-        now = time.time()
+        now = file_clock_now()  # compared with the backups' file times
         last = self._last_backup.get(part)
         if last is None:
             newest = self.latest_backup(part)

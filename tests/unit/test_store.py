@@ -156,14 +156,32 @@ def test_insert_splices_bytes_identical_to_a_full_rewrite(store):
 
 
 def test_sweep_removes_only_old_temp_files(store):
-    import time
 
     c = store.collection("tasks")
     c.insert({"title": "x"})
-    old, fresh = c.dir / ".all.json.111.tmp", c.dir / ".all.json.222.tmp"
+    # written by running processes (this one and its parent): only the age rule applies
+    old, fresh = c.dir / f".all.json.{os.getpid()}.tmp", c.dir / f".all.json.{os.getppid()}.tmp"
     old.write_bytes(b"{")
     fresh.write_bytes(b"{")
-    os.utime(old, (time.time() - 7200, time.time() - 7200))
+    mtime = fresh.stat().st_mtime - 7200  # file times against file times (a shifted clock moves time.time())
+    os.utime(old, (mtime, mtime))
     assert store.sweep_temp_files() == [old]
     assert fresh.exists() and not old.exists()
+    assert [d["title"] for d in c.all()] == ["x"]
+
+
+def test_sweep_removes_a_dead_writers_temp_file_at_once(store):
+    import subprocess
+    import sys
+
+    c = store.collection("tasks")
+    c.insert({"title": "x"})
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    dead, alive = c.dir / f".all.json.{int(gone.stdout)}.tmp", c.dir / f".all.json.{os.getppid()}.tmp"
+    dead.write_bytes(b"{")  # a writer killed a moment ago: its process no longer runs
+    alive.write_bytes(b"{")  # a write in progress in a running process
+    assert store.sweep_temp_files() == [dead]
+    assert alive.exists() and not dead.exists()
     assert [d["title"] for d in c.all()] == ["x"]
