@@ -260,7 +260,7 @@ def _import(args: argparse.Namespace, ctx: Context) -> int:
     else:
         verb = "would import" if res.dry_run else "imported"
         for entry in res.new if res.dry_run else []:
-            s, e = entry.start.astimezone(tz), entry.end_or(entry.start).astimezone(tz)
+            s, e = entry.start.astimezone(tz), (entry.end or entry.start).astimezone(tz)
             label = clean(", ".join(entry.import_names), 40)
             print(
                 f"  {s:%Y-%m-%d %H:%M} - {e:%H:%M}  {fmt_hm((e - s).total_seconds()):>6}  {nm.get(entry.category, entry.category)}  ({label})"
