@@ -110,27 +110,26 @@ def _start(args: argparse.Namespace, ctx: Context) -> int:
     from cockpit.services import audit
 
     state = audit.start(ctx, args.category, note=args.note, task=args.task)
-    print(f"tracking {audit.names(ctx)[state['category']]}")
+    print(f"tracking {audit.names(ctx)[state.category]}")
     return 0
 
 
 def _stop(args: argparse.Namespace, ctx: Context) -> int:
     from cockpit.core.audit import fmt_hm
-    from cockpit.core.clock import from_stamp
     from cockpit.services import audit
 
-    doc = audit.stop(ctx)
-    if doc is None:
+    e = audit.stop(ctx)
+    if e is None:
         print("not tracking")
         return 0
-    secs = (from_stamp(doc["end"]) - from_stamp(doc["start"])).total_seconds()
-    print(f"stopped {audit.names(ctx).get(doc['category'], doc['category'])} after {fmt_hm(secs)}")
+    secs = e.seconds(ctx.clock.now())
+    print(f"stopped {audit.names(ctx).get(e.category, e.category)} after {fmt_hm(secs)}")
     return 0
 
 
 def _status(args: argparse.Namespace, ctx: Context) -> int:
     from cockpit.core.audit import fmt_hm
-    from cockpit.core.clock import from_stamp
+    from cockpit.core.clock import to_stamp
     from cockpit.core.text import clean
     from cockpit.services import audit
 
@@ -140,18 +139,18 @@ def _status(args: argparse.Namespace, ctx: Context) -> int:
         if cur is None:
             print(dumps_clean({"tracking": False}))
         else:
-            c = cur["category"]
+            c = cur.category
             print(
                 dumps_clean(
                     {
                         "tracking": True,
                         "category": c,
                         "name": audit.names(ctx).get(c, c),
-                        "since": cur["since"],
-                        "elapsed_s": int((now - from_stamp(cur["since"])).total_seconds()),
-                        "note": cur.get("note") or "",
-                        "task": cur.get("task"),
-                        "source": cur.get("source") or "manual",
+                        "since": to_stamp(cur.since),
+                        "elapsed_s": int((now - cur.since).total_seconds()),
+                        "note": cur.note,
+                        "task": cur.task,
+                        "source": cur.source,
                     },
                     ensure_ascii=False,
                 )
@@ -160,9 +159,9 @@ def _status(args: argparse.Namespace, ctx: Context) -> int:
     if cur is None:
         print("not tracking")
         return 0
-    since = from_stamp(cur["since"]).astimezone(audit.zone(ctx))
-    note = f" - {clean(cur['note'], 60)}" if cur.get("note") else ""
-    name = audit.names(ctx).get(cur["category"], cur["category"])
+    since = cur.since.astimezone(audit.zone(ctx))
+    note = f" - {clean(cur.note, 60)}" if cur.note else ""
+    name = audit.names(ctx).get(cur.category, cur.category)
     print(f"{name} since {since:%H:%M} ({fmt_hm((now - since).total_seconds())}){note}")
     return 0
 
@@ -218,7 +217,7 @@ def _parse_map(items: list[str]) -> dict[str, str]:
 
 def _import(args: argparse.Namespace, ctx: Context) -> int:
     from cockpit.core.audit import fmt_hm
-    from cockpit.core.clock import from_stamp
+    from cockpit.core.clock import to_stamp
     from cockpit.core.text import clean
     from cockpit.services import audit
 
@@ -244,8 +243,15 @@ def _import(args: argparse.Namespace, ctx: Context) -> int:
                     "notes": res.notes,
                     "total_s": int(round(res.seconds)),
                     "entries": [
-                        {k: d.get(k) for k in ("id", "start", "end", "category", "note", "import_key")}
-                        for d in res.new
+                        {
+                            "id": e.id or None,
+                            "start": to_stamp(e.start),
+                            "end": to_stamp(e.end) if e.end else None,
+                            "category": e.category,
+                            "note": e.note,
+                            "import_key": e.import_key,
+                        }
+                        for e in res.new
                     ],
                 },
                 ensure_ascii=False,
@@ -253,19 +259,19 @@ def _import(args: argparse.Namespace, ctx: Context) -> int:
         )
     else:
         verb = "would import" if res.dry_run else "imported"
-        for d in res.new if res.dry_run else []:
-            s, e = from_stamp(d["start"]).astimezone(tz), from_stamp(d["end"]).astimezone(tz)
-            label = clean(", ".join(d.get("import_names") or []), 40)
+        for entry in res.new if res.dry_run else []:
+            s, e = entry.start.astimezone(tz), (entry.end or entry.start).astimezone(tz)
+            label = clean(", ".join(entry.import_names), 40)
             print(
-                f"  {s:%Y-%m-%d %H:%M} - {e:%H:%M}  {fmt_hm((e - s).total_seconds()):>6}  {nm.get(d['category'], d['category'])}  ({label})"
+                f"  {s:%Y-%m-%d %H:%M} - {e:%H:%M}  {fmt_hm((e - s).total_seconds()):>6}  {nm.get(entry.category, entry.category)}  ({label})"
             )
         print(
             f"{verb} {len(res.new)} entries ({fmt_hm(res.seconds)}), {res.duplicates} already there, {len(res.errors)} errors"
         )
         for n in res.notes:
             print(f"note: {clean(n, 200)}")
-    for e in res.errors:
-        print(f"cockpit: import error: {clean(e, 300)}", file=sys.stderr)
+    for err in res.errors:
+        print(f"cockpit: import error: {clean(err, 300)}", file=sys.stderr)
     return 1 if res.errors else 0
 
 
@@ -335,11 +341,9 @@ def _edit(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _split(args: argparse.Namespace, ctx: Context) -> int:
-    from cockpit.core.clock import from_stamp
     from cockpit.services import audit
 
-    doc = audit.entries(ctx).require(args.id)
-    base = from_stamp(doc["start"]).astimezone(audit.zone(ctx)).date()
+    base = audit.get(ctx, args.id).start.astimezone(audit.zone(ctx)).date()
     a, b = audit.split(ctx, args.id, audit.parse_local(ctx, args.at, base))
     print(f"split into {a} and {b}")
     return 0
@@ -353,8 +357,10 @@ def _merge(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _delete(args: argparse.Namespace, ctx: Context) -> int:
+    from cockpit.core.clock import to_stamp
     from cockpit.services import audit
 
-    doc = audit.delete(ctx, args.id)
-    print(f"deleted {doc['id']} ({doc.get('start')} - {doc.get('end')}, {doc.get('category')})")
+    e = audit.delete(ctx, args.id).entry
+    end = to_stamp(e.end) if e.end else None
+    print(f"deleted {e.id} ({to_stamp(e.start)} - {end}, {e.category})")
     return 0

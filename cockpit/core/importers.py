@@ -14,7 +14,7 @@ import hashlib
 import io
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -141,14 +141,24 @@ def parse_toggl(text: str, tz: dt.tzinfo | None) -> Parsed:
     header, rows = _csv_rows(text)
     _need(header, ("start date", "start time", "end date", "end time"), "Toggl")
     zone = _need_tz(tz, "Toggl")
-    out = Parsed()
+    return _csv_intervals("toggl", rows, zone, _iso_date, Parsed())
+
+
+def _csv_intervals(
+    tool: str,
+    rows: Iterable[tuple[int, dict[str, str]]],
+    zone: dt.tzinfo,
+    read_date: Callable[[str], dt.date],
+    out: Parsed,
+) -> Parsed:
+    """Rows of a Toggl or Clockify detailed CSV (same columns; dates read by ``read_date``)."""
     seen: dict[str, int] = {}
     for line, r in rows:
         try:
             start = localize(
-                dt.datetime.combine(_iso_date(r["start date"]), parse_time(r["start time"])[0]), zone
+                dt.datetime.combine(read_date(r["start date"]), parse_time(r["start time"])[0]), zone
             )
-            end = localize(dt.datetime.combine(_iso_date(r["end date"]), parse_time(r["end time"])[0]), zone)
+            end = localize(dt.datetime.combine(read_date(r["end date"]), parse_time(r["end time"])[0]), zone)
             if end < start:
                 raise ValueError("the end is before the start")
         except ValueError as e:
@@ -165,17 +175,8 @@ def parse_toggl(text: str, tz: dt.tzinfo | None) -> Parsed:
         )
         n = seen.get(repr(base), 0)
         seen[repr(base)] = n + 1
-        out.rows.append(
-            Row(
-                _key("toggl", *base, n),
-                start,
-                end,
-                tuple(names),
-                r.get("description", ""),
-                line,
-                f"line {line}",
-            )
-        )
+        desc = r.get("description", "")
+        out.rows.append(Row(_key(tool, *base, n), start, end, tuple(names), desc, line, f"line {line}"))
     return out
 
 
@@ -253,47 +254,15 @@ def parse_clockify(text: str, tz: dt.tzinfo | None, date_order: str | None = Non
             out.notes.append(
                 "dates read as MM/DD/YYYY (12-hour clock, US format); pass --date-order dmy if not"
             )
-    seen: dict[str, int] = {}
-    for line, r in rows:
-        try:
-            if order is None:
-                sd = r["start date"].strip()
-                raise ValueError(f"date {sd!r} is ambiguous (MM/DD or DD/MM?); pass --date-order mdy or dmy")
-            start = localize(
-                dt.datetime.combine(_date_in_order(r["start date"], order), parse_time(r["start time"])[0]),
-                zone,
+    if order is None:
+        for line, r in rows:
+            sd = r["start date"].strip()
+            out.errors.append(
+                f"line {line}: date {sd!r} is ambiguous (MM/DD or DD/MM?); pass --date-order mdy or dmy"
             )
-            end = localize(
-                dt.datetime.combine(_date_in_order(r["end date"], order), parse_time(r["end time"])[0]), zone
-            )
-            if end < start:
-                raise ValueError("the end is before the start")
-        except ValueError as e:
-            out.errors.append(f"line {line}: {e}")
-            continue
-        names = [n for n in (r.get("project", "").strip(), r.get("client", "").strip()) if n]
-        names += _split_tags(r.get("tags", ""))
-        base = (
-            start.isoformat(),
-            end.isoformat(),
-            r.get("project", ""),
-            r.get("description", ""),
-            r.get("email", ""),
-        )
-        n = seen.get(repr(base), 0)
-        seen[repr(base)] = n + 1
-        out.rows.append(
-            Row(
-                _key("clockify", *base, n),
-                start,
-                end,
-                tuple(names),
-                r.get("description", ""),
-                line,
-                f"line {line}",
-            )
-        )
-    return out
+        return out
+    fixed: str = order
+    return _csv_intervals("clockify", rows, zone, lambda s: _date_in_order(s, fixed), out)
 
 
 # ------------------------------------------------------------------ Timewarrior

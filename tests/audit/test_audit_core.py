@@ -218,23 +218,40 @@ def test_no_away_when_not_tracking():
 
 
 def test_away_plan_keep_discard_book():
-    run = {
-        "category": "model",
-        "since": to_stamp(at(2026, 11, 25, 9)),
-        "note": "n",
-        "task": None,
-        "tz": "UTC",
-    }
+    run = core.Tracking("r1", at(2026, 11, 25, 9), "model", note="n", task=None, tz="UTC")
     away = core.Away(at(2026, 11, 25, 10), at(2026, 11, 25, 11), "idle")
     assert core.away_plan(run, away, "keep") == ([], run)
     closed, state = core.away_plan(run, away, "discard")
-    assert [(c["start"], c["end"]) for c in closed] == [(run["since"], to_stamp(at(2026, 11, 25, 10)))]
-    assert state["since"] == to_stamp(at(2026, 11, 25, 11))
+    assert [(c["start"], c["end"]) for c in closed] == [(to_stamp(run.since), to_stamp(at(2026, 11, 25, 10)))]
+    assert state.since == at(2026, 11, 25, 11) and state.id == "r1"
     closed, state = core.away_plan(run, away, "book", "meetings")
     assert [c["category"] for c in closed] == ["model", "meetings"]
     assert closed[1]["start"] == to_stamp(at(2026, 11, 25, 10)) and closed[1]["end"] == to_stamp(
         at(2026, 11, 25, 11)
     )
+
+
+def test_entry_and_tracking_records_round_trip_and_name_a_bad_field():
+    doc = {
+        "id": "2026-11:7",
+        "start": to_stamp(at(2026, 11, 25, 9)),
+        "end": None,
+        "category": "model",
+        "source": None,
+        "note": None,
+        "task": "t1",
+        "tz": "Europe/Berlin",
+    }
+    e = core.Entry.from_doc(doc)
+    assert (e.end, e.source, e.note, e.task, e.tz) == (None, "manual", "", "t1", "Europe/Berlin")
+    t = core.Tracking.from_doc(doc)
+    assert t.entry() == e and t.to_doc()["start"] == doc["start"] and t.to_doc()["end"] is None
+    with pytest.raises(core.RecordError, match=r"time entry 2026-11:7: field 'category' must be text"):
+        core.Entry.from_doc({**doc, "category": 3})
+    with pytest.raises(core.RecordError, match=r"field 'start' is not an ISO time"):
+        core.Entry.from_doc({**doc, "start": "yesterday"})
+    with pytest.raises(ValueError, match="'task' must be text or null"):
+        core.Tracking.from_doc({**doc, "task": ["x"]})
 
 
 def test_chart_cells_fill_exactly_and_text_report_fits_80_columns():

@@ -174,7 +174,7 @@ async def test_away_dialog_books_the_gap_to_another_category(berlin_ctx):
             ("model", t0.isoformat(), at(2026, 11, 25, 8, 5).isoformat()),
             ("meetings", at(2026, 11, 25, 8, 5).isoformat(), at(2026, 11, 25, 9, 5).isoformat()),
         ]
-        assert audit.running(ctx)["since"] == ctx.clock.now().isoformat()
+        assert audit.running(ctx).since == ctx.clock.now()
 
 
 async def test_idle_minutes_then_discard(berlin_ctx):
@@ -193,7 +193,7 @@ async def test_idle_minutes_then_discard(berlin_ctx):
         await pilot.press("d")
         await pilot.pause()
         assert closed(ctx) == []  # the whole span so far was away: nothing kept
-        assert audit.running(ctx)["category"] == "research"
+        assert audit.running(ctx).category == "research"
 
 
 async def test_report_screen_periods_and_custom_range(berlin_ctx):
@@ -241,7 +241,7 @@ async def test_suspend_seen_as_a_clock_jump_asks_too(berlin_ctx):
         assert "Away 09:01-12:01 (3h00): the clock jumped" in shown
         await pilot.press("k")
         await pilot.pause()
-        assert closed(ctx) == [] and audit.running(ctx)["since"] == at(2026, 11, 25, 8).isoformat()
+        assert closed(ctx) == [] and audit.running(ctx).since == at(2026, 11, 25, 8)
 
 
 async def test_custom_categories_and_remapped_keys(home, write_config):
@@ -270,13 +270,13 @@ color = "not-a-colour"
     async with app.run_test(size=(80, 24)) as pilot:
         await open_pane(pilot)
         await pilot.press("g")  # a category added in config: its key works
-        assert audit.running(ctx)["category"] == "grant"
+        assert audit.running(ctx).category == "grant"
         ctx.clock.advance(60)
         await pilot.press("f2")  # the remapped binding of Modelling
-        assert audit.running(ctx)["category"] == "model"
+        assert audit.running(ctx).category == "model"
         ctx.clock.advance(60)
         await pilot.press("d")  # no category has this key any more: nothing happens
-        assert audit.running(ctx)["category"] == "model"
+        assert audit.running(ctx).category == "model"
         assert now_text(app).endswith(" Modelling")
         await pilot.press("o")  # the report draws the mistyped colour as grey, without crashing
         await pilot.pause()

@@ -97,7 +97,7 @@ def test_adding_inside_the_running_entry_with_adjust_cuts_it(berlin_ctx):
         ("model", to_stamp(t0)),
         ("meetings", to_stamp(t0 + dt.timedelta(hours=1))),
     ]
-    assert audit.running(ctx)["since"] == to_stamp(t0 + dt.timedelta(hours=2))
+    assert audit.running(ctx).since == t0 + dt.timedelta(hours=2)
 
 
 def test_edit_split_merge_delete_and_undo(berlin_ctx):
@@ -143,7 +143,7 @@ def test_away_resolution_book_to_another_category(berlin_ctx):
         ("model", to_stamp(t0), to_stamp(away.start)),
         ("meetings", to_stamp(away.start), to_stamp(away.end)),
     ]
-    assert audit.running(ctx)["since"] == to_stamp(away.end)
+    assert audit.running(ctx).since == away.end
 
 
 def test_report_reads_only_the_partitions_it_needs(berlin_ctx):
@@ -227,7 +227,7 @@ def test_import_map_from_config(home, write_config, tmp_path):
     f = tmp_path / "frames"
     f.write_text(json.dumps([[1730707200, 1730710800, "proj-x", "abc", [], 1730710800]]))
     res = audit.import_file(ctx, "watson", f)
-    assert [d["category"] for d in res.new] == ["model"]
+    assert [e.category for e in res.new] == ["model"]
 
 
 def test_import_missing_file_and_bad_zone_are_one_line_errors(berlin_ctx, tmp_path):
@@ -251,7 +251,7 @@ def test_import_map_and_default_in_config_are_checked(home, write_config, tmp_pa
         audit.import_file(ctx, "watson", f)
     write_config('[audit]\nimport_default = "a"\n')
     ctx = Context.open(home, clock=FakeClock(at(2026, 11, 25), tz="UTC"))
-    assert [d["category"] for d in audit.import_file(ctx, "watson", f).new] == ["admin"]
+    assert [e.category for e in audit.import_file(ctx, "watson", f).new] == ["admin"]
 
 
 def test_switch_across_a_month_boundary_keeps_no_gap(home):
@@ -267,9 +267,9 @@ def test_switch_across_a_month_boundary_keeps_no_gap(home):
     run = audit.running(ctx)
     ctx.clock.advance(60)
     audit.start(ctx, "d")
-    assert audit.running(ctx)["id"] == run["id"]
+    assert audit.running(ctx).id == run.id
     ctx.clock.advance(60)
-    assert audit.stop(ctx)["id"] == run["id"]
+    assert audit.stop(ctx).id == run.id
     docs = closed(ctx)
     assert [(d["id"][:7], d["category"]) for d in docs] == [
         ("2026-10", "training"),
@@ -287,7 +287,7 @@ def test_running_entry_is_exported_once_and_a_lost_one_does_not_block_tracking(b
     ctx.clock.advance(600)
     rows = json.loads(audit.export(ctx, None, None, "json"))
     assert [(r["id"], r["end"], r["seconds"]) for r in rows] == [("running", None, 600)]
-    audit.entries(ctx).remove(audit.running(ctx)["id"])  # e.g. deleted by hand in another process
+    audit.entries(ctx).remove(audit.running(ctx).id)  # e.g. deleted by hand in another process
     assert audit.running(ctx) is None
     audit.start(ctx, "m")
-    assert audit.running(ctx)["category"] == "model"
+    assert audit.running(ctx).category == "model"

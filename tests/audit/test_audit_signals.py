@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from cockpit.tui.audit.pane import tmux_away_signals, tty_input_time
+from cockpit.sources.presence import tmux_away_signals, tty_input_time
 from tests.harness.tmux import TmuxScreen
 
 

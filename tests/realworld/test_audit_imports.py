@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from cockpit.context import Context
-from cockpit.core.clock import FakeClock, from_stamp
+from cockpit.core.clock import FakeClock, to_stamp
 from cockpit.services import audit
 
 TT = "timetracking"
@@ -30,10 +30,8 @@ def bctx(home):  # noqa: ANN001, ANN201
 
 def totals(res):  # noqa: ANN001, ANN201
     out: dict[str, int] = {}
-    for d in res.new:
-        out[d["category"]] = out.get(d["category"], 0) + int(
-            (from_stamp(d["end"]) - from_stamp(d["start"])).total_seconds()
-        )
+    for e in res.new:
+        out[e.category] = out.get(e.category, 0) + int((e.end - e.start).total_seconds())
     return out
 
 
@@ -82,8 +80,8 @@ def test_watson_frames_and_log_json(bctx, corpus):
         "training": 6300 + 3600,
         "docs": 1800,
     }
-    gap = [d for d in res.new if "dst-gap" in d["import_names"]][0]
-    assert (from_stamp(gap["end"]) - from_stamp(gap["start"])).total_seconds() == 3600
+    gap = [e for e in res.new if "dst-gap" in e.import_names][0]
+    assert (gap.end - gap.start).total_seconds() == 3600
     log = audit.import_file(bctx, "watson", corpus / TT / "watson-2.1.0_log.json", WATSON_MAP)
     assert log.new == [] and log.duplicates == 6  # same frames, same instants despite the +01:00 bug
 
@@ -107,12 +105,12 @@ def test_toggl_exports(bctx, corpus):
     m = {"Project without Client": "admin", "Project for Big Company": "model", "Real World Project": "docs"}
     res = audit.import_file(bctx, "toggl", corpus / TT / "toggl_detailed_bom_eur.csv", m, tz="Europe/Berlin")
     assert totals(res) == {"model": 3601} and res.notes == ["line 2: zero duration; skipped"]
-    assert res.new[0]["start"] == "2024-03-04T09:23:00+00:00"
+    assert to_stamp(res.new[0].start) == "2024-03-04T09:23:00+00:00"
     res = audit.import_file(
         bctx, "toggl", corpus / TT / "toggl_detailed_quoted_specialchars.csv", m, tz="Europe/Berlin"
     )
-    assert totals(res) == {"docs": 2} and res.new[0]["start"] == "2024-10-15T10:02:17+00:00"
-    assert res.new[0]["note"].startswith('\\\\ 🔥 Special characters  """`!@#$%^&*()_+')
+    assert totals(res) == {"docs": 2} and to_stamp(res.new[0].start) == "2024-10-15T10:02:17+00:00"
+    assert res.new[0].note.startswith('\\\\ 🔥 Special characters  """`!@#$%^&*()_+')
 
 
 def test_clockify_exports(bctx, corpus):
@@ -120,11 +118,11 @@ def test_clockify_exports(bctx, corpus):
     res = audit.import_file(
         bctx, "clockify", corpus / TT / "clockify_detailed_us12h.csv", m, tz="Europe/Berlin"
     )
-    assert totals(res) == {"model": 3601} and res.new[0]["start"] == "2024-03-04T09:23:00+00:00"
+    assert totals(res) == {"model": 3601} and to_stamp(res.new[0].start) == "2024-03-04T09:23:00+00:00"
     res = audit.import_file(
         bctx, "clockify", corpus / TT / "clockify_detailed_extended_cols.csv", m, tz="Europe/Berlin"
     )
-    assert totals(res) == {"docs": 1800} and res.new[0]["start"] == "2024-10-15T09:00:00+00:00"
+    assert totals(res) == {"docs": 1800} and to_stamp(res.new[0].start) == "2024-10-15T09:00:00+00:00"
     bad = audit.import_file(
         bctx, "clockify", corpus / TT / "clockify_detailed_bad_date.csv", m, tz="Europe/Berlin"
     )

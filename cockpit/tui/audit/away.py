@@ -49,7 +49,7 @@ class AwayScreen(ModalScreen[tuple[str, str | None] | None]):
             "suspended": "the clock jumped (suspend or clock change)",
         }.get(self.away.reason, "no input reached cockpit")
         cur = audit.running(self.ctx)
-        name = audit.names(self.ctx).get(cur["category"], cur["category"]) if cur else "?"
+        name = audit.names(self.ctx).get(cur.category, cur.category) if cur else "?"
         with Vertical() as v:
             v.border_title = "Welcome back"
             yield Static(

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.text import Text
 from textual import events, work
@@ -17,85 +15,20 @@ from textual.widgets import Static
 
 from cockpit.config import DEFAULT_CATEGORIES
 from cockpit.core import audit as core
-from cockpit.core.clock import from_stamp
 from cockpit.core.text import clean
 from cockpit.errors import CockpitError
 from cockpit.services import audit
+from cockpit.tui.audit.render import bar, safe_color, source_label
 from cockpit.tui.shell.pane import Command, Pane
 
 if TYPE_CHECKING:
     from textual.widgets import DataTable
 
+    from cockpit.config import CategoryConfig
     from cockpit.context import Context
 
+T = TypeVar("T")
 DEFAULT_KEYS = "".join(c.key for c in DEFAULT_CATEGORIES)
-SOURCE_LABEL = {"manual": "", "sprint": "sprint", "break": "break", "reading": "read", "job": "job"}
-
-
-def source_label(source: str) -> str:
-    if source.startswith("import:"):
-        return "imp:" + source.split(":", 1)[1][:5]
-    return SOURCE_LABEL.get(source, source[:6])
-
-
-def safe_color(color: str) -> str:
-    """The configured colour if Textual can read it, else grey (a typo must not crash the pane)."""
-    from textual.color import Color, ColorParseError
-
-    try:
-        Color.parse(color)
-    except (ColorParseError, ValueError):
-        return "grey"
-    return color
-
-
-def bar(
-    parts: Sequence[tuple[str, float]], width: int, scale: float, colors: dict[str, str], keys: dict[str, str]
-) -> Content:
-    """A stacked bar of coloured blocks; each block also carries its category key, so it reads without colour."""
-    pieces: list[tuple[str, str] | str] = []
-    for cid, n in core.cells(parts, width, scale):
-        key = keys.get(cid, "?")
-        text = (key + "█" * (n - 1)) if n > 1 else "█"
-        pieces.append((text, f"{safe_color(colors.get(cid, 'grey'))} on default"))
-    return Content.assemble(*pieces) if pieces else Content("")
-
-
-def tty_input_time(fd: int = 0) -> dt.datetime | None:
-    """When the terminal cockpit reads from last delivered input (the tty's atime; Linux updates it
-    on reads, at most every few seconds), or None when stdin is no terminal."""
-    try:
-        return dt.datetime.fromtimestamp(os.stat(os.ttyname(fd)).st_atime, dt.UTC)
-    except (OSError, ValueError):
-        return None
-
-
-def away_signals(env: dict[str, str] | None = None) -> tuple[dt.datetime | None, bool | None]:
-    """(last input: tmux client or our tty, whichever is newer; is a tmux client attached)."""
-    last, attached = tmux_away_signals(env)
-    tty = tty_input_time()
-    inputs = [t for t in (last, tty) if t is not None]
-    return (max(inputs) if inputs else None), attached
-
-
-def tmux_away_signals(env: dict[str, str] | None = None) -> tuple[dt.datetime | None, bool | None]:
-    """(last input of the tmux client, is a client attached) or (None, None) outside tmux."""
-    env = dict(os.environ if env is None else env)
-    if not env.get("TMUX"):
-        return None, None
-    cmd = ["tmux", "display-message", "-p"]
-    if env.get("TMUX_PANE"):
-        cmd += ["-t", env["TMUX_PANE"]]
-    cmd.append("#{client_activity}\t#{session_attached}")
-    try:
-        out = subprocess.run(cmd, capture_output=True, text=True, timeout=3, env=env).stdout.rstrip("\n")
-    except (OSError, subprocess.SubprocessError):
-        return None, None
-    activity, _, attached = out.partition("\t")
-    last = (
-        dt.datetime.fromtimestamp(int(activity), dt.UTC) if activity.isdigit() and int(activity) > 0 else None
-    )
-    return last, (attached.strip() not in ("", "0")) if attached.strip().isdigit() else None
 
 
 class AuditPane(Pane):
@@ -130,7 +63,7 @@ class AuditPane(Pane):
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
-        self._undo: list[dict[str, Any]] = []
+        self._undo: list[audit.Deleted | core.Tracking] = []
         self._shown = ""
         self._stamp: object = None
         self._rows: list[core.Entry] = []
@@ -172,15 +105,11 @@ class AuditPane(Pane):
 
     # ------------------------------------------------------------------ data
 
-    def cats(self) -> dict[str, Any]:
+    def cats(self) -> dict[str, CategoryConfig]:
         return {c.id: c for c in self.ctx.config.audit.categories}
 
     def reload(self) -> None:
-        fp = (
-            audit.entries(self.ctx).fingerprint(),
-            self.ctx.store.doc("audit-track").fingerprint(),
-            audit.today(self.ctx),
-        )
+        fp = (audit.fingerprint(self.ctx), audit.today(self.ctx))
         if fp == self._stamp:
             return
         self._stamp = fp
@@ -220,23 +149,19 @@ class AuditPane(Pane):
         """Once a second while tracking: update the status line only when its text changes."""
         cur = audit.running(self.ctx)
         now = self.ctx.clock.now()
-        jumped = self.detector.observe_clock(
-            now, self.ctx.clock.monotonic(), from_stamp(cur["since"]) if cur else None
-        )
+        jumped = self.detector.observe_clock(now, self.ctx.clock.monotonic(), cur.since if cur else None)
         if jumped is not None:
             self.ask_away(jumped)
         cats = self.cats()
         if cur is None:
             text = "Not tracking. Keys: " + " ".join(c.key for c in self.ctx.config.audit.categories)
         else:
-            c = cats.get(cur["category"])
-            secs = (now - from_stamp(cur["since"])).total_seconds()
-            note = f" - {clean(cur.get('note') or '', 40)}" if cur.get("note") else ""
-            src = source_label(cur.get("source") or "manual")
+            c = cats.get(cur.category)
+            secs = (now - cur.since).total_seconds()
+            note = f" - {clean(cur.note, 40)}" if cur.note else ""
+            src = source_label(cur.source)
             text = (
-                f"● {core.fmt_hm(secs)} {c.name if c else cur['category']}"
-                + (f" [{src}]" if src else "")
-                + note
+                f"● {core.fmt_hm(secs)} {c.name if c else cur.category}" + (f" [{src}]" if src else "") + note
             )
         width = (self.content_size.width or 80) if self.is_mounted else 80
         if len(text) > width > 4:
@@ -296,13 +221,13 @@ class AuditPane(Pane):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="audit")
     def _read_signals(self) -> None:
-        last, attached = away_signals()
+        last, attached = audit.away_signals()
         self.app.call_from_thread(self.observe_away, last, attached)
 
     def observe_away(self, tmux_input: dt.datetime | None, attached: bool | None) -> None:
         """Feed one observation to the pure detector; ask the user when they are back."""
         cur = audit.running(self.ctx)
-        since = from_stamp(cur["since"]) if cur else None
+        since = cur.since if cur else None
         inputs = [t for t in (tmux_input, self.last_input) if t is not None]
         away = self.detector.observe(self.ctx.clock.now(), max(inputs) if inputs else None, attached, since)
         if away is not None:
@@ -325,7 +250,7 @@ class AuditPane(Pane):
 
     # ------------------------------------------------------------------ actions
 
-    def _run(self, fn: Any) -> Any:
+    def _run(self, fn: Callable[[], T]) -> T | None:
         try:
             return fn()
         except CockpitError as e:
@@ -403,12 +328,12 @@ class AuditPane(Pane):
             cur = audit.running(self.ctx)
             audit.set_running(self.ctx, None)
             if cur:
-                self._undo.append({"running": cur})
+                self._undo.append(cur)
         else:
-            doc = self._run(lambda: audit.delete(self.ctx, e.id))
-            if doc is None:
+            gone = self._run(lambda: audit.delete(self.ctx, e.id))
+            if gone is None:
                 return
-            self._undo.append(doc)
+            self._undo.append(gone)
         self.notify("entry deleted; u brings it back", timeout=5)
         self.reload()
 
@@ -416,11 +341,11 @@ class AuditPane(Pane):
         if not self._undo:
             self.notify("nothing to undo", severity="warning")
             return
-        doc = self._undo.pop()
-        if "running" in doc:
-            audit.set_running(self.ctx, doc["running"])
+        last = self._undo.pop()
+        if isinstance(last, core.Tracking):
+            audit.set_running(self.ctx, last)
         else:
-            self._run(lambda: audit.undo_delete(self.ctx, doc))
+            self._run(lambda: audit.undo_delete(self.ctx, last))
         self.reload()
 
     def action_report(self) -> None:

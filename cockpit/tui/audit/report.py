@@ -17,7 +17,7 @@ from textual.widgets import Footer, Input, Static
 from cockpit.core import audit as core
 from cockpit.errors import CockpitError
 from cockpit.services import audit
-from cockpit.tui.audit.pane import bar, safe_color
+from cockpit.tui.audit.render import bar, safe_color
 
 if TYPE_CHECKING:
     from cockpit.context import Context
