@@ -29,7 +29,7 @@ class GroupedTasksScreen(Screen[None]):
         self.snapshot = snapshot
         self.target = target
         self.active = self.FIRST
-        self._follow: str | None = None  # a moved task: the cursor follows it into its new list
+        self._follow: tuple[str, str] | None = None  # (task, group): a moved task, followed there
 
     def group_of(self, entry: Any) -> str | None:
         raise NotImplementedError
@@ -52,7 +52,10 @@ class GroupedTasksScreen(Screen[None]):
             g = self.group_of(e) if e.open else None
             if g in groups:
                 groups[g].append(e.row)
-        follow, self._follow = self._follow, None
+        follow, target = self._follow or (None, None)
+        self._follow = None
+        if target is not None:
+            self.activate(target)
         for g, lst in self.lists.items():
             here = follow is not None and any(r[0] == follow for r in groups[g])
             if lst.rows != groups[g] or here:
@@ -72,9 +75,9 @@ class GroupedTasksScreen(Screen[None]):
         return cur[1].current_id if cur else None
 
     def show_moved(self, task_id: str, target: str) -> None:
-        """After a move: the target list is active, and its cursor follows the task there."""
-        self.activate(target)
-        self._follow = task_id
+        """After a move (once the pane has made it): the target list is active, its cursor on
+        the moved task."""
+        self._follow = (task_id, target)
 
     def action_cursor(self, step: int) -> None:
         self.lists[self.active].action_cursor(step)
