@@ -9,6 +9,7 @@ from cockpit.core.text import dumps_clean
 
 if TYPE_CHECKING:
     from cockpit.context import Context
+    from cockpit.core.mits_records import Task
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -63,40 +64,41 @@ def register(sub: argparse._SubParsersAction) -> None:
     h.set_defaults(func=_history)
 
 
-def public(t: dict[str, Any], today: str) -> dict[str, Any]:
+def public(t: Task, today: str) -> dict[str, Any]:
     """The JSON shape of a task in ``task list --json`` / ``task add --json``."""
     from cockpit.core import tasks as core
 
+    mit = t.mit_date == today
     return {
-        "id": t["id"],
-        "title": t.get("title", ""),
-        "mit": t.get("mit_date") == today,
-        "mit_order": int(t.get("mit_order", 0)) if t.get("mit_date") == today else None,
-        "carried_days": core.carried_days(t, today) if t.get("mit_date") == today else 0,
-        "done": bool(t.get("done")),
-        "done_at": t.get("done"),
-        "impact": t.get("impact", "high"),
-        "effort": t.get("effort", "hours"),
+        "id": t.id,
+        "title": t.title,
+        "mit": mit,
+        "mit_order": t.mit_order if mit else None,
+        "carried_days": core.carried_days(t, today) if mit else 0,
+        "done": bool(t.done),
+        "done_at": t.done,
+        "impact": t.impact,
+        "effort": t.effort,
         "quadrant": core.quadrant_of(t),
-        "stage": t.get("stage"),
-        "category": t.get("category"),
-        "estimate": int(t.get("estimate") or 0),
-        "focus_s": int(t.get("focus_s") or 0),
-        "project": t.get("project", ""),
-        "notes": t.get("notes", ""),
-        "created": t.get("created"),
+        "stage": t.stage,
+        "category": t.category,
+        "estimate": t.estimate,
+        "focus_s": t.focus_s,
+        "project": t.project,
+        "notes": t.notes,
+        "created": t.created,
     }
 
 
-def line(t: dict[str, Any], today: str) -> str:
+def line(t: Task, today: str) -> str:
     from cockpit.core import tasks as core
     from cockpit.core.text import clean
 
-    mark = "x" if t.get("done") else ("*" if t.get("mit_date") == today else " ")
-    carried = core.carried_days(t, today) if t.get("mit_date") == today and not t.get("done") else 0
+    mark = "x" if t.done else ("*" if t.mit_date == today else " ")
+    carried = core.carried_days(t, today) if t.mit_date == today and not t.done else 0
     extra = f" (carried {carried}d)" if carried else ""
-    stage = f" [{core.STAGE_NAMES[t['stage']]}]" if t.get("stage") in core.STAGE_NAMES else ""
-    return f"{t['id']:>5} [{mark}] {clean(t.get('title', ''), 200)}{extra}{stage}"
+    stage = f" [{core.STAGE_NAMES[t.stage]}]" if t.stage in core.STAGE_NAMES else ""
+    return f"{t.id:>5} [{mark}] {clean(t.title, 200)}{extra}{stage}"
 
 
 def _add(args: argparse.Namespace, ctx: Context) -> int:
@@ -119,7 +121,7 @@ def _add(args: argparse.Namespace, ctx: Context) -> int:
         print(dumps_clean(public(t, mits.today(ctx)), ensure_ascii=False))
     else:
         print(
-            f"added task {t['id']}{' as an MIT' if args.mit else ''}: {line(t, mits.today(ctx)).split('] ', 1)[1]}"
+            f"added task {t.id}{' as an MIT' if args.mit else ''}: {line(t, mits.today(ctx)).split('] ', 1)[1]}"
         )
     return 0
 
@@ -169,16 +171,16 @@ def _mit(args: argparse.Namespace, ctx: Context) -> int:
         print(f"not an MIT any more: {line(t, mits.today(ctx)).split('] ', 1)[1]}")
         return 0
     t, _ = mits.make_mit(ctx, args.id)
-    print(f"MIT {t.get('mit_order')} of today: {line(t, mits.today(ctx)).split('] ', 1)[1]}")
+    print(f"MIT {t.mit_order} of today: {line(t, mits.today(ctx)).split('] ', 1)[1]}")
     return 0
 
 
 def _rm(args: argparse.Namespace, ctx: Context) -> int:
     from cockpit.services import mits
 
-    mits.resolve_id(ctx, args.id)
-    _, old = mits.delete(ctx, args.id)
-    print(f"deleted task {args.id}: {line(old or {'id': args.id}, mits.today(ctx)).split('] ', 1)[1]}")
+    old = mits.resolve_id(ctx, args.id)
+    mits.delete(ctx, args.id)
+    print(f"deleted task {args.id}: {line(old, mits.today(ctx)).split('] ', 1)[1]}")
     return 0
 
 

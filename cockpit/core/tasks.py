@@ -1,7 +1,7 @@
 """Pure task logic: MIT cap and carry-over, matrix quadrants, lifecycle board, planned vs actual.
 
-No I/O and no Textual: functions take task dicts (as stored, with "id") and dates, and return
-new values or the fields to change. Dates are local ISO dates (``2026-11-25``); stamps are ISO
+No I/O and no Textual: functions take ``Task`` records and dates, and return new values or the
+stored fields to change. Dates are local ISO dates (``2026-11-25``); stamps are ISO
 UTC strings as stored.
 """
 
@@ -12,8 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from cockpit.core.clock import from_stamp
-
-Task = dict[str, Any]
+from cockpit.core.mits_records import Task
 
 HARD_CAP = 3
 
@@ -127,12 +126,12 @@ def is_weekday(day: str, name: str) -> bool:
 
 
 def is_open(task: Task) -> bool:
-    return not task.get("done")
+    return not task.done
 
 
 def carried_days(task: Task, today: str) -> int:
     """How many days an open MIT has been carried over (0 when picked today)."""
-    since = task.get("mit_since") or task.get("mit_date")
+    since = task.mit_since or task.mit_date
     if not since:
         return 0
     try:
@@ -149,46 +148,46 @@ def rollover(tasks: Iterable[Task], today: str, cap: int) -> list[tuple[str, dic
     """
     cap = min(cap, HARD_CAP)
     items = list(tasks)
-    on_today = [t for t in items if t.get("mit_date") == today]
-    stale = [t for t in items if t.get("mit_date") and t["mit_date"] < today and is_open(t)]
-    stale.sort(key=lambda t: (t["mit_date"], t.get("mit_order", 0)))
+    on_today = [t for t in items if t.mit_date == today]
+    stale = [t for t in items if t.mit_date and t.mit_date < today and is_open(t)]
+    stale.sort(key=lambda t: (t.mit_date or "", t.mit_order))
     slots = cap - len(on_today)
-    order = max((int(t.get("mit_order", 0)) for t in on_today), default=0)
+    order = max((t.mit_order for t in on_today), default=0)
     out: list[tuple[str, dict[str, Any]]] = []
     for t in stale:
         if slots > 0:
             order += 1
             slots -= 1
-            days = list(t.get("mit_days") or [t["mit_date"]])
+            days = list(t.mit_days or [t.mit_date or today])
             if today not in days:
                 days.append(today)
             out.append(
                 (
-                    t["id"],
+                    t.id,
                     {
                         "mit_date": today,
                         "mit_order": order,
-                        "mit_since": t.get("mit_since") or t["mit_date"],
+                        "mit_since": t.mit_since or t.mit_date,
                         "mit_days": days,
                     },
                 )
             )
         else:
-            out.append((t["id"], {"mit_date": None, "mit_since": None}))
+            out.append((t.id, {"mit_date": None, "mit_since": None}))
     return out
 
 
 def apply(tasks: Iterable[Task], updates: Iterable[tuple[str, dict[str, Any]]]) -> list[Task]:
     changes = dict(updates)
-    return [{**t, **changes[t["id"]]} if t["id"] in changes else t for t in tasks]
+    return [t.updated(changes[t.id]) if t.id in changes else t for t in tasks]
 
 
 def effective_mits(tasks: Iterable[Task], today: str, cap: int) -> list[Task]:
     """Today's MITs as they are after carry-over (nothing written), open first, in order."""
     items = list(tasks)
     view = apply(items, rollover(items, today, cap))
-    mits = [t for t in view if t.get("mit_date") == today]
-    return sorted(mits, key=lambda t: (not is_open(t), int(t.get("mit_order", 0))))
+    mits = [t for t in view if t.mit_date == today]
+    return sorted(mits, key=lambda t: (not is_open(t), t.mit_order))
 
 
 class CapReached(Exception):
@@ -207,15 +206,15 @@ def pick_mit(tasks: Iterable[Task], task_id: str, today: str, cap: int) -> dict[
     cap = min(cap, HARD_CAP)
     mits = effective_mits(tasks, today, cap)
     for t in mits:
-        if t["id"] == task_id:
+        if t.id == task_id:
             return {}
     if len(mits) >= cap:
         raise CapReached(cap, mits)
-    order = max((int(t.get("mit_order", 0)) for t in mits), default=0) + 1
+    order = max((t.mit_order for t in mits), default=0) + 1
     return mit_fields(today, order)
 
 
-def mit_fields(today: str, order: int, days: list[str] | None = None) -> dict[str, Any]:
+def mit_fields(today: str, order: int, days: Iterable[str] = ()) -> dict[str, Any]:
     days = list(days or [])
     if today not in days:
         days.append(today)
@@ -223,12 +222,12 @@ def mit_fields(today: str, order: int, days: list[str] | None = None) -> dict[st
 
 
 def unpick_fields(task: Task, today: str) -> dict[str, Any]:
-    days = [d for d in (task.get("mit_days") or []) if d != today]
+    days = [d for d in task.mit_days if d != today]
     return {"mit_date": None, "mit_since": None, "mit_order": 0, "mit_days": days}
 
 
 def is_mit(task: Task, today: str) -> bool:
-    return task.get("mit_date") == today
+    return task.mit_date == today
 
 
 def sort_key(t: Task, today: str) -> tuple[Any, ...]:
@@ -237,10 +236,10 @@ def sort_key(t: Task, today: str) -> tuple[Any, ...]:
     return (
         not is_open(t),
         not mit,
-        int(t.get("mit_order", 0)) if mit else 0,
+        t.mit_order if mit else 0,
         QUADRANTS.index(quadrant_of(t)),
-        t.get("created") or "",
-        _num(t.get("id")),
+        t.created or "",
+        _num(t.id),
     )
 
 
@@ -260,8 +259,8 @@ def history(tasks: Iterable[Task], tz: dt.tzinfo, days: int, today: str) -> list
     planned: dict[str, int] = {}
     done: dict[str, int] = {}
     for t in tasks:
-        done_day = local_date(t.get("done"), tz)
-        for d in t.get("mit_days") or ([t["mit_date"]] if t.get("mit_date") else []):
+        done_day = local_date(t.done, tz)
+        for d in t.mit_days or ((t.mit_date,) if t.mit_date else ()):
             if first <= d <= today:
                 planned[d] = planned.get(d, 0) + 1
                 if done_day == d:
@@ -276,8 +275,8 @@ def history(tasks: Iterable[Task], tz: dt.tzinfo, days: int, today: str) -> list
 
 
 def quadrant_of(task: Task) -> str:
-    high = task.get("impact", "high") != "low"
-    quick = task.get("effort", "hours") == "quick"
+    high = task.impact != "low"
+    quick = task.effort == "quick"
     if high:
         return "do" if quick else "schedule"
     return "delegate" if quick else "eliminate"
@@ -289,7 +288,7 @@ def quadrant_fields(task: Task, quadrant: str) -> dict[str, Any]:
     if quadrant in ("do", "delegate"):
         effort = "quick"
     else:
-        effort = task.get("effort") if task.get("effort") in ("hours", "days") else "hours"
+        effort = task.effort if task.effort in ("hours", "days") else "hours"
     return {"impact": impact, "effort": effort}
 
 
@@ -316,8 +315,8 @@ def stage_step(stage: str | None, step: int) -> str | None:
 
 def planned_vs_actual(task: Task, sprint_minutes: int) -> dict[str, Any]:
     """Focus seconds spent on ``task`` against its estimate in sprints."""
-    spent = int(task.get("focus_s") or 0)
-    est = int(task.get("estimate") or 0)
+    spent = task.focus_s
+    est = task.estimate
     planned = est * sprint_minutes * 60
     return {
         "spent_s": spent,
@@ -333,63 +332,10 @@ def fmt_hm(seconds: float) -> str:
     return f"{m // 60}h{m % 60:02d}" if m >= 60 else f"{m}m"
 
 
-def _overlap(entry: dict[str, Any], start: dt.datetime, end: dt.datetime, now: dt.datetime) -> float:
-    try:
-        s = from_stamp(entry["start"])
-        e = from_stamp(entry["end"]) if entry.get("end") else now
-    except (KeyError, TypeError, ValueError):
-        return 0.0
-    return max(0.0, (min(e, end) - max(s, start)).total_seconds())
-
-
-def day_summary(
-    entries: Iterable[dict[str, Any]],
-    tasks: Iterable[Task],
-    day: str,
-    tz: dt.tzinfo,
-    now: dt.datetime,
-    cap: int,
-) -> dict[str, Any]:
-    """The evening shutdown's numbers for one local day."""
-    start, end = day_bounds(day, tz)
-    items = list(tasks)
-    mits = effective_mits(items, day, cap)
-    mit_ids = {t["id"] for t in mits}
-    sprints = 0
-    sprint_s = 0.0
-    mit_s = 0.0
-    by_cat: dict[str, float] = {}
-    for e in entries:
-        secs = _overlap(e, start, end, now)
-        if secs <= 0:
-            continue
-        if e.get("source") != "break":
-            cat = str(e.get("category") or "")
-            by_cat[cat] = by_cat.get(cat, 0.0) + secs
-        if e.get("source") == "sprint":
-            sprints += 1
-            sprint_s += secs
-            if e.get("task") in mit_ids:
-                mit_s += secs
-    done_today = [t for t in items if local_date(t.get("done"), tz) == day]
-    return {
-        "date": day,
-        "sprints": sprints,
-        "sprint_s": int(sprint_s),
-        "mit_focus_s": int(mit_s),
-        "mit_share": round(mit_s / sprint_s, 2) if sprint_s else None,
-        "mits_total": len(mits),
-        "mits_done": sum(1 for t in mits if not is_open(t)),
-        "mits": mits,
-        "tasks_done": len(done_today),
-        "by_category": dict(sorted(by_cat.items(), key=lambda kv: -kv[1])),
-    }
-
-
 def tomorrow_candidates(tasks: Iterable[Task], today: str, limit: int = 5) -> list[Task]:
     """Open MITs (they carry over) first, then open Do-first and Schedule tasks."""
     items = [t for t in tasks if is_open(t)]
-    carry = sorted((t for t in items if is_mit(t, today)), key=lambda t: int(t.get("mit_order", 0)))
+    carry = sorted((t for t in items if is_mit(t, today)), key=lambda t: t.mit_order)
     rest = [
         t for t in sort_tasks(items, today) if not is_mit(t, today) and quadrant_of(t) in ("do", "schedule")
     ]
@@ -400,50 +346,10 @@ def plan_candidates(tasks: Iterable[Task], today: str, cap: int) -> list[Task]:
     """Morning plan: today's MITs (carried ones included), then open Do-first and Schedule tasks."""
     items = list(tasks)
     mits = [t for t in effective_mits(items, today, cap) if is_open(t)]
-    ids = {t["id"] for t in mits}
+    ids = {t.id for t in mits}
     rest = [
         t
         for t in sort_tasks(items, today)
-        if is_open(t) and t["id"] not in ids and quadrant_of(t) in ("do", "schedule")
+        if is_open(t) and t.id not in ids and quadrant_of(t) in ("do", "schedule")
     ]
     return mits + rest
-
-
-def week_summary(
-    entries: Iterable[dict[str, Any]],
-    tasks: Iterable[Task],
-    day: str,
-    tz: dt.tzinfo,
-    now: dt.datetime,
-) -> dict[str, Any]:
-    """The weekly retro's numbers for the ISO week holding ``day``."""
-    first = week_start(day)
-    start, _ = day_bounds(first, tz)
-    _, end = day_bounds(add_days(first, 6), tz)
-    items = list(tasks)
-    sprints = 0
-    sprint_s = 0.0
-    by_cat: dict[str, float] = {}
-    for e in entries:
-        secs = _overlap(e, start, end, now)
-        if secs <= 0:
-            continue
-        if e.get("source") == "sprint":
-            sprints += 1
-            sprint_s += secs
-        if e.get("source") != "break":
-            cat = str(e.get("category") or "")
-            by_cat[cat] = by_cat.get(cat, 0.0) + secs
-    hist = history(items, tz, 7, add_days(first, 6))
-    done = [t for t in items if (d := local_date(t.get("done"), tz)) and first <= d <= add_days(first, 6)]
-    return {
-        "week": week_label(day),
-        "from": first,
-        "to": add_days(first, 6),
-        "sprints": sprints,
-        "sprint_s": int(sprint_s),
-        "mits_planned": sum(h["planned"] for h in hist),
-        "mits_done": sum(h["done"] for h in hist),
-        "tasks_done": len(done),
-        "by_category": dict(sorted(by_cat.items(), key=lambda kv: -kv[1])),
-    }

@@ -5,26 +5,25 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+from cockpit.core import rituals
 from cockpit.core import tasks as core
 from cockpit.core.clock import to_stamp
+from cockpit.core.mits_records import Task, tasks_of
+from cockpit.core.rituals import ClosedDay, DaySummary, MitsDay, Retro, WeekNumbers
 from cockpit.core.text import clean
 from cockpit.errors import CockpitError, UsageError
 from cockpit.store import Collection, schema
+from cockpit.store import CorruptFileError as CorruptFileError  # re-exported for the TUI
 
 if TYPE_CHECKING:
     from cockpit.context import Context
 
-# A task (collection "tasks", one file): title, notes, impact "high"|"low",
-# effort "quick"|"hours"|"days", stage None|"hypothesis"|"data"|"training"|"evaluation"|"deployment",
-# category (category id), estimate (sprints, int), project, created (stamp), done (stamp|None),
-# mit_date (local ISO date it is an MIT for, or None), mit_order (int), focus_s (int seconds).
-# Also kept by this instrument: mit_since (local date the MIT was first picked; the days it has
-# carried over are mit_date - mit_since) and mit_days (every local date it was an MIT: the history).
-#
-# Other records: collection "retros" (one per ISO week: week, saved, numbers, worked, didnt, drop)
-# and the doc "mits" ({"last_start": local date of the last app start, "closed": {date: stamp}}).
+# The records: ``Task`` (collection "tasks", core/mits_records.py), ``Retro`` (collection
+# "retros"), ``MitsDay`` (the doc "mits") and the ritual numbers (core/rituals.py). Callers get
+# these records, never the store's dicts.
 
 # (id, doc) that undoes a change: put ``doc`` back under ``id``, or remove ``id`` when doc is None.
+# Opaque to callers: they hand it back to ``undo``.
 Undo = tuple[str, dict[str, Any] | None]
 
 
@@ -41,8 +40,37 @@ def tasks(ctx: Context) -> Collection:
     return schema.tasks(ctx.store)
 
 
-def get_task(ctx: Context, task_id: str) -> dict[str, Any] | None:
-    return tasks(ctx).get(task_id)
+def get_task(ctx: Context, task_id: str) -> Task | None:
+    doc = tasks(ctx).get(task_id)
+    return None if doc is None else Task.from_doc(doc)
+
+
+def _mit_records(docs: list[dict[str, Any]]) -> list[Task]:
+    """The tasks that carry-over and the MIT cap look at (those with an MIT date)."""
+    return [Task.from_doc(d) for d in docs if d.get("mit_date")]
+
+
+def fingerprint(ctx: Context) -> int:
+    """Changes whenever the tasks file changes (this process or another)."""
+    return tasks(ctx).fingerprint()
+
+
+def tasks_bytes(ctx: Context) -> int:
+    c = tasks(ctx)
+    return sum(c.path(p).stat().st_size for p in c.parts() if c.path(p).exists())
+
+
+def snapshot(ctx: Context) -> tuple[int, str, list[Task]]:
+    """(fingerprint, today, every task with today's carry-over applied; nothing written)."""
+    c = tasks(ctx)
+    stamp = c.fingerprint()
+    day = today(ctx)
+    items = tasks_of(c.all())
+    return stamp, day, core.apply(items, core.rollover(items, day, cap(ctx)))
+
+
+def has_open_tasks(ctx: Context) -> bool:
+    return any(not t.get("done") for t in tasks(ctx).all())
 
 
 def today(ctx: Context) -> str:
@@ -53,9 +81,9 @@ def cap(ctx: Context) -> int:
     return min(core.HARD_CAP, ctx.config.mits.max_mits)
 
 
-def todays_mits(ctx: Context) -> list[dict[str, Any]]:
+def todays_mits(ctx: Context) -> list[Task]:
     """Today's MITs (local date), open ones first, in their order (unfinished ones carried over)."""
-    return core.effective_mits(tasks(ctx).all(), today(ctx), cap(ctx))
+    return core.effective_mits(_mit_records(tasks(ctx).all()), today(ctx), cap(ctx))
 
 
 def add_focus_time(ctx: Context, task_id: str, seconds: int) -> None:
@@ -122,7 +150,7 @@ def carry_over(ctx: Context) -> int:
     if not any(t.get("mit_date") and t["mit_date"] < day and not t.get("done") for t in c.all()):
         return 0
     with c.transaction("all") as p:
-        updates = core.rollover(p.all(), day, cap(ctx))
+        updates = core.rollover(_mit_records(p.all()), day, cap(ctx))
         for tid, fields in updates:
             p.update(tid, fields)
     if updates:
@@ -142,7 +170,7 @@ def add_task(
     estimate: int = 0,
     project: str = "",
     mit: bool = False,
-) -> dict[str, Any]:
+) -> Task:
     """Validate and insert a task; with ``mit`` it becomes one of today's MITs (or MitCapError)."""
     doc: dict[str, Any] = {
         "title": parse(ctx, "title", title),
@@ -165,24 +193,23 @@ def add_task(
     with tasks(ctx).transaction("all") as p:
         _rollover_in(ctx, p, day)
         if mit:
-            existing = p.all()
-            mits = core.effective_mits(existing, day, cap(ctx))
+            mits = core.effective_mits(_mit_records(p.all()), day, cap(ctx))
             if len(mits) >= cap(ctx):
                 raise MitCapError(core.CapReached(cap(ctx), mits))
-            order = max((int(t.get("mit_order", 0)) for t in mits), default=0) + 1
+            order = max((t.mit_order for t in mits), default=0) + 1
             doc.update(core.mit_fields(day, order))
         tid = p.insert(doc)
     if mit:
         publish_status(ctx)
-    return {**doc, "id": tid}
+    return Task.from_doc({**doc, "id": tid})
 
 
 def _rollover_in(ctx: Context, p: Any, day: str) -> None:
-    for tid, fields in core.rollover(p.all(), day, cap(ctx)):
+    for tid, fields in core.rollover(_mit_records(p.all()), day, cap(ctx)):
         p.update(tid, fields)
 
 
-def _change(ctx: Context, task_id: str, fn: Any) -> tuple[dict[str, Any], Undo]:
+def _change(ctx: Context, task_id: str, fn: Any) -> tuple[Task, Undo]:
     """Apply ``fn(part, task) -> fields`` under the lock; returns the new task and its undo."""
     c = tasks(ctx)
     c.split_id(task_id)  # NotFound (a UsageError) for a malformed id
@@ -192,25 +219,25 @@ def _change(ctx: Context, task_id: str, fn: Any) -> tuple[dict[str, Any], Undo]:
         old = p.get(task_id)
         if old is None:
             raise UsageError(f"no task with id {task_id}; `cockpit task list --all` shows the ids")
-        fields = fn(p, old)
+        fields = fn(p, Task.from_doc(old))
         new = p.update(task_id, fields) if fields else old
     publish_status(ctx)
-    return new, (task_id, old)
+    return Task.from_doc(new), (task_id, old)
 
 
-def update_task(ctx: Context, task_id: str, fields: dict[str, Any]) -> tuple[dict[str, Any], Undo]:
+def update_task(ctx: Context, task_id: str, fields: dict[str, Any]) -> tuple[Task, Undo]:
     checked = {k: parse(ctx, k, v) for k, v in fields.items()}
     return _change(ctx, task_id, lambda _p, _t: checked)
 
 
-def complete(ctx: Context, task_id: str, done: bool = True) -> tuple[dict[str, Any], Undo]:
+def complete(ctx: Context, task_id: str, done: bool = True) -> tuple[Task, Undo]:
     stamp = to_stamp(ctx.clock.now()) if done else None
-    return _change(ctx, task_id, lambda _p, t: {"done": stamp} if bool(t.get("done")) != done else {})
+    return _change(ctx, task_id, lambda _p, t: {"done": stamp} if bool(t.done) != done else {})
 
 
-def toggle_done(ctx: Context, task_id: str) -> tuple[dict[str, Any], Undo]:
-    t = tasks(ctx).get(task_id)
-    return complete(ctx, task_id, not (t and t.get("done")))
+def toggle_done(ctx: Context, task_id: str) -> tuple[Task, Undo]:
+    t = get_task(ctx, task_id)
+    return complete(ctx, task_id, not (t and t.done))
 
 
 def delete(ctx: Context, task_id: str) -> Undo:
@@ -236,32 +263,32 @@ def undo(ctx: Context, record: Undo) -> None:
     publish_status(ctx)
 
 
-def make_mit(ctx: Context, task_id: str) -> tuple[dict[str, Any], Undo]:
+def make_mit(ctx: Context, task_id: str) -> tuple[Task, Undo]:
     """Make a task one of today's MITs; MitCapError at the cap (nothing changed)."""
     day = today(ctx)
 
-    def fields(p: Any, t: dict[str, Any]) -> dict[str, Any]:
-        if t.get("done"):
+    def fields(p: Any, t: Task) -> dict[str, Any]:
+        if t.done:
             raise UsageError(f"task {task_id} is done; an MIT must be open")
         try:
-            f = core.pick_mit(p.all(), task_id, day, cap(ctx))
+            f = core.pick_mit(_mit_records(p.all()), task_id, day, cap(ctx))
         except core.CapReached as e:
             raise MitCapError(e) from None
         if f:
-            f["mit_days"] = [*[d for d in (t.get("mit_days") or []) if d != day], day]
+            f["mit_days"] = [*[d for d in t.mit_days if d != day], day]
         return f
 
     return _change(ctx, task_id, fields)
 
 
-def unmake_mit(ctx: Context, task_id: str) -> tuple[dict[str, Any], Undo]:
+def unmake_mit(ctx: Context, task_id: str) -> tuple[Task, Undo]:
     day = today(ctx)
-    return _change(ctx, task_id, lambda _p, t: core.unpick_fields(t, day) if t.get("mit_date") == day else {})
+    return _change(ctx, task_id, lambda _p, t: core.unpick_fields(t, day) if t.mit_date == day else {})
 
 
-def toggle_mit(ctx: Context, task_id: str) -> tuple[dict[str, Any], Undo]:
-    t = tasks(ctx).get(task_id)
-    if t is not None and t.get("mit_date") == today(ctx):
+def toggle_mit(ctx: Context, task_id: str) -> tuple[Task, Undo]:
+    t = get_task(ctx, task_id)
+    if t is not None and t.mit_date == today(ctx):
         return unmake_mit(ctx, task_id)
     return make_mit(ctx, task_id)
 
@@ -275,9 +302,9 @@ def swap_mit(ctx: Context, new_id: str, old_id: str) -> list[Undo]:
         old, new = p.get(old_id), p.get(new_id)
         if old is None or new is None:
             raise UsageError(f"no task with id {old_id if old is None else new_id}")
-        order = int(old.get("mit_order", 0))
-        p.update(old_id, core.unpick_fields(old, day))
-        p.update(new_id, core.mit_fields(day, order, new.get("mit_days")))
+        old_t, new_t = Task.from_doc(old), Task.from_doc(new)
+        p.update(old_id, core.unpick_fields(old_t, day))
+        p.update(new_id, core.mit_fields(day, old_t.mit_order, new_t.mit_days))
     publish_status(ctx)
     return [(old_id, old), (new_id, new)]
 
@@ -290,66 +317,66 @@ def set_mits(ctx: Context, ids: list[str]) -> list[Undo]:
     undos: list[Undo] = []
     with tasks(ctx).transaction("all") as p:
         _rollover_in(ctx, p, day)
-        for t in p.all():
-            if t.get("mit_date") == day and t["id"] not in ids and not t.get("done"):
-                undos.append((t["id"], t))
-                p.update(t["id"], core.unpick_fields(t, day))
+        for doc in p.all():
+            t = Task.from_doc(doc)
+            if t.mit_date == day and t.id not in ids and not t.done:
+                undos.append((t.id, doc))
+                p.update(t.id, core.unpick_fields(t, day))
         for i, tid in enumerate(ids, 1):
-            t = p.get(tid)
-            if t is None:
+            doc = p.get(tid)
+            if doc is None:
                 continue
-            undos.append((tid, t))
-            since = t.get("mit_since") if t.get("mit_date") == day else day
-            fields = core.mit_fields(day, i, t.get("mit_days"))
+            undos.append((tid, doc))
+            t = Task.from_doc(doc)
+            since = t.mit_since if t.mit_date == day else day
+            fields = core.mit_fields(day, i, t.mit_days)
             fields["mit_since"] = since or day
             p.update(tid, fields)
     publish_status(ctx)
     return undos
 
 
-def set_quadrant(ctx: Context, task_id: str, quadrant: str) -> tuple[dict[str, Any], Undo]:
+def set_quadrant(ctx: Context, task_id: str, quadrant: str) -> tuple[Task, Undo]:
     return _change(ctx, task_id, lambda _p, t: core.quadrant_fields(t, quadrant))
 
 
-def move_stage(ctx: Context, task_id: str, step: int) -> tuple[dict[str, Any], Undo]:
-    return _change(ctx, task_id, lambda _p, t: {"stage": core.stage_step(t.get("stage"), step)})
+def move_stage(ctx: Context, task_id: str, step: int) -> tuple[Task, Undo]:
+    return _change(ctx, task_id, lambda _p, t: {"stage": core.stage_step(t.stage, step)})
 
 
 # ---------------------------------------------------------------- reading
 
 
-def resolve_id(ctx: Context, task_id: str) -> dict[str, Any]:
+def resolve_id(ctx: Context, task_id: str) -> Task:
     try:
-        t = tasks(ctx).get(task_id)
+        t = get_task(ctx, task_id)
     except UsageError:
         t = None
     if t is None:
-        ids = [x["id"] for x in core.sort_tasks(tasks(ctx).all(), today(ctx)) if not x.get("done")][:10]
+        ids = [x.id for x in core.sort_tasks(tasks_of(tasks(ctx).all()), today(ctx)) if not x.done][:10]
         hint = f"; open task ids: {', '.join(ids)}" if ids else "; there are no open tasks"
         raise UsageError(f"no task with id {task_id!r}{hint}")
     return t
 
 
-def list_tasks(ctx: Context, which: str = "open") -> list[dict[str, Any]]:
+def list_tasks(ctx: Context, which: str = "open") -> list[Task]:
     """``open`` (default), ``today`` (today's MITs) or ``all``; MITs first."""
     day = today(ctx)
-    items = core.apply(tasks(ctx).all(), [])
+    items = tasks_of(tasks(ctx).all())
     items = core.apply(items, core.rollover(items, day, cap(ctx)))
     if which == "today":
         return core.effective_mits(items, day, cap(ctx))
     if which == "open":
-        items = [t for t in items if not t.get("done")]
+        items = [t for t in items if not t.done]
     return core.sort_tasks(items, day)
 
 
 def history(ctx: Context, days: int = 14) -> list[dict[str, Any]]:
-    return core.history(tasks(ctx).all(), ctx.clock.tz, days, today(ctx))
+    return core.history(tasks_of(tasks(ctx).all()), ctx.clock.tz, days, today(ctx))
 
 
 def _entries_between(ctx: Context, start: dt.datetime, end: dt.datetime) -> list[dict[str, Any]]:
-    from cockpit.services.audit import entries
-
-    c = entries(ctx)
+    c = schema.time_entries(ctx.store)
     months: list[str] = []
     m = dt.date(start.year, start.month, 1) - dt.timedelta(days=1)  # a running entry may start earlier
     m = m.replace(day=1)
@@ -360,33 +387,34 @@ def _entries_between(ctx: Context, start: dt.datetime, end: dt.datetime) -> list
     return c.all(parts=[p for p in months if p in have])
 
 
-def day_summary(ctx: Context, day: str | None = None) -> dict[str, Any]:
+def day_summary(ctx: Context, day: str | None = None) -> DaySummary:
     day = day or today(ctx)
     start, end = core.day_bounds(day, ctx.clock.tz)
     entries = _entries_between(ctx, start, end)
-    return core.day_summary(entries, tasks(ctx).all(), day, ctx.clock.tz, ctx.clock.now(), cap(ctx))
+    items = tasks_of(tasks(ctx).all())
+    return rituals.day_summary(entries, items, day, ctx.clock.tz, ctx.clock.now(), cap(ctx))
 
 
-def week_summary(ctx: Context, day: str | None = None) -> dict[str, Any]:
+def week_summary(ctx: Context, day: str | None = None) -> WeekNumbers:
     day = day or today(ctx)
     first = core.week_start(day)
     start, _ = core.day_bounds(first, ctx.clock.tz)
     _, end = core.day_bounds(core.add_days(first, 6), ctx.clock.tz)
     entries = _entries_between(ctx, start, end)
-    return core.week_summary(entries, tasks(ctx).all(), day, ctx.clock.tz, ctx.clock.now())
+    return rituals.week_summary(entries, tasks_of(tasks(ctx).all()), day, ctx.clock.tz, ctx.clock.now())
 
 
 # ---------------------------------------------------------------- rituals
 
 
-def state(ctx: Context) -> dict[str, Any]:
-    return schema.doc(ctx.store, schema.DOC_MITS).read()
+def state(ctx: Context) -> MitsDay:
+    return MitsDay.from_doc(schema.doc(ctx.store, schema.DOC_MITS).read())
 
 
 def first_start_today(ctx: Context) -> bool:
     """Record an app start; True when it is the first one of the local day."""
     day = today(ctx)
-    if state(ctx).get("last_start") == day:
+    if state(ctx).last_start == day:
         return False  # no write on later starts
     seen: dict[str, bool] = {}
 
@@ -398,16 +426,15 @@ def first_start_today(ctx: Context) -> bool:
     return seen["first"]
 
 
-def close_day(ctx: Context) -> dict[str, Any]:
+def close_day(ctx: Context) -> ClosedDay:
     """The evening shutdown: record the day as closed with its numbers."""
     day = today(ctx)
     summary = day_summary(ctx, day)
-    record = {"closed": to_stamp(ctx.clock.now()), "mits_done": summary["mits_done"]}
-    record["mits_total"] = summary["mits_total"]
+    record = ClosedDay(to_stamp(ctx.clock.now()), summary.mits_done, summary.mits_total)
 
     def fn(cur: dict[str, Any]) -> dict[str, Any]:
         closed = dict(cur.get("closed") or {})
-        closed[day] = record
+        closed[day] = record.to_doc()
         return {**cur, "closed": closed}
 
     schema.doc(ctx.store, schema.DOC_MITS).update(fn)
@@ -422,28 +449,28 @@ def retros(ctx: Context) -> Collection:
     return schema.retros(ctx.store)
 
 
-def list_retros(ctx: Context) -> list[dict[str, Any]]:
+def list_retros(ctx: Context) -> list[Retro]:
     """Saved retros, newest week first."""
-    return sorted(retros(ctx).all(), key=lambda r: r.get("week", ""), reverse=True)
+    return sorted((Retro.from_doc(r) for r in retros(ctx).all()), key=lambda r: r.week, reverse=True)
 
 
-def save_retro(ctx: Context, answers: dict[str, str], day: str | None = None) -> dict[str, Any]:
+def save_retro(ctx: Context, answers: dict[str, str], day: str | None = None) -> Retro:
     """Save (or replace) the retro of the week holding ``day`` with its numbers."""
     day = day or today(ctx)
     numbers = week_summary(ctx, day)
     doc = {
-        "week": numbers["week"],
+        "week": numbers.week,
         "saved": to_stamp(ctx.clock.now()),
-        "numbers": numbers,
+        "numbers": numbers.to_doc(),
         **{k: clean(str(answers.get(k, "")), keep_newlines=True) for k in ("worked", "didnt", "drop")},
     }
     with retros(ctx).transaction("all") as p:
         for r in p.all():
             if r.get("week") == doc["week"]:
                 p.update(r["id"], doc)
-                return {**doc, "id": r["id"]}
+                return Retro.from_doc({**doc, "id": r["id"]})
         rid = p.insert(doc)
-    return {**doc, "id": rid}
+    return Retro.from_doc({**doc, "id": rid})
 
 
 # ---------------------------------------------------------------- status file
@@ -454,8 +481,8 @@ def publish_status(ctx: Context) -> None:
     from cockpit import status
 
     mits = todays_mits(ctx)
-    current = next((t["title"] for t in mits if not t.get("done")), None)
-    done = sum(1 for t in mits if t.get("done"))
+    current = next((t.title for t in mits if not t.done), None)
+    done = sum(1 for t in mits if t.done)
     value = {"current": current, "done": done, "total": len(mits)}
     empty = {"current": None, "done": 0, "total": 0}
     if status.read(ctx.paths.status_file).get("mits", empty) == value:

@@ -37,23 +37,23 @@ async def test_add_complete_delete_undo_by_keys(no_plan):
         await pilot.press("x")
         await settle(app, pilot)
         assert titles(pane) == [("✓", "Write the intro")]
-        assert mits.todays_mits(ctx)[0]["done"]
+        assert mits.todays_mits(ctx)[0].done
         await pilot.press("u")
         await settle(app, pilot)
         assert titles(pane) == [("★", "Write the intro")]
-        assert not mits.todays_mits(ctx)[0]["done"]
+        assert not mits.todays_mits(ctx)[0].done
         await pilot.press("d")
         await settle(app, pilot)
         assert titles(pane) == [] and mits.tasks(ctx).all() == []
         await pilot.press("u")
         await settle(app, pilot)
         assert titles(pane) == [("★", "Write the intro")]
-        assert mits.todays_mits(ctx)[0]["title"] == "Write the intro"
+        assert mits.todays_mits(ctx)[0].title == "Write the intro"
 
 
 async def test_edit_form_changes_fields_and_refuses_bad_estimate(no_plan):
     ctx = no_plan
-    tid = mits.add_task(ctx, "old title")["id"]
+    tid = mits.add_task(ctx, "old title").id
     app = CockpitApp(ctx)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("2")
@@ -67,21 +67,21 @@ async def test_edit_form_changes_fields_and_refuses_bad_estimate(no_plan):
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         t = mits.get_task(ctx, tid)
-        assert (t["title"], t["estimate"], t["stage"]) == ("new title", 3, "evaluation")
+        assert (t.title, t.estimate, t.stage) == ("new title", 3, "evaluation")
         await pilot.press("e")
         app.screen.query_one("#title").value = "   "
         await pilot.press("ctrl+s")
         assert isinstance(app.screen, TaskForm)  # stays open with the error
         assert "needs a title" in str(app.screen.query_one("#form-error").render())
         await pilot.press("escape")
-        assert mits.get_task(ctx, tid)["title"] == "new title"
+        assert mits.get_task(ctx, tid).title == "new title"
 
 
 async def test_fourth_mit_offers_a_swap(no_plan):
     ctx = no_plan
     for i in range(3):
         mits.add_task(ctx, f"mit {i}", mit=True)
-    extra = mits.add_task(ctx, "urgent")["id"]
+    extra = mits.add_task(ctx, "urgent").id
     app = CockpitApp(
         ctx,
     )
@@ -92,17 +92,17 @@ async def test_fourth_mit_offers_a_swap(no_plan):
         assert any("Cap reached" in n.message for n in app._notifications)
         await pilot.press("down", "enter")  # swap out "mit 1"
         await settle(app, pilot)
-        assert [t["title"] for t in mits.todays_mits(ctx)] == ["mit 0", "urgent", "mit 2"]
-        assert mits.get_task(ctx, extra)["mit_order"] == 2
+        assert [t.title for t in mits.todays_mits(ctx)] == ["mit 0", "urgent", "mit 2"]
+        assert mits.get_task(ctx, extra).mit_order == 2
         await pilot.press("end", "m")
         await pilot.press("escape")  # keep today's MITs
         await settle(app, pilot)
-        assert [t["title"] for t in mits.todays_mits(ctx)] == ["mit 0", "urgent", "mit 2"]
+        assert [t.title for t in mits.todays_mits(ctx)] == ["mit 0", "urgent", "mit 2"]
 
 
 async def test_matrix_moves_and_eliminate_offers_to_drop(no_plan):
     ctx = no_plan
-    tid = mits.add_task(ctx, "quick win", impact="high", effort="quick")["id"]
+    tid = mits.add_task(ctx, "quick win", impact="high", effort="quick").id
     app = CockpitApp(ctx)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("2", "M")
@@ -130,18 +130,18 @@ async def test_matrix_moves_and_eliminate_offers_to_drop(no_plan):
 
 async def test_board_moves_through_the_stages(no_plan):
     ctx = no_plan
-    tid = mits.add_task(ctx, "lr sweep", stage="hypothesis")["id"]
+    tid = mits.add_task(ctx, "lr sweep", stage="hypothesis").id
     app = CockpitApp(ctx)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("2", "b")
         assert isinstance(app.screen, BoardScreen)
         await pilot.press("L", "L")
         await settle(app, pilot)
-        assert mits.get_task(ctx, tid)["stage"] == "training"
+        assert mits.get_task(ctx, tid).stage == "training"
         assert app.screen.lists["training"].current_id == tid
         await pilot.press("H")
         await settle(app, pilot)
-        assert mits.get_task(ctx, tid)["stage"] == "data"
+        assert mits.get_task(ctx, tid).stage == "data"
         await pilot.press("escape")
         assert not isinstance(app.screen, BoardScreen)
 
@@ -160,10 +160,10 @@ async def test_morning_plan_opens_on_first_start_of_the_day_only(ctx, clock):
         assert "1 unfinished MIT carried over" in str(app.screen.query_one("#plan-carried").render())
         await pilot.press("down", "space", "enter")
         await settle(app, pilot)
-        assert [t["title"] for t in mits.todays_mits(ctx)] == ["carried", "candidate"]
+        assert [t.title for t in mits.todays_mits(ctx)] == ["carried", "candidate"]
         await pilot.press("u")  # the plan is one undo step
         await settle(app, pilot)
-        assert [t["title"] for t in mits.todays_mits(ctx)] == ["carried"]
+        assert [t.title for t in mits.todays_mits(ctx)] == ["carried"]
     app = CockpitApp(ctx)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
@@ -191,7 +191,7 @@ async def test_morning_plan_enforces_the_cap(no_plan):
         assert "cap is 3" in status
         await pilot.press("enter")
         await settle(app, pilot)
-        assert [t["title"] for t in mits.todays_mits(no_plan)] == ["c0", "c1", "c2"]
+        assert [t.title for t in mits.todays_mits(no_plan)] == ["c0", "c1", "c2"]
 
 
 async def test_shutdown_shows_the_day_and_closes_it(no_plan, clock):
@@ -200,7 +200,7 @@ async def test_shutdown_shows_the_day_and_closes_it(no_plan, clock):
     from cockpit.services import audit
 
     ctx = no_plan
-    a = mits.add_task(ctx, "draft section 3", mit=True)["id"]
+    a = mits.add_task(ctx, "draft section 3", mit=True).id
     mits.add_task(ctx, "tomorrow thing", effort="quick")
     now = clock.now()
     audit.add_entry(
@@ -221,7 +221,7 @@ async def test_shutdown_shows_the_day_and_closes_it(no_plan, clock):
         await pilot.press("enter")
         await settle(app, pilot)
         assert not isinstance(app.screen, ShutdownScreen)
-        assert "2026-11-25" in mits.state(ctx)["closed"]
+        assert "2026-11-25" in mits.state(ctx).closed
         assert any("Workday closed" in n.message for n in app._notifications)
 
 
@@ -239,7 +239,7 @@ async def test_retro_saves_and_browses_past_weeks(no_plan, clock):
         await settle(app, pilot)
         assert "this week (2026-W48) · saved" in str(app.screen.query_one("#retro-where").render())
         saved = mits.list_retros(ctx)
-        assert [(r["week"], r["worked"], r["drop"]) for r in saved][0] == (
+        assert [(r.week, r.worked, r.drop) for r in saved][0] == (
             "2026-W48",
             "long sprints",
             "lr sweep",
@@ -325,7 +325,7 @@ async def test_a_new_day_while_running_carries_over_and_offers_the_plan(ctx, clo
         await pilot.press("escape")
         await settle(app, pilot)
         assert pane.tasklist.rows[0][3].strip() == "↻1d"
-        assert mits.get_task(ctx, "1")["mit_date"] == "2026-11-26"
+        assert mits.get_task(ctx, "1").mit_date == "2026-11-26"
 
 
 async def test_starting_with_no_tasks_writes_nothing(ctx):
@@ -352,10 +352,10 @@ async def test_adding_a_fourth_mit_from_the_form_offers_the_swap(no_plan):
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, SwapScreen)
-        assert mits.get_task(ctx, "4")["title"] == "late idea"  # added; not an MIT yet
+        assert mits.get_task(ctx, "4").title == "late idea"  # added; not an MIT yet
         await pilot.press("enter")  # swap out the first MIT
         await settle(app, pilot)
-        assert [t["title"] for t in mits.todays_mits(ctx)] == ["late idea", "mit 1", "mit 2"]
+        assert [t.title for t in mits.todays_mits(ctx)] == ["late idea", "mit 1", "mit 2"]
 
 
 async def test_unreadable_tasks_file_is_shown_not_fatal_and_left_untouched(no_plan):

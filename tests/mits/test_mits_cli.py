@@ -121,7 +121,7 @@ def test_nul_in_a_title_from_the_shell_argv(home):
 
     ctx = Context.open(home)
     t = mits.add_task(ctx, "a\x00b\x00")
-    assert t["title"] == "ab"
+    assert t.title == "ab"
     with pytest.raises(Exception, match="title"):
         mits.add_task(ctx, "\x00\x1b[2J")
 

@@ -11,8 +11,9 @@ from textual.content import Content
 from textual.widgets import Footer, Static
 
 from cockpit.core import tasks as core
+from cockpit.tui.mits import messages
 from cockpit.tui.mits.lists import GroupedTasksScreen
-from cockpit.tui.mits.pane import TaskList
+from cockpit.tui.mits.rows import TaskList
 
 
 class BoardScreen(GroupedTasksScreen):
@@ -65,5 +66,5 @@ class BoardScreen(GroupedTasksScreen):
         target = core.stage_step(self.active, step)
         if target == self.active or target is None:
             return
-        self.pane.move_stage(tid, step)
+        self.target.post_message(messages.MoveStage(tid, step))
         self.show_moved(tid, target)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,7 +10,10 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from cockpit.tui.mits.pane import TaskList, task_row
+from cockpit.tui.mits.rows import TaskList, task_row
+
+if TYPE_CHECKING:
+    from cockpit.core.mits_records import Task
 
 DIALOG_CSS = """
 {name} {{
@@ -62,7 +65,7 @@ class SwapScreen(ModalScreen[str | None]):
         Binding("escape", "cancel", "Keep", id="mits.swap_cancel"),
     ]
 
-    def __init__(self, mits: list[dict[str, Any]], new: dict[str, Any]) -> None:
+    def __init__(self, mits: list[Task], new: Task) -> None:
         super().__init__()
         self.mits, self.new = mits, new
 
@@ -74,7 +77,7 @@ class SwapScreen(ModalScreen[str | None]):
             yield Static("Enter swap   Esc keep today's MITs", markup=False, classes="hint")
 
     def on_mount(self) -> None:
-        day = self.mits[0].get("mit_date", "") if self.mits else ""
+        day = (self.mits[0].mit_date or "") if self.mits else ""
         lst = self.query_one(TaskList)
         lst.set_rows([task_row(t, day, 1) for t in self.mits])
         lst.focus()

@@ -15,6 +15,7 @@ from cockpit.errors import UsageError
 
 if TYPE_CHECKING:
     from cockpit.context import Context
+    from cockpit.core.mits_records import Task
 
 
 class TaskForm(ModalScreen[dict[str, Any] | None]):
@@ -42,23 +43,25 @@ class TaskForm(ModalScreen[dict[str, Any] | None]):
         Binding("escape", "cancel", "Cancel", id="mits.form_cancel"),
     ]
 
-    def __init__(self, ctx: Context, task: dict[str, Any] | None, is_mit: bool = False) -> None:
+    def __init__(self, ctx: Context, task: Task | None, is_mit: bool = False) -> None:
         super().__init__()
-        self.ctx, self.item, self.is_mit = ctx, task or {}, is_mit
+        self.ctx, self.item, self.is_mit = ctx, task, is_mit
 
     def compose(self) -> ComposeResult:
-        t = self.item
+        from cockpit.core.mits_records import Task
+
+        t = self.item or Task("")
         cats = [(c.name, c.id) for c in self.ctx.config.categories]
         with VerticalScroll():
             yield Static("Edit task" if self.item else "New task", markup=False)
             with Horizontal():
                 yield Label("Title")
-                yield Input(t.get("title", ""), id="title", placeholder="what to do")
+                yield Input(t.title, id="title", placeholder="what to do")
             with Horizontal():
                 yield Label("Impact")
                 yield Select(
                     [("high", "high"), ("low", "low")],
-                    value=t.get("impact", "high"),
+                    value=t.impact,
                     allow_blank=False,
                     id="impact",
                 )
@@ -66,7 +69,7 @@ class TaskForm(ModalScreen[dict[str, Any] | None]):
                 yield Label("Effort")
                 yield Select(
                     [(e, e) for e in core.EFFORTS],
-                    value=t.get("effort", "hours"),
+                    value=t.effort,
                     allow_blank=False,
                     id="effort",
                 )
@@ -74,7 +77,7 @@ class TaskForm(ModalScreen[dict[str, Any] | None]):
                 yield Label("Stage")
                 yield Select(
                     [("none", "none"), *((core.STAGE_NAMES[s], s) for s in core.STAGES)],
-                    value=t.get("stage") or "none",
+                    value=t.stage or "none",
                     allow_blank=False,
                     id="stage",
                 )
@@ -82,19 +85,19 @@ class TaskForm(ModalScreen[dict[str, Any] | None]):
                 yield Label("Category")
                 yield Select(
                     [("none", "none"), *cats],
-                    value=t.get("category") or "none",
+                    value=t.category or "none",
                     allow_blank=False,
                     id="category",
                 )
             with Horizontal():
                 yield Label("Estimate")
-                yield Input(str(t.get("estimate") or 0), id="estimate", type="integer", placeholder="sprints")
+                yield Input(str(t.estimate or 0), id="estimate", type="integer", placeholder="sprints")
             with Horizontal():
                 yield Label("Project")
-                yield Input(t.get("project", ""), id="project")
+                yield Input(t.project, id="project")
             with Horizontal():
                 yield Label("Notes")
-                yield Input(t.get("notes", ""), id="notes")
+                yield Input(t.notes, id="notes")
             yield Checkbox("Today's MIT", self.is_mit, id="mit")
             yield Static("", id="form-error", markup=False)
             yield Static(

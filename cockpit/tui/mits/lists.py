@@ -6,49 +6,60 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.screen import Screen
 
-from cockpit.tui.mits.pane import TaskList
+from cockpit.tui.mits import messages
+from cockpit.tui.mits.rows import Snapshot, TaskList
 
 if TYPE_CHECKING:
-    from cockpit.tui.mits.pane import MitsPane
+    from textual.message_pump import MessagePump
 
 
 class GroupedTasksScreen(Screen[None]):
     """Subclasses set GROUPS (group ids, in order), LIST_PREFIX (list widget ids) and FIRST,
-    and say which group an open task entry belongs to in ``group_of``."""
+    and say which group an open task entry belongs to in ``group_of``.
+
+    The pane that opens it hands it a ``Snapshot`` on every change (``model_changed``); the
+    screen posts its changes (``messages``) to ``target``, the pane."""
 
     GROUPS: ClassVar[tuple[str, ...]] = ()
     LIST_PREFIX: ClassVar[str] = "list"
     FIRST: ClassVar[str] = ""
 
-    def __init__(self, pane: MitsPane) -> None:
+    def __init__(self, snapshot: Snapshot, target: MessagePump) -> None:
         super().__init__()
-        self.pane = pane
+        self.snapshot = snapshot
+        self.target = target
         self.active = self.FIRST
+        self._follow: tuple[str, str] | None = None  # (task, group): a moved task, followed there
 
     def group_of(self, entry: Any) -> str | None:
         raise NotImplementedError
 
     def on_mount(self) -> None:
-        self.pane.views.append(self)
-        self.model_changed()
+        self.model_changed(self.snapshot)
         self.activate(self.FIRST)
 
     def on_unmount(self) -> None:
-        self.pane.view_closed(self)
+        self.target.post_message(messages.ViewClosed(self))
 
     @property
     def lists(self) -> dict[str, TaskList]:
         return {g: self.query_one(f"#{self.LIST_PREFIX}-{g}", TaskList) for g in self.GROUPS}
 
-    def model_changed(self, keep: str | None = None) -> None:
+    def model_changed(self, snapshot: Snapshot) -> None:
+        self.snapshot = snapshot
         groups: dict[str, list[Any]] = {g: [] for g in self.GROUPS}
-        for e in self.pane.entries():
+        for e in snapshot.entries:
             g = self.group_of(e) if e.open else None
             if g in groups:
                 groups[g].append(e.row)
+        follow, target = self._follow or (None, None)
+        self._follow = None
+        if target is not None:
+            self.activate(target)
         for g, lst in self.lists.items():
-            if lst.rows != groups[g]:
-                lst.set_rows(groups[g], keep if keep and any(r[0] == keep for r in groups[g]) else None)
+            here = follow is not None and any(r[0] == follow for r in groups[g])
+            if lst.rows != groups[g] or here:
+                lst.set_rows(groups[g], follow if here else None)
 
     def activate(self, group: str) -> None:
         self.active = group
@@ -64,9 +75,9 @@ class GroupedTasksScreen(Screen[None]):
         return cur[1].current_id if cur else None
 
     def show_moved(self, task_id: str, target: str) -> None:
-        """After a move: the target list is active, its cursor on the moved task."""
-        self.activate(target)
-        self.lists[target].set_rows(self.lists[target].rows, task_id)
+        """After a move (once the pane has made it): the target list is active, its cursor on
+        the moved task."""
+        self._follow = (task_id, target)
 
     def action_cursor(self, step: int) -> None:
         self.lists[self.active].action_cursor(step)
@@ -74,10 +85,10 @@ class GroupedTasksScreen(Screen[None]):
     def action_done(self) -> None:
         tid = self.current_id()
         if tid:
-            self.pane.toggle_done(tid)
+            self.target.post_message(messages.ToggleDone(tid))
 
     def action_undo(self) -> None:
-        self.pane.undo()
+        self.target.post_message(messages.UndoChange())
 
     def action_close(self) -> None:
         self.app.pop_screen()

@@ -11,8 +11,9 @@ from textual.content import Content
 from textual.widgets import Footer, Static
 
 from cockpit.core import tasks as core
+from cockpit.tui.mits import messages
 from cockpit.tui.mits.lists import GroupedTasksScreen
-from cockpit.tui.mits.pane import TaskList
+from cockpit.tui.mits.rows import TaskList
 
 
 class MatrixScreen(GroupedTasksScreen):
@@ -71,10 +72,10 @@ class MatrixScreen(GroupedTasksScreen):
         target = core.quadrant_step(self.active, direction)
         if target == self.active:
             return
-        self.pane.set_quadrant(tid, target)
+        self.target.post_message(messages.SetQuadrant(tid, target))
         self.show_moved(tid, target)
 
     def action_mit(self) -> None:
         tid = self.current_id()
         if tid:
-            self.pane.toggle_mit(tid)
+            self.target.post_message(messages.ToggleMit(tid))

@@ -11,13 +11,17 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from cockpit.core import tasks as core
-from cockpit.tui.mits.pane import TaskList, task_row
+from cockpit.tui.mits import messages
+from cockpit.tui.mits.rows import Snapshot, TaskList, task_row
 
 if TYPE_CHECKING:
-    from cockpit.tui.mits.pane import MitsPane
+    from textual.message_pump import MessagePump
 
 
-class MorningPlanScreen(ModalScreen[None]):
+class MorningPlanScreen(ModalScreen[list[str] | None]):
+    """Dismissed with the picked task ids (Enter) or None (Escape). The pane that opens it hands
+    it a ``Snapshot`` on every change; ``a`` asks that pane (``target``) for the task form."""
+
     DEFAULT_CSS = """
     MorningPlanScreen { align: center middle; }
     MorningPlanScreen > Vertical {
@@ -35,9 +39,10 @@ class MorningPlanScreen(ModalScreen[None]):
         Binding("escape", "close", "Later", id="mits.plan_close"),
     ]
 
-    def __init__(self, pane: MitsPane) -> None:
+    def __init__(self, snapshot: Snapshot, target: MessagePump) -> None:
         super().__init__()
-        self.pane = pane
+        self.snapshot = snapshot
+        self.target = target
         self.picked: list[str] = []
 
     def compose(self) -> ComposeResult:
@@ -53,38 +58,37 @@ class MorningPlanScreen(ModalScreen[None]):
             )
 
     def on_mount(self) -> None:
-        day = self.pane.day
-        mits = [
-            t for t in core.effective_mits(self.pane.model.values(), day, self.pane.cap) if not t.get("done")
-        ]
-        self.picked = [t["id"] for t in mits]
+        snap = self.snapshot
+        day = snap.day
+        mits = [t for t in core.effective_mits(snap.tasks.values(), day, snap.cap) if not t.done]
+        self.picked = [t.id for t in mits]
         carried = [t for t in mits if core.carried_days(t, day)]
         self.query_one("#plan-carried", Static).update(
             f"{len(carried)} unfinished MIT{'s' if len(carried) != 1 else ''} carried over from earlier days."
             if carried
             else "Nothing carried over."
         )
-        self.pane.views.append(self)
-        self.model_changed()
+        self.model_changed(snap)
         self.query_one(TaskList).focus()
 
     def on_unmount(self) -> None:
-        self.pane.view_closed(self)
+        self.target.post_message(messages.ViewClosed(self))
 
-    def model_changed(self) -> None:
-        day = self.pane.day
+    def model_changed(self, snapshot: Snapshot) -> None:
+        self.snapshot = snap = snapshot
+        day = snap.day
         lst = self.query_one(TaskList)
         lst.show_marks = True
-        cands = core.plan_candidates(self.pane.model.values(), day, self.pane.cap)
-        have = {t["id"] for t in cands}
-        self.picked = [i for i in self.picked if i in self.pane.model]
-        extra = [self.pane.model[i] for i in self.picked if i not in have]
+        cands = core.plan_candidates(snap.tasks.values(), day, snap.cap)
+        have = {t.id for t in cands}
+        self.picked = [i for i in self.picked if i in snap.tasks]
+        extra = [snap.tasks[i] for i in self.picked if i not in have]
         lst.marked = set(self.picked)
-        lst.set_rows([task_row(t, day, self.pane.sprint_minutes) for t in extra + cands])
+        lst.set_rows([task_row(t, day, snap.sprint_minutes) for t in extra + cands])
         self._status()
 
     def _status(self, warn: str = "") -> None:
-        text = warn or f"{len(self.picked)} of at most {self.pane.cap} picked."
+        text = warn or f"{len(self.picked)} of at most {self.snapshot.cap} picked."
         self.query_one("#plan-status", Static).update(text)
 
     def action_toggle(self) -> None:
@@ -94,8 +98,8 @@ class MorningPlanScreen(ModalScreen[None]):
             return
         if tid in self.picked:
             self.picked.remove(tid)
-        elif len(self.picked) >= self.pane.cap:
-            self._status(f"The cap is {self.pane.cap} MITs a day: unpick one first.")
+        elif len(self.picked) >= self.snapshot.cap:
+            self._status(f"The cap is {self.snapshot.cap} MITs a day: unpick one first.")
             return
         else:
             self.picked.append(tid)
@@ -104,14 +108,10 @@ class MorningPlanScreen(ModalScreen[None]):
         self._status()
 
     def action_add(self) -> None:
-        self.pane.action_add()
+        self.target.post_message(messages.AddTask())
 
     def action_save(self) -> None:
-        self.pane.set_mits(list(self.picked))
-        n = len(self.picked)
-        self.app.notify(f"Today's plan: {n} MIT{'s' if n != 1 else ''}." if n else "No MITs picked today.")
-        self.dismiss(None)
-        self.pane.call_after_refresh(self.pane.focus_pane)
+        self.dismiss(list(self.picked))
 
     def action_close(self) -> None:
         self.dismiss(None)

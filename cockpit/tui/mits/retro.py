@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -14,7 +14,8 @@ from textual.widgets import Input, Label, Static
 from cockpit.core import tasks as core
 
 if TYPE_CHECKING:
-    from cockpit.tui.mits.pane import MitsPane
+    from cockpit.context import Context
+    from cockpit.core.rituals import Retro, WeekNumbers
 
 PROMPTS = (
     ("worked", "What worked this week?"),
@@ -23,23 +24,25 @@ PROMPTS = (
 )
 
 
-def numbers_text(pane: MitsPane, n: dict[str, Any]) -> str:
+def numbers_text(ctx: Context, n: WeekNumbers) -> str:
     from cockpit.services.mits import category_name
 
     lines = [
-        f"Week {n['week']} ({n['from']} to {n['to']})",
-        f"Sprints: {n['sprints']} ({core.fmt_hm(n['sprint_s'])}) · MITs done {n['mits_done']} of {n['mits_planned']} planned"
-        f" · tasks done {n['tasks_done']}",
+        f"Week {n.week} ({n.first} to {n.last})",
+        f"Sprints: {n.sprints} ({core.fmt_hm(n.sprint_s)}) · MITs done {n.mits_done} of {n.mits_planned} planned"
+        f" · tasks done {n.tasks_done}",
     ]
-    top = list(n.get("by_category", {}).items())[:4]
+    top = list(n.by_category.items())[:4]
     if top:
         lines.append(
-            " · ".join(f"{category_name(pane.ctx, c) or 'uncategorised'} {core.fmt_hm(s)}" for c, s in top)
+            " · ".join(f"{category_name(ctx, c) or 'uncategorised'} {core.fmt_hm(s)}" for c, s in top)
         )
     return "\n".join(lines)
 
 
 class RetroScreen(ModalScreen[None]):
+    """This week's numbers and answers (saved with Ctrl+S), and past retros (read only)."""
+
     DEFAULT_CSS = """
     RetroScreen { align: center middle; }
     RetroScreen > VerticalScroll {
@@ -56,12 +59,12 @@ class RetroScreen(ModalScreen[None]):
         Binding("escape", "close", "Close", id="mits.retro_close"),
     ]
 
-    def __init__(self, pane: MitsPane) -> None:
+    def __init__(self, ctx: Context, day: str) -> None:
         super().__init__()
-        self.pane = pane
+        self.ctx, self.day = ctx, day
         self.index = -1  # -1: this week's (editable); 0..: saved retros, newest first
-        self.saved: list[dict[str, Any]] = []
-        self.numbers: dict[str, Any] = {}
+        self.saved: list[Retro] = []
+        self.numbers: WeekNumbers | None = None
         self.draft: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
@@ -83,36 +86,35 @@ class RetroScreen(ModalScreen[None]):
     def _read(self) -> None:
         from cockpit.services import mits
 
-        saved = mits.list_retros(self.pane.ctx)
-        numbers = mits.week_summary(self.pane.ctx, self.pane.day)
+        saved = mits.list_retros(self.ctx)
+        numbers = mits.week_summary(self.ctx, self.day)
         self.app.call_from_thread(self._got, saved, numbers)
 
-    def _got(self, saved: list[dict[str, Any]], numbers: dict[str, Any]) -> None:
+    def _got(self, saved: list[Retro], numbers: WeekNumbers) -> None:
         self.saved, self.numbers = saved, numbers
         self.show()
 
     def show(self) -> None:
-        week = core.week_label(self.pane.day)
+        week = core.week_label(self.day)
+        doc: Retro | None
         if self.index < 0:
             numbers = self.numbers
-            doc = next((r for r in self.saved if r.get("week") == week), {})
+            doc = next((r for r in self.saved if r.week == week), None)
             where = f"Weekly retro · this week ({week})" + (" · saved" if doc else "")
         else:
             doc = self.saved[self.index]
-            numbers = doc.get("numbers") or {}
-            where = f"Past retro {self.index + 1} of {len(self.saved)} · {doc.get('week')} (read only)"
+            numbers = doc.numbers
+            where = f"Past retro {self.index + 1} of {len(self.saved)} · {doc.week} (read only)"
         self.query_one("#retro-where", Static).update(where)
-        try:
-            text = numbers_text(self.pane, numbers) if numbers else "adding up the week…"
-        except (KeyError, TypeError):
-            text = "numbers unavailable"
+        text = numbers_text(self.ctx, numbers) if numbers else "adding up the week…"
         self.query_one("#retro-numbers", Static).update(text)
         for key, _ in PROMPTS:
             box = self.query_one(f"#retro-{key}", Input)
+            answer = doc.answer(key) if doc else ""
             if self.index >= 0:
-                box.value = str(doc.get(key, ""))
+                box.value = answer
             else:
-                box.value = self.draft.get(key) or str(doc.get(key, ""))
+                box.value = self.draft.get(key) or answer
             box.disabled = self.index >= 0
 
     def action_browse(self, step: int) -> None:
@@ -124,20 +126,22 @@ class RetroScreen(ModalScreen[None]):
             self.show()
 
     def action_save(self) -> None:
-        from cockpit.services import mits
-
         if self.index >= 0:
             self.app.notify("A past retro is read only; PgDn goes back to this week.", severity="warning")
             return
-        answers = {key: self.query_one(f"#retro-{key}", Input).value for key, _ in PROMPTS}
-        ctx, day = self.pane.ctx, self.pane.day
+        self._save({key: self.query_one(f"#retro-{key}", Input).value for key, _ in PROMPTS})
 
-        def op() -> None:
-            mits.save_retro(ctx, answers, day)
-            self.app.call_from_thread(self.app.notify, "Retro saved.")
-            self.app.call_from_thread(self._read)
+    @work(thread=True, exit_on_error=False, group="mits-retro-save")
+    def _save(self, answers: dict[str, str]) -> None:
+        from cockpit.services import mits
 
-        self.pane.submit(op)
+        try:
+            mits.save_retro(self.ctx, answers, self.day)
+        except Exception as e:  # noqa: BLE001 - shown as a toast; nothing else changed
+            self.app.call_from_thread(self.app.notify, str(e), severity="error", timeout=8, markup=False)
+            return
+        self.app.call_from_thread(self.app.notify, "Retro saved.")
+        self.app.call_from_thread(self._read)
 
     def action_close(self) -> None:
         self.dismiss(None)

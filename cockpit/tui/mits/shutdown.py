@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -12,46 +12,50 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from cockpit.core import tasks as core
-from cockpit.tui.mits.pane import show_title
+from cockpit.tui.mits.rows import show_title
 
 if TYPE_CHECKING:
-    from cockpit.tui.mits.pane import MitsPane
+    from cockpit.context import Context
+    from cockpit.core.mits_records import Task
+    from cockpit.core.rituals import DaySummary
 
 
-def shutdown_text(pane: MitsPane, summary: dict[str, Any]) -> str:
+def shutdown_text(ctx: Context, summary: DaySummary, tasks: list[Task], day: str) -> str:
     from cockpit.services.mits import category_name
 
-    lines = [f"Evening shutdown · {summary['date']}", ""]
-    lines.append(f"Sprints today: {summary['sprints']} ({core.fmt_hm(summary['sprint_s'])})")
-    share = summary["mit_share"]
+    lines = [f"Evening shutdown · {summary.date}", ""]
+    lines.append(f"Sprints today: {summary.sprints} ({core.fmt_hm(summary.sprint_s)})")
+    share = summary.mit_share
     lines.append(
-        f"MITs done: {summary['mits_done']} of {summary['mits_total']}"
+        f"MITs done: {summary.mits_done} of {summary.mits_total}"
         + (f" · {share:.0%} of focus time on MITs" if share is not None else "")
     )
-    for t in summary["mits"]:
-        lines.append(f"  {'✓' if t.get('done') else '·'} {show_title(t.get('title'), 70)}")
-    week = core.history(pane.model.values(), pane.ctx.clock.tz, 7, summary["date"])
+    for t in summary.mits:
+        lines.append(f"  {'✓' if t.done else '·'} {show_title(t.title, 70)}")
+    week = core.history(tasks, ctx.clock.tz, 7, summary.date)
     lines.append("MITs done/planned, last 7 days: " + " ".join(f"{h['done']}/{h['planned']}" for h in week))
     lines.append("")
     lines.append("Time by category:")
-    if not summary["by_category"]:
+    if not summary.by_category:
         lines.append("  nothing booked today")
-    for cat, secs in summary["by_category"].items():
+    for cat, secs in summary.by_category.items():
         lines.append(
-            f"  {core.fmt_hm(secs):>6}  {show_title(category_name(pane.ctx, cat) or 'uncategorised', 50)}"
+            f"  {core.fmt_hm(secs):>6}  {show_title(category_name(ctx, cat) or 'uncategorised', 50)}"
         )
     lines.append("")
     lines.append("Tomorrow's candidates:")
-    cands = core.tomorrow_candidates(pane.model.values(), pane.day)
+    cands = core.tomorrow_candidates(tasks, day)
     if not cands:
         lines.append("  none: add tasks with a")
     for t in cands:
-        carry = " (carries over)" if core.is_mit(t, pane.day) else ""
-        lines.append(f"  · {show_title(t.get('title'), 70)}{carry}")
+        carry = " (carries over)" if core.is_mit(t, day) else ""
+        lines.append(f"  · {show_title(t.title, 70)}{carry}")
     return "\n".join(lines)
 
 
-class ShutdownScreen(ModalScreen[None]):
+class ShutdownScreen(ModalScreen[bool]):
+    """Dismissed with True when the day is to be closed (Enter), False otherwise."""
+
     DEFAULT_CSS = """
     ShutdownScreen { align: center middle; }
     ShutdownScreen > VerticalScroll {
@@ -65,9 +69,9 @@ class ShutdownScreen(ModalScreen[None]):
         Binding("escape", "cancel", "Not yet", id="mits.shutdown_cancel"),
     ]
 
-    def __init__(self, pane: MitsPane) -> None:
+    def __init__(self, ctx: Context, day: str, tasks: list[Task]) -> None:
         super().__init__()
-        self.pane = pane
+        self.ctx, self.day, self.tasks = ctx, day, tasks
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -81,15 +85,11 @@ class ShutdownScreen(ModalScreen[None]):
     def _summarise(self) -> None:
         from cockpit.services import mits
 
-        text = shutdown_text(self.pane, mits.day_summary(self.pane.ctx, self.pane.day))
+        text = shutdown_text(self.ctx, mits.day_summary(self.ctx, self.day), self.tasks, self.day)
         self.app.call_from_thread(self.query_one("#shutdown-body", Static).update, text)
 
     def action_close_day(self) -> None:
-        from cockpit.services import mits
-
-        self.pane.submit(lambda: mits.close_day(self.pane.ctx) and None)
-        self.app.notify("Workday closed. Shutdown complete: see you tomorrow.", timeout=6)
-        self.dismiss(None)
+        self.dismiss(True)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.dismiss(False)

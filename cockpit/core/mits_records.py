@@ -1,0 +1,134 @@
+"""The task record of the mits instrument, built from (and back to) the store's dict in one place.
+
+A stored task (collection "tasks", one file) holds: title, notes, impact "high"|"low", effort
+"quick"|"hours"|"days", stage None|"hypothesis"|"data"|"training"|"evaluation"|"deployment",
+category (category id), estimate (sprints), project, created (stamp), done (stamp|None),
+mit_date (local ISO date it is an MIT for, or None), mit_order, focus_s (seconds),
+mit_since (local date the MIT was first picked) and mit_days (every local date it was an MIT).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from cockpit.errors import CockpitError
+
+
+class BadRecord(CockpitError):
+    """A stored record with a wrong-typed value; the message names the record, its id and field."""
+
+
+def _where(what: str, doc: Mapping[str, Any], key: str) -> str:
+    return f"{what} {doc.get('id')!r}: {key}"
+
+
+def text(doc: Mapping[str, Any], key: str, what: str, default: str = "") -> str:
+    v = doc.get(key)
+    if v is None:
+        return default
+    if isinstance(v, str):
+        return v
+    raise BadRecord(f"{_where(what, doc, key)} must be text, got {type(v).__name__} {v!r}")
+
+
+def opt_text(doc: Mapping[str, Any], key: str, what: str) -> str | None:
+    v = doc.get(key)
+    if v is None or isinstance(v, str):
+        return v
+    raise BadRecord(f"{_where(what, doc, key)} must be text or null, got {type(v).__name__} {v!r}")
+
+
+def number(doc: Mapping[str, Any], key: str, what: str) -> int:
+    v = doc.get(key)
+    if v is None:
+        return 0
+    if isinstance(v, int) and not isinstance(v, bool):
+        return v
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    raise BadRecord(f"{_where(what, doc, key)} must be a whole number, got {type(v).__name__} {v!r}")
+
+
+def _days(doc: Mapping[str, Any]) -> tuple[str, ...]:
+    v = doc.get("mit_days")
+    if v is None:
+        return ()
+    if isinstance(v, list | tuple) and all(isinstance(d, str) for d in v):
+        return tuple(v)
+    raise BadRecord(f"{_where('task', doc, 'mit_days')} must be a list of dates, got {v!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    id: str
+    title: str = ""
+    notes: str = ""
+    impact: str = "high"
+    effort: str = "hours"
+    stage: str | None = None
+    category: str | None = None
+    estimate: int = 0
+    project: str = ""
+    created: str | None = None
+    done: str | None = None
+    mit_date: str | None = None
+    mit_order: int = 0
+    mit_since: str | None = None
+    mit_days: tuple[str, ...] = ()
+    focus_s: int = 0
+
+    @classmethod
+    def from_doc(cls, doc: Mapping[str, Any]) -> Task:
+        """The task of a stored dict (with its "id"); BadRecord names a wrong-typed field."""
+        tid = doc.get("id")
+        if not isinstance(tid, str | int) or isinstance(tid, bool):
+            raise BadRecord(f"task record without a valid id: {tid!r}")
+        return cls(
+            str(tid),
+            text(doc, "title", "task"),
+            text(doc, "notes", "task"),
+            text(doc, "impact", "task", "high"),
+            text(doc, "effort", "task", "hours"),
+            opt_text(doc, "stage", "task"),
+            opt_text(doc, "category", "task"),
+            number(doc, "estimate", "task"),
+            text(doc, "project", "task"),
+            opt_text(doc, "created", "task"),
+            opt_text(doc, "done", "task"),
+            opt_text(doc, "mit_date", "task"),
+            number(doc, "mit_order", "task"),
+            opt_text(doc, "mit_since", "task"),
+            _days(doc),
+            number(doc, "focus_s", "task"),
+        )
+
+    def to_doc(self) -> dict[str, Any]:
+        """The stored dict (with "id"; the store keeps it out of the body)."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "notes": self.notes,
+            "impact": self.impact,
+            "effort": self.effort,
+            "stage": self.stage,
+            "category": self.category,
+            "estimate": self.estimate,
+            "project": self.project,
+            "created": self.created,
+            "done": self.done,
+            "mit_date": self.mit_date,
+            "mit_order": self.mit_order,
+            "mit_since": self.mit_since,
+            "mit_days": list(self.mit_days),
+            "focus_s": self.focus_s,
+        }
+
+    def updated(self, fields: Mapping[str, Any]) -> Task:
+        """This task with some stored fields changed (as the store would give it back)."""
+        return Task.from_doc({**self.to_doc(), **fields}) if fields else self
+
+
+def tasks_of(docs: list[dict[str, Any]]) -> list[Task]:
+    return [Task.from_doc(d) for d in docs]

@@ -1,0 +1,268 @@
+"""The mits rituals' numbers and records: the evening shutdown, the weekly retro, the day document.
+
+Pure: functions take time entries (stored dicts), tasks and dates. Records are built from the
+store's dicts here (``from_doc``) and turned back into them (``to_doc``), nowhere else.
+Collection "retros": one per ISO week (week, saved, numbers, worked, didnt, drop). The doc "mits":
+``{"last_start": local date of the last app start, "closed": {date: {closed, mits_done, mits_total}}}``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from cockpit.core.clock import from_stamp
+from cockpit.core.mits_records import BadRecord, Task, number, opt_text, text
+from cockpit.core.tasks import (
+    add_days,
+    day_bounds,
+    effective_mits,
+    history,
+    is_open,
+    local_date,
+    week_label,
+    week_start,
+)
+
+
+def _by_category(doc: Mapping[str, Any], what: str) -> dict[str, float]:
+    v = doc.get("by_category") or {}
+    if isinstance(v, dict) and all(
+        isinstance(k, str) and isinstance(s, int | float) and not isinstance(s, bool) for k, s in v.items()
+    ):
+        return dict(v)
+    raise BadRecord(f"{what}: by_category must map categories to seconds, got {v!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class WeekNumbers:
+    """The weekly retro's numbers for one ISO week (also stored inside its retro)."""
+
+    week: str
+    first: str  # stored as "from"
+    last: str  # stored as "to"
+    sprints: int = 0
+    sprint_s: int = 0
+    mits_planned: int = 0
+    mits_done: int = 0
+    tasks_done: int = 0
+    by_category: dict[str, float] = field(default_factory=dict)
+
+    @classmethod
+    def from_doc(cls, doc: Mapping[str, Any]) -> WeekNumbers:
+        what = "retro numbers"
+        return cls(
+            text(doc, "week", what),
+            text(doc, "from", what),
+            text(doc, "to", what),
+            number(doc, "sprints", what),
+            number(doc, "sprint_s", what),
+            number(doc, "mits_planned", what),
+            number(doc, "mits_done", what),
+            number(doc, "tasks_done", what),
+            _by_category(doc, what),
+        )
+
+    def to_doc(self) -> dict[str, Any]:
+        return {
+            "week": self.week,
+            "from": self.first,
+            "to": self.last,
+            "sprints": self.sprints,
+            "sprint_s": self.sprint_s,
+            "mits_planned": self.mits_planned,
+            "mits_done": self.mits_done,
+            "tasks_done": self.tasks_done,
+            "by_category": dict(self.by_category),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Retro:
+    """A saved weekly retro (collection "retros")."""
+
+    id: str
+    week: str
+    saved: str | None = None
+    numbers: WeekNumbers | None = None
+    worked: str = ""
+    didnt: str = ""
+    drop: str = ""
+
+    @classmethod
+    def from_doc(cls, doc: Mapping[str, Any]) -> Retro:
+        numbers = doc.get("numbers")
+        if numbers is not None and not isinstance(numbers, dict):
+            raise BadRecord(f"retro {doc.get('id')!r}: numbers must be a mapping, got {numbers!r}")
+        return cls(
+            str(doc.get("id")),
+            text(doc, "week", "retro"),
+            opt_text(doc, "saved", "retro"),
+            WeekNumbers.from_doc({"id": doc.get("id"), **numbers}) if numbers else None,
+            text(doc, "worked", "retro"),
+            text(doc, "didnt", "retro"),
+            text(doc, "drop", "retro"),
+        )
+
+    def to_doc(self) -> dict[str, Any]:
+        return {
+            "week": self.week,
+            "saved": self.saved,
+            "numbers": self.numbers.to_doc() if self.numbers else None,
+            "worked": self.worked,
+            "didnt": self.didnt,
+            "drop": self.drop,
+        }
+
+    def answer(self, key: str) -> str:
+        """The answer to one prompt: ``worked``, ``didnt`` or ``drop``."""
+        return {"worked": self.worked, "didnt": self.didnt, "drop": self.drop}[key]
+
+
+@dataclass(frozen=True, slots=True)
+class ClosedDay:
+    """An evening shutdown: when the day was closed and its MITs done of planned."""
+
+    closed: str
+    mits_done: int = 0
+    mits_total: int = 0
+
+    @classmethod
+    def from_doc(cls, doc: Mapping[str, Any]) -> ClosedDay:
+        return cls(
+            text(doc, "closed", "closed day"),
+            number(doc, "mits_done", "closed day"),
+            number(doc, "mits_total", "closed day"),
+        )
+
+    def to_doc(self) -> dict[str, Any]:
+        return {"closed": self.closed, "mits_done": self.mits_done, "mits_total": self.mits_total}
+
+
+@dataclass(frozen=True, slots=True)
+class MitsDay:
+    """The doc "mits": the local date of the last app start and the closed days."""
+
+    last_start: str | None = None
+    closed: dict[str, ClosedDay] = field(default_factory=dict)
+
+    @classmethod
+    def from_doc(cls, doc: Mapping[str, Any]) -> MitsDay:
+        closed = doc.get("closed") or {}
+        if not isinstance(closed, dict) or not all(isinstance(v, dict) for v in closed.values()):
+            raise BadRecord(f"mits document: closed must map dates to records, got {closed!r}")
+        return cls(
+            opt_text(doc, "last_start", "mits document"),
+            {str(d): ClosedDay.from_doc(v) for d, v in closed.items()},
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class DaySummary:
+    """The evening shutdown's numbers for one local day."""
+
+    date: str
+    sprints: int
+    sprint_s: int
+    mit_focus_s: int
+    mit_share: float | None
+    mits_total: int
+    mits_done: int
+    mits: tuple[Task, ...]
+    tasks_done: int
+    by_category: dict[str, float]
+
+
+def _overlap(entry: dict[str, Any], start: dt.datetime, end: dt.datetime, now: dt.datetime) -> float:
+    try:
+        s = from_stamp(entry["start"])
+        e = from_stamp(entry["end"]) if entry.get("end") else now
+    except (KeyError, TypeError, ValueError):
+        return 0.0
+    return max(0.0, (min(e, end) - max(s, start)).total_seconds())
+
+
+def day_summary(
+    entries: Iterable[dict[str, Any]],
+    tasks: Iterable[Task],
+    day: str,
+    tz: dt.tzinfo,
+    now: dt.datetime,
+    cap: int,
+) -> DaySummary:
+    """The evening shutdown's numbers for one local day."""
+    start, end = day_bounds(day, tz)
+    items = list(tasks)
+    mits = effective_mits(items, day, cap)
+    mit_ids = {t.id for t in mits}
+    sprints = 0
+    sprint_s = 0.0
+    mit_s = 0.0
+    by_cat: dict[str, float] = {}
+    for e in entries:
+        secs = _overlap(e, start, end, now)
+        if secs <= 0:
+            continue
+        if e.get("source") != "break":
+            cat = str(e.get("category") or "")
+            by_cat[cat] = by_cat.get(cat, 0.0) + secs
+        if e.get("source") == "sprint":
+            sprints += 1
+            sprint_s += secs
+            if e.get("task") in mit_ids:
+                mit_s += secs
+    done_today = [t for t in items if local_date(t.done, tz) == day]
+    return DaySummary(
+        date=day,
+        sprints=sprints,
+        sprint_s=int(sprint_s),
+        mit_focus_s=int(mit_s),
+        mit_share=round(mit_s / sprint_s, 2) if sprint_s else None,
+        mits_total=len(mits),
+        mits_done=sum(1 for t in mits if not is_open(t)),
+        mits=tuple(mits),
+        tasks_done=len(done_today),
+        by_category=dict(sorted(by_cat.items(), key=lambda kv: -kv[1])),
+    )
+
+
+def week_summary(
+    entries: Iterable[dict[str, Any]],
+    tasks: Iterable[Task],
+    day: str,
+    tz: dt.tzinfo,
+    now: dt.datetime,
+) -> WeekNumbers:
+    """The weekly retro's numbers for the ISO week holding ``day``."""
+    first = week_start(day)
+    start, _ = day_bounds(first, tz)
+    _, end = day_bounds(add_days(first, 6), tz)
+    items = list(tasks)
+    sprints = 0
+    sprint_s = 0.0
+    by_cat: dict[str, float] = {}
+    for e in entries:
+        secs = _overlap(e, start, end, now)
+        if secs <= 0:
+            continue
+        if e.get("source") == "sprint":
+            sprints += 1
+            sprint_s += secs
+        if e.get("source") != "break":
+            cat = str(e.get("category") or "")
+            by_cat[cat] = by_cat.get(cat, 0.0) + secs
+    hist = history(items, tz, 7, add_days(first, 6))
+    done = [t for t in items if (d := local_date(t.done, tz)) and first <= d <= add_days(first, 6)]
+    return WeekNumbers(
+        week=week_label(day),
+        first=first,
+        last=add_days(first, 6),
+        sprints=sprints,
+        sprint_s=int(sprint_s),
+        mits_planned=sum(h["planned"] for h in hist),
+        mits_done=sum(h["done"] for h in hist),
+        tasks_done=len(done),
+        by_category=dict(sorted(by_cat.items(), key=lambda kv: -kv[1])),
+    )
