@@ -134,3 +134,38 @@ def test_bibtex_misc_with_eprint_primary_doi_and_tex_kept():
     assert "@misc{muller1999old," in text and "title={Old \\} one}" in text
     assert "eprint={solv-int/9901001}" in text
     assert core.year_of(core.Paper("2205.06398", announced="2026-09-24")) == "2022"
+
+
+def test_records_round_trip_and_name_a_wrong_type():
+    doc = {
+        "arxiv_id": "2611.00001",
+        "version": 2,
+        "title": "T",
+        "authors": ["A B"],
+        "affiliations": [""],
+        "abstract": "x",
+        "categories": ["cs.LG"],
+        "primary": "cs.LG",
+        "announce_type": "new",
+        "announced": "2026-11-25",
+        "published": "",
+        "doi": "",
+        "journal_ref": "",
+        "link": "https://arxiv.org/abs/2611.00001",
+        "source": "rss",
+        "fetched": "s",
+    }
+    paper = core.Paper.from_doc(doc, {"2611.00001": "keep"})
+    assert paper.decision == "keep" and paper.authors == ("A B",) and paper.to_doc() == doc
+    item = core.new_item(paper, "2026-W48", "s")
+    assert core.QueueItem.from_doc(item.to_doc()) == item
+    dec = core.Decision("2611.00001", "2026-11-25", "skip", "s")
+    assert core.Decision.from_doc(dec.to_doc()) == dec
+    with pytest.raises(core.RecordError, match=r"paper 2611.00001: field 'title' must be a string, not int"):
+        core.Paper.from_doc({**doc, "title": 3})
+    with pytest.raises(core.RecordError, match=r"queue item 2611.00001 pass: field 'n'"):
+        core.QueueItem.from_doc({**item.to_doc(), "passes": [{"n": "1", "planned": 15}]})
+    with pytest.raises(core.RecordError, match=r"decision: field 'arxiv_id' must be a string"):
+        core.Decision.from_doc({"arxiv_id": None})
+    with pytest.raises(core.RecordError, match=r"authors"):
+        core.Paper.from_doc({**doc, "authors": ["ok", 1]})
