@@ -10,6 +10,8 @@ from cockpit.core.text import dumps_clean
 
 if TYPE_CHECKING:
     from cockpit.context import Context
+    from cockpit.core.papers import Paper, QueueItem
+    from cockpit.services.papers import StoreReport
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -131,15 +133,15 @@ def cmd_rank(args: argparse.Namespace, ctx: Context) -> int:
     if args.json:
         out = [
             {
-                "id": r.paper["arxiv_id"],
-                "version": r.paper.get("version"),
-                "title": r.paper.get("title", ""),
-                "authors": r.paper.get("authors", []),
-                "categories": r.paper.get("categories", []),
-                "announced": r.paper.get("announced", ""),
+                "id": r.paper.arxiv_id,
+                "version": r.paper.version,
+                "title": r.paper.title,
+                "authors": list(r.paper.authors),
+                "categories": list(r.paper.categories),
+                "announced": r.paper.announced,
                 "score": r.score,
                 "why": r.why,
-                "decision": r.paper.get("decision"),
+                "decision": r.paper.decision,
             }
             for r in rows
         ]
@@ -150,8 +152,8 @@ def cmd_rank(args: argparse.Namespace, ctx: Context) -> int:
         return 0
     print(f"{week}: {len(rows)} papers")
     for r in rows:
-        mark = {"keep": "K", "skip": "-", "later": "?"}.get(r.paper.get("decision") or "", " ")
-        print(f"{mark} {r.score:7.3f}  {r.paper['arxiv_id']:<16} {_clean(r.paper.get('title'), 90)}")
+        mark = {"keep": "K", "skip": "-", "later": "?"}.get(r.paper.decision or "", " ")
+        print(f"{mark} {r.score:7.3f}  {r.paper.arxiv_id:<16} {_clean(r.paper.title, 90)}")
         if r.why:
             print(f"{'':27}why: {_clean(', '.join(r.why), 80)}")
     return 0
@@ -164,7 +166,7 @@ def cmd_decide(args: argparse.Namespace, ctx: Context) -> int:
     res = svc.decide(
         ctx, aid, args.decision, swap=getattr(args, "swap", None), defer=getattr(args, "defer", False)
     )
-    title = _clean(res.paper.get("title"), 70)
+    title = _clean(res.paper.title, 70)
     if args.decision == "keep":
         print(f"kept {aid} for {res.week}: {title}")
         if res.swapped:
@@ -176,24 +178,18 @@ def cmd_decide(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
-def _item_json(item: dict[str, Any], week: str) -> dict[str, Any]:
+def _item_json(item: QueueItem, week: str) -> dict[str, object]:
     return {
-        "id": item["arxiv_id"],
-        "title": item.get("title", ""),
-        "week": item.get("week"),
-        "status": item.get("status"),
-        "version": item.get("version"),
-        "latest_version": item.get("latest_version"),
-        "rolled_over": item.get("week", "") < week and item.get("status") in ("queued", "reading"),
+        "id": item.arxiv_id,
+        "title": item.title,
+        "week": item.week,
+        "status": item.status,
+        "version": item.version,
+        "latest_version": item.latest_version,
+        "rolled_over": item.rolled_over(week),
         "passes": [
-            {
-                "n": p["n"],
-                "planned": p["planned"],
-                "actual": p.get("actual"),
-                "started": p.get("started"),
-                "finished": p.get("finished"),
-            }
-            for p in item.get("passes") or []
+            {"n": p.n, "planned": p.planned, "actual": p.actual, "started": p.started, "finished": p.finished}
+            for p in item.passes
         ],
     }
 
@@ -218,14 +214,12 @@ def cmd_queue(args: argparse.Namespace, ctx: Context) -> int:
     if v.warning:
         print(f"warning: {v.warning}")
     for i in v.current:
-        newer = ""
-        if (i.get("latest_version") or 0) > (i.get("version") or 0):
-            newer = f"  [v{i['latest_version']} available]"
-        rolled = "  (rolled over)" if i.get("week", "") < v.week and i.get("status") in core.OPEN else ""
-        print(f"  {i['arxiv_id']:<16} {i['status']:<8} {_clean(i.get('title'), 60)}{newer}{rolled}")
+        newer = f"  [v{i.newer_version} available]" if i.newer_version else ""
+        rolled = "  (rolled over)" if i.rolled_over(v.week) else ""
+        print(f"  {i.arxiv_id:<16} {i.status:<8} {_clean(i.title, 60)}{newer}{rolled}")
         print(f"  {'':16} {core.minutes_summary(i)}")
     for i in v.later:
-        print(f"  {i['arxiv_id']:<16} deferred to {i['week']}: {_clean(i.get('title'), 50)}")
+        print(f"  {i.arxiv_id:<16} deferred to {i.week}: {_clean(i.title, 50)}")
     return 0
 
 
@@ -253,7 +247,7 @@ def cmd_drop(args: argparse.Namespace, ctx: Context) -> int:
     from cockpit.services import papers as svc
 
     item = svc.drop(ctx, svc.parse_id(args.id))
-    print(f"dropped {item['arxiv_id']}")
+    print(f"dropped {item.arxiv_id}")
     return 0
 
 
@@ -269,18 +263,18 @@ def cmd_bibtex(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _print_found(
-    args: argparse.Namespace, ctx: Context, result: tuple[Any, list[dict[str, Any]], list[str]]
+    args: argparse.Namespace, ctx: Context, result: tuple[StoreReport, list[Paper], list[str]]
 ) -> int:
     rep, found, problems = result
     if args.json:
         out = {
             "papers": [
                 {
-                    "id": p["arxiv_id"],
-                    "version": p.get("version"),
-                    "title": p.get("title", ""),
-                    "authors": p.get("authors", []),
-                    "categories": p.get("categories", []),
+                    "id": p.arxiv_id,
+                    "version": p.version,
+                    "title": p.title,
+                    "authors": list(p.authors),
+                    "categories": list(p.categories),
                 }
                 for p in found
             ],
@@ -290,7 +284,7 @@ def _print_found(
         print(dumps_clean(out, ensure_ascii=False, indent=1))
     else:
         for p in found:
-            print(f"{p['arxiv_id']}  {_clean(p.get('title'), 100)}")
+            print(f"{p.arxiv_id}  {_clean(p.title, 100)}")
         for line in problems:
             print(_clean(line))
         print(f"{len(found)} found, {rep.added} new in the store")

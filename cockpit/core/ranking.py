@@ -22,9 +22,9 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
-Doc = dict[str, Any]
+from cockpit.core.papers import Paper
+
 Vec = dict[str, float]
 
 STOPWORDS = frozenset(
@@ -63,14 +63,14 @@ def author_key(name: str) -> str:
     return "au:" + " ".join(_fold(name).replace(".", " ").split())
 
 
-def raw_features(paper: Doc) -> Counter[str]:
+def raw_features(paper: Paper) -> Counter[str]:
     c: Counter[str] = Counter()
-    for w in tokenize(paper.get("title") or ""):
+    for w in tokenize(paper.title):
         c[w] += TITLE_WEIGHT
-    c.update(tokenize(paper.get("abstract") or ""))
-    for a in paper.get("authors") or []:
+    c.update(tokenize(paper.abstract))
+    for a in paper.authors:
         c[author_key(a)] += 1
-    for cat in paper.get("categories") or []:
+    for cat in paper.categories:
         c["cat:" + cat] += 1
         archive = cat.split(".")[0]
         if archive != cat:
@@ -91,12 +91,14 @@ class Profile:
     keywords: list[str] = field(default_factory=list)
     authors: list[str] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)
-    seeds: list[Doc] = field(default_factory=list)  # papers (docs) the user named as seeds
+    seeds: list[Paper] = field(default_factory=list)  # papers the user named as seeds
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class Ranked:
-    paper: Doc
+    """A paper with its score and the features that added most to it (what the TUI and CLI get)."""
+
+    paper: Paper
     score: float
     why: list[str]
 
@@ -162,8 +164,8 @@ class Model:
     def __init__(
         self,
         profile: Profile,
-        decided: Sequence[tuple[Doc, int]] = (),
-        corpus: Sequence[Doc] = (),
+        decided: Sequence[tuple[Paper, int]] = (),
+        corpus: Sequence[Paper] = (),
         mits: Sequence[str] = (),
     ) -> None:
         self.names: dict[str, str] = {}
@@ -197,10 +199,10 @@ class Model:
         self.trained_on = len(ys) if learned else 0
         self.mits = [(t, set(tokenize(t))) for t in mits if tokenize(t)]
         for p, _ in decided:
-            for a in p.get("authors") or []:
+            for a in p.authors:
                 self.names.setdefault(author_key(a), a)
 
-    def score(self, paper: Doc, why_n: int = 4) -> Ranked:
+    def score(self, paper: Paper, why_n: int = 4) -> Ranked:
         raw = self._corpus_raws.get(id(paper)) or raw_features(paper)
         x = self.vec.vector(raw)
         w = self.weights
@@ -220,23 +222,23 @@ class Model:
             if c <= 0 or len(why) >= why_n:
                 break
             if f.startswith("au:"):
-                for a in paper.get("authors") or []:
+                for a in paper.authors:
                     if author_key(a) == f:
                         names = {**names, f: a}
                         break
             why.append(label_of(f, names))
         return Ranked(paper, round(s, 4), why)
 
-    def rank(self, papers: Sequence[Doc]) -> list[Ranked]:
+    def rank(self, papers: Sequence[Paper]) -> list[Ranked]:
         out = [self.score(p) for p in papers]
-        out.sort(key=lambda r: (-r.score, r.paper.get("arxiv_id", "")))
+        out.sort(key=lambda r: (-r.score, r.paper.arxiv_id))
         return out
 
 
 def rank(
-    papers: Sequence[Doc],
+    papers: Sequence[Paper],
     profile: Profile,
-    decided: Sequence[tuple[Doc, int]] = (),
+    decided: Sequence[tuple[Paper, int]] = (),
     mits: Sequence[str] = (),
 ) -> list[Ranked]:
     return Model(profile, decided, papers, mits).rank(papers)

@@ -91,30 +91,30 @@ def test_skip_and_later_record_decisions_that_train(ingested, capsys, home, cloc
     run(capsys, "papers", "skip", "2611.00002")
     run(capsys, "papers", "later", "2611.00003")
     ctx = Context.open(home, clock=clock)
-    decided = {p["arxiv_id"]: p["decision"] for p in svc.week_papers(ctx, "2026-W48")}
+    decided = {p.arxiv_id: p.decision for p in svc.week_papers(ctx, "2026-W48")}
     assert decided["2611.00002"] == "skip" and decided["2611.00003"] == "later"
-    assert [(p["arxiv_id"], y) for p, y in svc.decided(ctx)] == [("2611.00002", 0)]  # later is no label
+    assert [(p.arxiv_id, y) for p, y in svc.decided(ctx)] == [("2611.00002", 0)]  # later is no label
     # undo puts the previous decision back
     res = svc.decide(ctx, "2611.00002", "keep")
-    assert svc.decision_map(ctx)["2611.00002"]["decision"] == "keep" and svc.queue_items(ctx)
+    assert svc.decision_map(ctx)["2611.00002"].decision == "keep" and svc.queue_items(ctx)
     svc.undo(ctx, res.undo)
-    assert svc.decision_map(ctx)["2611.00002"]["decision"] == "skip" and svc.queue_items(ctx) == []
+    assert svc.decision_map(ctx)["2611.00002"].decision == "skip" and svc.queue_items(ctx) == []
 
 
 def test_passes_book_reading_time_to_the_paper(ingested, capsys, home, clock):
     ctx = Context.open(home, clock=clock)
     svc.decide(ctx, "2611.00001", "keep")
     item, msg = svc.start_pass(ctx, "2611.00001")
-    assert "pass 1" in msg and item["status"] == "reading"
+    assert "pass 1" in msg and item.status == "reading"
     clock.advance(14 * 60)
     item, msg = svc.finish_pass(ctx, "2611.00001")
-    assert item["passes"][0]["actual"] == 14 and "14 of 15 min" in msg
+    assert item.passes[0].actual == 14 and "14 of 15 min" in msg
     (entry,) = audit.entries(ctx).all()
     assert entry["category"] == "research" and entry["source"] == "reading" and entry["paper"] == "2611.00001"
     for minutes in (50, 125):
         svc.start_pass(ctx, "2611.00001")
         item, _ = svc.finish_pass(ctx, "2611.00001", minutes=minutes)
-    assert item["status"] == "done" and len(audit.entries(ctx).all()) == 3
+    assert item.status == "done" and len(audit.entries(ctx).all()) == 3
     with pytest.raises(Exception, match="all three passes are done"):
         svc.start_pass(ctx, "2611.00001")
 
@@ -156,10 +156,10 @@ def test_fetch_with_stale_error_and_backfill(papers_config, arxiv_server, home, 
     assert "stat.ML: stale feed (announced 2026-11-24, expected 2026-11-25)" in text
     assert "cs.XX: arXiv answered HTTP 400" in text and rep.errors >= 1
     assert "backfilled 2026-11-23" in text and "backfilled 2026-11-24" in text
-    by_id = {p["arxiv_id"]: p for p in svc.week_papers(ctx, "2026-W48")}
+    by_id = {p.arxiv_id: p for p in svc.week_papers(ctx, "2026-W48")}
     assert {"2611.00001", "2611.00030"} <= set(by_id)
     # the stale feed's batch is kept under its own (older) announcement date, nothing lost
-    assert by_id["2611.00020"]["announced"] == "2026-11-24"
+    assert by_id["2611.00020"].announced == "2026-11-24"
     assert "stat.ML: backfilled 2026-11-24" not in text
     assert steps[-1] == ("done", 6, 6)
     # a second fetch the same day does not backfill again and adds nothing twice
@@ -202,7 +202,7 @@ def test_unread_papers_roll_over_and_count_against_the_next_week(ingested, home,
     svc.decide(ctx, "2611.00001", "keep")
     clock.advance(7 * 86400)  # next ISO week, pass 1 never started
     v = svc.queue_view(ctx)
-    assert v.week == "2026-W49" and [i["arxiv_id"] for i in v.current] == ["2611.00001"]
+    assert v.week == "2026-W49" and [i.arxiv_id for i in v.current] == ["2611.00001"]
     assert "1 unread paper(s) rolled over" in v.warning
     res = svc.decide(ctx, "2611.00002", "keep")
     assert res.week == "2026-W49" and "count against 2026-W49" in res.warning

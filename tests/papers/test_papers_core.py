@@ -73,13 +73,13 @@ def test_feed_checks_weekend_empty_stale():
 
 
 def item(aid, week, status="queued"):
-    return {"arxiv_id": aid, "week": week, "status": status}
+    return core.QueueItem(aid, week=week, status=status)
 
 
 def test_queue_limit_rollover_and_deferral():
     items = [item("a", "2026-W47"), item("b", "2026-W48"), item("c", "2026-W46", "done")]
     r = core.can_keep(items, "x", "2026-W48", 2)
-    assert not r.ok and [o["arxiv_id"] for o in r.occupants] == ["a", "b"]
+    assert not r.ok and [o.arxiv_id for o in r.occupants] == ["a", "b"]
     assert "1 unread paper(s)" in r.warning
     assert core.can_keep(items, "x", "2026-W48", 3).ok
     assert core.first_week_with_room(items, "2026-W49", 2) == "2026-W49"
@@ -92,19 +92,19 @@ def test_queue_limit_rollover_and_deferral():
 
 
 def test_three_passes_planned_and_actual_minutes():
-    it = core.new_item({"arxiv_id": "2609.1", "title": "T", "categories": ["cs.LG"]}, "2026-W48", "s")
-    assert [(p["n"], p["planned"]) for p in it["passes"]] == [(1, 15), (2, 45), (3, 120)]
+    it = core.new_item(core.Paper("2609.1", title="T", categories=("cs.LG",)), "2026-W48", "s")
+    assert [(p.n, p.planned) for p in it.passes] == [(1, 15), (2, 45), (3, 120)]
     t0 = dt.datetime(2026, 11, 25, 9, tzinfo=dt.UTC)
     it = core.start_pass(it, 1, t0.isoformat())
-    assert it["status"] == "reading" and core.running_pass(it) == 1
+    assert it.status == "reading" and core.running_pass(it) == 1
     with pytest.raises(ValueError):
         core.start_pass(it, 2, t0.isoformat())
     it = core.finish_pass(it, 1, t0, t0 + dt.timedelta(minutes=17))
-    assert it["passes"][0]["actual"] == 17 and core.next_pass(it) == 2
+    assert it.passes[0].actual == 17 and core.next_pass(it) == 2
     assert core.minutes_summary(it).startswith("P1 15/17 · P2 45/–")
     it = core.finish_pass(core.start_pass(it, 2, "s"), 2, t0, t0, minutes=50)
     it = core.finish_pass(core.start_pass(it, 3, "s"), 3, t0, t0, minutes=130)
-    assert it["status"] == "done" and core.next_pass(it) is None
+    assert it.status == "done" and core.next_pass(it) is None
 
 
 def test_bibtex_misc_with_eprint_primary_doi_and_tex_kept():
@@ -125,7 +125,7 @@ def test_bibtex_misc_with_eprint_primary_doi_and_tex_kept():
             "year": "1999",
         },
     ]
-    text = core.bibtex(items)
+    text = core.bibtex([core.QueueItem.from_doc(d) for d in items])
     assert "@misc{dey2022outlier," in text
     assert "title={Outlier {Detection} for $\\omega$ Networks}" in text
     assert "author={Pritam Dey and Zhengwu Zhang}" in text
@@ -133,4 +133,39 @@ def test_bibtex_misc_with_eprint_primary_doi_and_tex_kept():
     assert "primaryClass={stat.ME}" in text and "doi={10.1093/bioinformatics/btac431}" in text
     assert "@misc{muller1999old," in text and "title={Old \\} one}" in text
     assert "eprint={solv-int/9901001}" in text
-    assert core.year_of({"arxiv_id": "2205.06398", "announced": "2026-09-24"}) == "2022"
+    assert core.year_of(core.Paper("2205.06398", announced="2026-09-24")) == "2022"
+
+
+def test_records_round_trip_and_name_a_wrong_type():
+    doc = {
+        "arxiv_id": "2611.00001",
+        "version": 2,
+        "title": "T",
+        "authors": ["A B"],
+        "affiliations": [""],
+        "abstract": "x",
+        "categories": ["cs.LG"],
+        "primary": "cs.LG",
+        "announce_type": "new",
+        "announced": "2026-11-25",
+        "published": "",
+        "doi": "",
+        "journal_ref": "",
+        "link": "https://arxiv.org/abs/2611.00001",
+        "source": "rss",
+        "fetched": "s",
+    }
+    paper = core.Paper.from_doc(doc, {"2611.00001": "keep"})
+    assert paper.decision == "keep" and paper.authors == ("A B",) and paper.to_doc() == doc
+    item = core.new_item(paper, "2026-W48", "s")
+    assert core.QueueItem.from_doc(item.to_doc()) == item
+    dec = core.Decision("2611.00001", "2026-11-25", "skip", "s")
+    assert core.Decision.from_doc(dec.to_doc()) == dec
+    with pytest.raises(core.RecordError, match=r"paper 2611.00001: field 'title' must be a string, not int"):
+        core.Paper.from_doc({**doc, "title": 3})
+    with pytest.raises(core.RecordError, match=r"queue item 2611.00001 pass: field 'n'"):
+        core.QueueItem.from_doc({**item.to_doc(), "passes": [{"n": "1", "planned": 15}]})
+    with pytest.raises(core.RecordError, match=r"decision: field 'arxiv_id' must be a string"):
+        core.Decision.from_doc({"arxiv_id": None})
+    with pytest.raises(core.RecordError, match=r"authors"):
+        core.Paper.from_doc({**doc, "authors": ["ok", 1]})

@@ -1,16 +1,11 @@
 import random
 
 from cockpit.core import ranking
+from cockpit.core.papers import Paper
 
 
 def p(aid, title, abstract="", authors=(), cats=("cs.LG",)):
-    return {
-        "arxiv_id": aid,
-        "title": title,
-        "abstract": abstract,
-        "authors": list(authors),
-        "categories": list(cats),
-    }
+    return Paper(aid, title=title, abstract=abstract, authors=tuple(authors), categories=tuple(cats))
 
 
 WEEK = [
@@ -24,7 +19,7 @@ WEEK = [
 def test_cold_start_profile_ranks_keywords_and_authors_and_explains():
     prof = ranking.Profile(keywords=["diffusion"], authors=["Yang Song"])
     out = ranking.rank(WEEK, prof)
-    assert [r.paper["arxiv_id"] for r in out[:2]] == ["3", "1"]
+    assert [r.paper.arxiv_id for r in out[:2]] == ["3", "1"]
     assert "Yang Song" in out[0].why and "diffusion" in out[0].why
     assert out[-1].why == [] or "diffusion" not in out[-1].why
 
@@ -45,14 +40,14 @@ def test_decisions_train_the_model():
         p("b", "Stellar spectra of galaxies", "redshift"),
     ]
     out = ranking.rank(fresh, ranking.Profile(), decided)
-    assert [r.paper["arxiv_id"] for r in out] == ["a", "b"]
+    assert [r.paper.arxiv_id for r in out] == ["a", "b"]
     assert out[0].score > out[1].score
     assert set(out[0].why) & {"attention", "language", "tokens"}
 
 
 def test_mit_boost_and_why():
     out = ranking.rank(WEEK, ranking.Profile(), mits=["Fix the traffic forecasting baseline"])
-    assert out[0].paper["arxiv_id"] == "2"
+    assert out[0].paper.arxiv_id == "2"
     assert out[0].why[0] == "MIT: Fix the traffic forecasting baseline"
 
 

@@ -35,23 +35,23 @@ async def test_triage_keep_skip_undo_progress_and_hostile_text(ctx):
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_triage(app, pilot)
         assert "1 / 4" in text(screen, "#triage-progress")
-        first = screen.current.paper["arxiv_id"]
+        first = screen.current.paper.arxiv_id
         await pilot.press("k")
-        assert svc.decision_map(ctx)[first]["decision"] == "keep"
+        assert svc.decision_map(ctx)[first].decision == "keep"
         assert "2 / 4" in text(screen, "#triage-progress")
-        second = screen.current.paper["arxiv_id"]
+        second = screen.current.paper.arxiv_id
         await pilot.press("s")
         screen.flush_pending()  # skip/later are written in order off the UI thread
-        assert svc.decision_map(ctx)[second]["decision"] == "skip"
+        assert svc.decision_map(ctx)[second].decision == "skip"
         await pilot.press("u")
         screen.flush_pending()
         assert second not in svc.decision_map(ctx)
-        assert screen.current.paper["arxiv_id"] == second and "2 / 4" in text(screen, "#triage-progress")
+        assert screen.current.paper.arxiv_id == second and "2 / 4" in text(screen, "#triage-progress")
         await pilot.press("u")
         screen.flush_pending()
         assert svc.decision_map(ctx) == {} and svc.queue_items(ctx) == []
         # the hostile title is shown literally, escape sequences removed
-        idx = next(i for i, r in enumerate(screen.rows) if r.paper["arxiv_id"] == "2611.00004")
+        idx = next(i for i, r in enumerate(screen.rows) if r.paper.arxiv_id == "2611.00004")
         screen.index = idx
         screen.show()
         await pilot.pause()
@@ -70,22 +70,22 @@ async def test_third_keep_asks_swap_or_defer(ctx):
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_triage(app, pilot)
         await pilot.press("k", "k")
-        third = screen.current.paper["arxiv_id"]
+        third = screen.current.paper.arxiv_id
         await pilot.press("k")
         await pilot.pause()
         assert isinstance(app.screen, SwapScreen)
         await pilot.press("d")
         await pilot.pause()
         v = svc.queue_view(ctx)
-        assert len(v.current) == 2 and [i["arxiv_id"] for i in v.later] == [third]
-        fourth = screen.current.paper["arxiv_id"]
+        assert len(v.current) == 2 and [i.arxiv_id for i in v.later] == [third]
+        fourth = screen.current.paper.arxiv_id
         await pilot.press("k")
         await pilot.pause()
         assert isinstance(app.screen, SwapScreen)
         await pilot.press("enter")  # the first option: swap out the first queued paper
         await pilot.pause()
         v = svc.queue_view(ctx)
-        assert fourth in [i["arxiv_id"] for i in v.current] and len(v.current) == 2
+        assert fourth in [i.arxiv_id for i in v.current] and len(v.current) == 2
 
 
 async def test_list_mode_and_pane_queue_passes_and_notes(ctx, tmp_path, monkeypatch):
@@ -101,9 +101,9 @@ async def test_list_mode_and_pane_queue_passes_and_notes(ctx, tmp_path, monkeypa
         await pilot.press("v")
         assert screen.has_class("-list")
         await pilot.press("down", "down")
-        target = screen.rows[2].paper["arxiv_id"]
+        target = screen.rows[2].paper.arxiv_id
         await pilot.press("k")
-        assert svc.decision_map(ctx)[target]["decision"] == "keep"
+        assert svc.decision_map(ctx)[target].decision == "keep"
         await pilot.press("v", "escape")
         await pilot.pause()
         pane = app.main.pane("papers")
@@ -111,11 +111,11 @@ async def test_list_mode_and_pane_queue_passes_and_notes(ctx, tmp_path, monkeypa
         assert "1/2 queued" in summary and "Digest 2026-W48: 1 / 4 triaged" in summary
         await pilot.press("r")
         item = svc.queue_items(ctx)[0]
-        assert item["status"] == "reading" and item["passes"][0]["started"]
+        assert item.status == "reading" and item.passes[0].started
         ctx.clock.advance(600)
         await pilot.press("r")
         item = svc.queue_items(ctx)[0]
-        assert item["passes"][0]["actual"] == 10
+        assert item.passes[0].actual == 10
         await pilot.press("e")
         await pilot.pause()
         note = svc.note_path(ctx, target, create=False)
@@ -148,13 +148,13 @@ async def test_rapid_skip_later_undo_land_in_order(ctx):
     app = CockpitApp(ctx)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_triage(app, pilot)
-        ids = [r.paper["arxiv_id"] for r in screen.rows]
+        ids = [r.paper.arxiv_id for r in screen.rows]
         await pilot.press("s", "l", "s", "u", "s", "k")
         screen.flush_pending()
-        dm = {k: v["decision"] for k, v in svc.decision_map(ctx).items()}
+        dm = {k: v.decision for k, v in svc.decision_map(ctx).items()}
         assert dm == {ids[0]: "skip", ids[1]: "later", ids[2]: "skip", ids[3]: "keep"}
         await pilot.press("escape")
-    assert [i["arxiv_id"] for i in svc.queue_items(ctx)] == [ids[3]]
+    assert [i.arxiv_id for i in svc.queue_items(ctx)] == [ids[3]]
 
 
 async def test_wide_rtl_nul_and_huge_text_render_cleanly(ctx):
@@ -203,8 +203,8 @@ async def test_decisions_retrain_and_reorder_the_rest_of_the_digest(ctx):
     app = CockpitApp(ctx)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_triage(app, pilot)
-        assert screen.rows[0].paper["title"].startswith("Galaxy")
-        by_id = {r.paper["arxiv_id"]: i for i, r in enumerate(screen.rows)}
+        assert screen.rows[0].paper.title.startswith("Galaxy")
+        by_id = {r.paper.arxiv_id: i for i, r in enumerate(screen.rows)}
         plan = [
             ("2611.00050", "keep"),
             ("2611.00051", "keep"),
@@ -218,7 +218,7 @@ async def test_decisions_retrain_and_reorder_the_rest_of_the_digest(ctx):
         screen.flush_pending()
         await app.workers.wait_for_complete()
         await pilot.pause()
-        rest = [r.paper["arxiv_id"] for r in screen.rows[screen.index + 1 :] if not r.paper.get("decision")]
+        rest = [r.paper.arxiv_id for r in screen.rows[screen.index + 1 :] if not r.paper.decision]
         kinds = ["T" if int(a.split(".")[1]) >= 50 else "G" for a in rest]
         assert kinds == sorted(kinds, key=lambda k: k != "T"), kinds  # every transformer paper first
 
@@ -238,7 +238,7 @@ async def test_fetch_in_the_background_with_progress(papers_config, arxiv_server
         assert "Fetched: 1 new" in str(pane.query_one("#papers-status").render())
         assert any("Fetched: 1 new" in n.message for n in app._notifications)
         assert "Digest 2026-W48: 0 / 1 triaged" in str(pane.query_one("#papers-summary").render())
-    assert [p["title"] for p in svc.week_papers(ctx, "2026-W48")] == ["Fetched paper"]
+    assert [p.title for p in svc.week_papers(ctx, "2026-W48")] == ["Fetched paper"]
 
 
 async def test_fetch_failure_is_a_toast_not_a_crash(papers_config, arxiv_server, home, clock):
@@ -274,12 +274,12 @@ async def test_later_papers_come_back_after_the_undecided_ones(ctx):
     app = CockpitApp(ctx)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_triage(app, pilot)
-        ids = [r.paper["arxiv_id"] for r in screen.rows]
+        ids = [r.paper.arxiv_id for r in screen.rows]
         await pilot.press("l")  # ids[0] later
         await pilot.press("s")  # ids[1] skip
-        assert screen.current.paper["arxiv_id"] == ids[2]
+        assert screen.current.paper.arxiv_id == ids[2]
         await pilot.press("s")  # ids[2] skip: only the later one is left
-        assert screen.current.paper["arxiv_id"] == ids[0]
+        assert screen.current.paper.arxiv_id == ids[0]
         await pilot.press("k")
         screen.flush_pending()
-        assert svc.decision_map(ctx)[ids[0]]["decision"] == "keep"
+        assert svc.decision_map(ctx)[ids[0]].decision == "keep"

@@ -11,6 +11,7 @@ import pytest
 
 from cockpit.core import papers as core
 from cockpit.core import ranking
+from cockpit.core.papers import Paper
 from cockpit.sources import arxiv as src
 
 pytestmark = pytest.mark.realworld
@@ -141,13 +142,12 @@ def test_metadata_jsonl(corpus):
         check_paper(p)
     # the whole sample ranks, every paper explained by terms it contains
     out = ranking.rank(
-        abs_.papers, ranking.Profile(keywords=["lyapunov", "neural network"], categories=["cs.LG"])
+        [Paper.from_doc(p) for p in abs_.papers],
+        ranking.Profile(keywords=["lyapunov", "neural network"], categories=["cs.LG"]),
     )
     assert len(out) == 1131 and out[0].why
     top = out[0].paper
-    assert any(
-        w.lower() in (top["title"] + top["abstract"]).lower() or w in top["categories"] for w in out[0].why
-    )
+    assert any(w.lower() in (top.title + top.abstract).lower() or w in top.categories for w in out[0].why)
 
 
 def test_every_abs_file_in_the_tarball(corpus):
@@ -188,5 +188,5 @@ def test_ingest_the_whole_folder_into_a_store(corpus, ctx):
     assert set(stored) == parsed_ids and rep.added == len(stored) > 1200
     # deduplicated on the versionless id within each week
     for week in svc.papers(ctx).parts():
-        ids = [p["arxiv_id"] for p in svc.week_papers(ctx, week)]
+        ids = [p.arxiv_id for p in svc.week_papers(ctx, week)]
         assert len(ids) == len(set(ids))

@@ -21,17 +21,19 @@ from cockpit.tui.shell.pane import Command, Pane
 if TYPE_CHECKING:
     from textual.widgets import OptionList
 
+    from cockpit.core.papers import QueueItem
 
-def item_prompt(item: dict[str, Any], week: str) -> Content:
-    title = clean(item.get("title") or item["arxiv_id"], 200)
+
+def item_prompt(item: QueueItem, week: str) -> Content:
+    title = clean(item.title or item.arxiv_id, 200)
     extra = []
-    if (item.get("latest_version") or 0) > (item.get("version") or 0):
-        extra.append(f"v{item['latest_version']} available")
-    if item.get("week", "") < week and item.get("status") in core.OPEN:
+    if item.newer_version:
+        extra.append(f"v{item.newer_version} available")
+    if item.rolled_over(week):
         extra.append("rolled over")
-    if item.get("week", "") > week:
-        extra.append(f"deferred to {item['week']}")
-    line2 = f"{item.get('status')} · {core.minutes_summary(item)}"
+    if item.week > week:
+        extra.append(f"deferred to {item.week}")
+    line2 = f"{item.status} · {core.minutes_summary(item)}"
     if extra:
         line2 += " · " + ", ".join(extra)
     return Content.assemble((title, "bold"), "\n", (line2, "dim"))
@@ -61,7 +63,7 @@ class PapersPane(Pane):
     def __init__(self, ctx: Any) -> None:
         super().__init__(ctx)
         self._stamp: object = None
-        self._items: list[dict[str, Any]] = []
+        self._items: list[QueueItem] = []
         self._week = ""
         self._said = ""
         self._digest: tuple[int, str, int] | None = None  # (papers fingerprint, week, papers in it)
@@ -96,9 +98,9 @@ class PapersPane(Pane):
         papers_fp = stamp[0][0]
         if self._digest is None or self._digest[0] != papers_fp:
             week = svc.resolve_week(self.ctx, None)
-            self._digest = (papers_fp, week, len(svc.papers(self.ctx).read_part(week)))
+            self._digest = (papers_fp, week, svc.week_size(self.ctx, week))
         _, digest_week, total = self._digest
-        decided = len(svc.decisions(self.ctx).read_part(digest_week))
+        decided = svc.decided_count(self.ctx, digest_week)
         if total:
             summary += f"\nDigest {digest_week}: {decided} / {total} triaged"
         self.query_one("#papers-summary", Static).update(summary)
@@ -111,7 +113,7 @@ class PapersPane(Pane):
 
             keep = ol.highlighted
             ol.clear_options()
-            ol.add_options([Option(item_prompt(i, view.week), id=i["arxiv_id"]) for i in self._items])
+            ol.add_options([Option(item_prompt(i, view.week), id=i.arxiv_id) for i in self._items])
             if self._items:
                 ol.highlighted = min(keep or 0, len(self._items) - 1)
             if not self._items and ol.has_focus:
@@ -137,7 +139,7 @@ class PapersPane(Pane):
         # typed right after (``4`` then ``1``) acts on the pane the user went to last
         self.screen.set_focus(ol if ol is not None and ol.display and self._items else self)
 
-    def selected(self) -> dict[str, Any] | None:
+    def selected(self) -> QueueItem | None:
         ol = self._queue()
         if ol is None or ol.highlighted is None or not self._items:
             return None
@@ -192,9 +194,9 @@ class PapersPane(Pane):
             return
         try:
             if core.running_pass(item) is not None:
-                _, msg = svc.finish_pass(self.ctx, item["arxiv_id"])
+                _, msg = svc.finish_pass(self.ctx, item.arxiv_id)
             else:
-                _, msg = svc.start_pass(self.ctx, item["arxiv_id"])
+                _, msg = svc.start_pass(self.ctx, item.arxiv_id)
         except CockpitError as e:
             self.app.notify(clean(str(e), 200), severity="warning")
             return
@@ -209,18 +211,20 @@ class PapersPane(Pane):
         if item is None:
             return
         try:
-            svc.drop(self.ctx, item["arxiv_id"])
+            svc.drop(self.ctx, item.arxiv_id)
         except CockpitError as e:
             self.app.notify(clean(str(e), 200), severity="warning")
             return
-        self.say(f"Dropped {item['arxiv_id']}")
+        self.say(f"Dropped {item.arxiv_id}")
         self._force_reload()
 
     def action_open(self) -> None:
         item = self.selected()
         if item is None:
             return
-        open_link(self, item["arxiv_id"])
+        from cockpit.tui.papers.links import open_link
+
+        open_link(self.app, item.arxiv_id)
 
     def action_notes(self) -> None:
         from textual.app import SuspendNotSupported
@@ -231,7 +235,7 @@ class PapersPane(Pane):
         if item is None:
             self.app.notify("No queued paper selected", severity="warning")
             return
-        path = svc.note_path(self.ctx, item["arxiv_id"])
+        path = svc.note_path(self.ctx, item.arxiv_id)
         editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
         cmd = [*shlex.split(editor), str(path)]
         try:
@@ -250,10 +254,3 @@ class PapersPane(Pane):
             ("Papers: triage the digest", "Keep, skip or defer this week's papers", self.action_triage),
             ("Papers: fetch from arXiv", "RSS for your categories, backfill by API", self.action_fetch),
         )
-
-
-def open_link(widget: Any, arxiv_id: str) -> None:
-    """Copy the abstract link (OSC 52) and show it as an OSC 8 hyperlink in a toast."""
-    url = f"https://arxiv.org/abs/{arxiv_id}"
-    widget.app.copy_to_clipboard(url)
-    widget.app.notify(f"Copied {url}", title="Abstract link", timeout=6)

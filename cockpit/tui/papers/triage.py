@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from textual import work
@@ -20,6 +21,7 @@ from cockpit.core.text import clean
 
 if TYPE_CHECKING:
     from cockpit.context import Context
+    from cockpit.core.papers import Paper, QueueItem
     from cockpit.core.ranking import Ranked
 
 MARK = {"keep": "✓ kept", "skip": "✗ skipped", "later": "… later", None: ""}
@@ -128,7 +130,7 @@ class TriageScreen(Screen[None]):
         return self.rows[self.index] if 0 <= self.index < len(self.rows) else None
 
     def progress_text(self) -> str:
-        decided = sum(1 for r in self.rows if r.paper.get("decision"))
+        decided = sum(1 for r in self.rows if r.paper.decision)
         return f"Triage {self.week} · {self.index + 1} / {len(self.rows)} · {decided} decided"
 
     def show(self) -> None:
@@ -150,17 +152,17 @@ class TriageScreen(Screen[None]):
             return
         p = r.paper
         prog.update(self.progress_text())
-        self.query_one("#triage-title", Static).update(clean(p.get("title") or p["arxiv_id"], 600))
-        authors = ", ".join(p.get("authors") or [])
-        cats = " ".join(p.get("categories") or [])
-        meta = f"{clean(authors, 400)}\n{cats} · {p.get('announce_type', '')} · {p.get('announced', '')}"
+        self.query_one("#triage-title", Static).update(clean(p.title or p.arxiv_id, 600))
+        authors = ", ".join(p.authors)
+        cats = " ".join(p.categories)
+        meta = f"{clean(authors, 400)}\n{cats} · {p.announce_type} · {p.announced}"
         self.query_one("#triage-meta", Static).update(meta)
-        url = f"https://arxiv.org/abs/{p['arxiv_id']}"
+        url = f"https://arxiv.org/abs/{p.arxiv_id}"
         self.query_one("#triage-link", Static).update(Content.styled(url, Style(link=url, underline=True)))
         why = "why: " + ", ".join(r.why) if r.why else "why: no match with your profile yet"
         self.query_one("#triage-why", Static).update(f"{clean(why, 300)}  (score {r.score:.3f})")
-        self.query_one("#triage-decision", Static).update(MARK[p.get("decision")])
-        self.query_one("#triage-abstract", Static).update(clean(p.get("abstract") or "", 20000))
+        self.query_one("#triage-decision", Static).update(MARK.get(p.decision, ""))
+        self.query_one("#triage-abstract", Static).update(clean(p.abstract, 20000))
         self.query_one("#triage-abstract-box", VerticalScroll).scroll_home(animate=False)
         if self.has_class("-list"):
             ol = self.query_one("#triage-list", OptionList)
@@ -168,8 +170,8 @@ class TriageScreen(Screen[None]):
                 ol.highlighted = self.index
 
     def _list_prompt(self, r: Ranked) -> Content:
-        d = {"keep": "✓", "skip": "✗", "later": "…"}.get(r.paper.get("decision") or "", " ")
-        return Content(f"{d} {r.score:6.2f}  {clean(r.paper.get('title') or '', 66)}")
+        d = {"keep": "✓", "skip": "✗", "later": "…"}.get(r.paper.decision or "", " ")
+        return Content(f"{d} {r.score:6.2f}  {clean(r.paper.title, 66)}")
 
     def refresh_list(self, only: int | None = None) -> None:
         """Redraw the list view (built lazily: only while it is shown)."""
@@ -228,19 +230,17 @@ class TriageScreen(Screen[None]):
         if r is None or self.busy:
             return
         idx = self.index
-        prev = r.paper.get("decision")
+        prev = r.paper.decision
         if decision != "keep":
-            paper = dict(r.paper)
+            paper = r.paper
             ctx = self.ctx
-            fut = self._write(lambda: svc.decide(ctx, paper["arxiv_id"], decision, paper=paper))
-            r.paper = {**r.paper, "decision": decision}
+            fut = self._write(lambda: svc.decide(ctx, paper.arxiv_id, decision, paper=paper))
+            self._set_paper(idx, replace(r.paper, decision=decision))
             self.undo_stack.append((idx, prev, fut))
         else:
             self.flush_pending()
             try:
-                res = svc.decide(
-                    self.ctx, r.paper["arxiv_id"], decision, swap=swap, defer=defer, paper=r.paper
-                )
+                res = svc.decide(self.ctx, r.paper.arxiv_id, decision, swap=swap, defer=defer, paper=r.paper)
             except svc.QueueFull as full:
                 self.app.push_screen(
                     SwapScreen(full.week, full.limit, full.occupants, r.paper),
@@ -250,7 +250,7 @@ class TriageScreen(Screen[None]):
             except CockpitError as e:
                 self.app.notify(clean(str(e), 200), severity="error")
                 return
-            r.paper = res.paper
+            self._set_paper(idx, res.paper)
             self.undo_stack.append((idx, prev, res.undo))
             note = f"Kept for {res.week}"
             if res.swapped:
@@ -277,7 +277,7 @@ class TriageScreen(Screen[None]):
         order = [(start + k) % n for k in range(n)]
         for wanted in (None, "later"):
             for i in order:
-                if i != skip and self.rows[i].paper.get("decision") == wanted:
+                if i != skip and self.rows[i].paper.decision == wanted:
                     return i
         return None
 
@@ -301,23 +301,27 @@ class TriageScreen(Screen[None]):
         else:
             self.flush_pending()
             svc.undo(ctx, u)
-        r = self.rows[idx]
-        r.paper = {**r.paper, "decision": prev}
+        paper = replace(self.rows[idx].paper, decision=prev)
+        self._set_paper(idx, paper)
         self.index = idx
         self.refresh_list(only=idx)
         self.show()
-        self.app.notify(f"Undone: {r.paper['arxiv_id']}", timeout=3)
+        self.app.notify(f"Undone: {paper.arxiv_id}", timeout=3)
 
     def flush_pending(self) -> None:
         """Let queued writes land before a synchronous one."""
         self._writer.submit(lambda: None).result()
 
+    def _set_paper(self, idx: int, paper: Paper) -> None:
+        """Row ``idx`` shows ``paper`` now (its decision changed)."""
+        self.rows[idx] = replace(self.rows[idx], paper=paper)
+
     def action_open(self) -> None:
-        from cockpit.tui.papers.pane import open_link
+        from cockpit.tui.papers.links import open_link
 
         r = self.current
         if r is not None:
-            open_link(self, r.paper["arxiv_id"])
+            open_link(self.app, r.paper.arxiv_id)
 
     def action_close(self) -> None:
         self.flush_pending()  # the pane re-reads the store when this screen closes
@@ -328,20 +332,19 @@ class TriageScreen(Screen[None]):
         """Decisions train the model: re-score the undecided papers after the current one."""
         from cockpit.services import papers as svc
 
-        rest = [r.paper for r in self.rows[self.index + 1 :] if not r.paper.get("decision")]
+        rest = [r.paper for r in self.rows[self.index + 1 :] if not r.paper.decision]
         if not rest:
             return
-        m = svc.model(self.ctx, [r.paper for r in self.rows])
-        scored = {id(x.paper): x for x in m.rank(rest)}
+        scored = {id(x.paper): x for x in svc.rerank(self.ctx, [r.paper for r in self.rows], rest)}
         self.app.call_from_thread(self._reordered, scored)
 
     def _reordered(self, scored: dict[int, Ranked]) -> None:
         head = self.rows[: self.index + 1]
         tail = self.rows[self.index + 1 :]
         undecided = sorted(
-            (scored.get(id(r.paper), r) for r in tail if not r.paper.get("decision")), key=lambda r: -r.score
+            (scored.get(id(r.paper), r) for r in tail if not r.paper.decision), key=lambda r: -r.score
         )
-        decided = [r for r in tail if r.paper.get("decision")]
+        decided = [r for r in tail if r.paper.decision]
         self.rows = head + undecided + decided
         self.refresh_list()
 
@@ -359,7 +362,7 @@ class SwapScreen(ModalScreen[str | None]):
     SwapScreen #swap-list { height: auto; max-height: 12; border: none; }
     """
 
-    def __init__(self, week: str, limit: int, occupants: list[dict[str, Any]], paper: dict[str, Any]) -> None:
+    def __init__(self, week: str, limit: int, occupants: list[QueueItem], paper: Paper) -> None:
         super().__init__()
         self.week, self.limit, self.occupants, self.paper = week, limit, occupants, paper
 
@@ -367,13 +370,13 @@ class SwapScreen(ModalScreen[str | None]):
         with Vertical() as v:
             v.border_title = f"{self.week} is full ({len(self.occupants)}/{self.limit})"
             yield Static(
-                f"Keep “{clean(self.paper.get('title') or '', 120)}” instead of one of these, or defer it:",
+                f"Keep “{clean(self.paper.title, 120)}” instead of one of these, or defer it:",
                 markup=False,
             )
             options = [
                 Option(
-                    Content(f"Swap out: {clean(o.get('title') or o['arxiv_id'], 100)}"),
-                    id=f"swap:{o['arxiv_id']}",
+                    Content(f"Swap out: {clean(o.title or o.arxiv_id, 100)}"),
+                    id=f"swap:{o.arxiv_id}",
                 )
                 for o in self.occupants
             ]

@@ -1,0 +1,114 @@
+"""Papers use cases shared by the CLI and the TUI: fetch/ingest, rank, decide, queue, passes, notes.
+
+Store layout:
+- ``papers``: one file per ISO week of the announcement date (see ``core.papers``);
+- ``paper_queue``: the kept papers (queue items, one file);
+- ``paper_decisions``: one record per decided paper, in the paper's ISO week;
+- docs ``papers-fetch`` (per category: last max id, announcement dates seen) and
+  ``papers-profile`` (what the model was last trained on, its top terms).
+
+The CLI and the TUI get records (``core.papers.Paper``, ``QueueItem``, ``Decision`` and
+``core.ranking.Ranked``), never the store's dicts. Modules: ``base`` (collections, reading
+records), ``intake`` (fetch, ingest, lookup), ``rank`` (profile, model, ranking) and ``reading``
+(decisions, the queue, passes, BibTeX, notes).
+"""
+
+from __future__ import annotations
+
+from cockpit.services.papers.base import (
+    DECISIONS,
+    QueueFull,
+    current_week,
+    decided_count,
+    decision_map,
+    decisions,
+    find_paper,
+    fingerprint,
+    papers,
+    parse_id,
+    queue,
+    queue_items,
+    today,
+    week_papers,
+    week_size,
+)
+from cockpit.services.papers.intake import (
+    FetchReport,
+    StoreReport,
+    fetch,
+    ingest,
+    kept_ids,
+    lookup,
+    missed_days,
+    store_papers,
+    today_et,
+)
+from cockpit.services.papers.rank import (
+    decided,
+    mit_titles,
+    model,
+    profile,
+    ranked,
+    rerank,
+    resolve_week,
+    save_profile,
+)
+from cockpit.services.papers.reading import (
+    DecideResult,
+    QueueView,
+    Undo,
+    bibtex,
+    decide,
+    drop,
+    finish_pass,
+    note_path,
+    queue_view,
+    start_pass,
+    undo,
+)
+
+__all__ = [
+    "DECISIONS",
+    "DecideResult",
+    "FetchReport",
+    "QueueFull",
+    "QueueView",
+    "StoreReport",
+    "Undo",
+    "bibtex",
+    "current_week",
+    "decide",
+    "decided",
+    "decided_count",
+    "decision_map",
+    "decisions",
+    "drop",
+    "fetch",
+    "find_paper",
+    "fingerprint",
+    "finish_pass",
+    "ingest",
+    "kept_ids",
+    "lookup",
+    "missed_days",
+    "mit_titles",
+    "model",
+    "note_path",
+    "papers",
+    "parse_id",
+    "profile",
+    "queue",
+    "queue_items",
+    "queue_view",
+    "ranked",
+    "rerank",
+    "resolve_week",
+    "save_profile",
+    "start_pass",
+    "store_papers",
+    "today",
+    "today_et",
+    "undo",
+    "week_papers",
+    "week_size",
+]

@@ -1,0 +1,116 @@
+"""Ranking a week's digest: the profile, the model trained on decisions, the ranked papers."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from cockpit.core import papers as core
+from cockpit.core.clock import to_stamp
+from cockpit.errors import CockpitError, UsageError
+from cockpit.services.papers.base import (
+    current_week,
+    decisions,
+    field_of,
+    find_paper,
+    papers,
+    week_papers,
+)
+from cockpit.store import schema
+
+if TYPE_CHECKING:
+    from cockpit.context import Context
+    from cockpit.core import ranking
+
+log = logging.getLogger("cockpit.papers")
+
+
+def resolve_week(ctx: Context, week: str | None) -> str:
+    if week:
+        try:
+            return core.parse_week(week)
+        except ValueError as e:
+            raise UsageError(str(e)) from None
+    cur = current_week(ctx)
+    parts = papers(ctx).parts()
+    if cur in parts or not parts:
+        return cur
+    older = [p for p in parts if p <= cur]
+    return older[-1] if older else parts[-1]
+
+
+def decided(ctx: Context) -> list[tuple[core.Paper, int]]:
+    """Every keep (1) and skip (0) with its paper: the model's training set."""
+    out = []
+    for week in decisions(ctx).parts():
+        labels = {
+            d.arxiv_id: d.decision
+            for d in map(core.Decision.from_doc, decisions(ctx).read_part(week))
+            if d.decision in ("keep", "skip")
+        }
+        if not labels:
+            continue
+        for doc in papers(ctx).read_part(week):
+            if doc["arxiv_id"] in labels:
+                p = core.Paper.from_doc(doc, labels)
+                out.append((p, 1 if p.decision == "keep" else 0))
+    return out
+
+
+def profile(ctx: Context) -> ranking.Profile:
+    from cockpit.core import ranking  # the ranker is loaded when ranking, not at start-up
+
+    cfg = ctx.config.papers
+    seeds = []
+    for sid in cfg.seed_papers:
+        try:
+            found = find_paper(ctx, core.normalize_id(sid))
+        except ValueError:
+            found = None
+        if found is not None:
+            seeds.append(found)
+    return ranking.Profile(list(cfg.keywords), list(cfg.authors), list(cfg.categories), seeds)
+
+
+def mit_titles(ctx: Context) -> list[str]:
+    if not ctx.config.papers.mit_boost:
+        return []
+    try:
+        from cockpit.services import mits
+
+        return [str(field_of(t, "title") or "") for t in mits.todays_mits(ctx) if not field_of(t, "done")]
+    except Exception:  # noqa: BLE001 - MITs are optional for ranking
+        return []
+
+
+def model(ctx: Context, corpus: list[core.Paper]) -> ranking.Model:
+    from cockpit.core import ranking
+
+    return ranking.Model(profile(ctx), decided(ctx), corpus, mit_titles(ctx))
+
+
+def save_profile(ctx: Context, m: ranking.Model) -> None:
+    from cockpit.core import ranking
+
+    top = sorted(m.weights.items(), key=lambda kv: -kv[1])[:20]
+    doc = {
+        "trained_on": m.trained_on,
+        "updated": to_stamp(ctx.clock.now()),
+        "top": [ranking.label_of(f, m.names) for f, _ in top],
+    }
+    try:
+        schema.doc(ctx.store, schema.DOC_PAPERS_PROFILE).set(doc)
+    except CockpitError as e:  # a read-only store still ranks
+        log.warning("profile not saved: %s", e)
+
+
+def ranked(ctx: Context, week: str) -> list[ranking.Ranked]:
+    items = week_papers(ctx, week)
+    m = model(ctx, items)
+    save_profile(ctx, m)
+    return m.rank(items)
+
+
+def rerank(ctx: Context, corpus: list[core.Paper], rest: list[core.Paper]) -> list[ranking.Ranked]:
+    """Score ``rest`` again with a model trained on the decisions so far (``corpus`` fits the IDF)."""
+    return model(ctx, corpus).rank(rest)
