@@ -618,10 +618,10 @@ def finish_pass(ctx: Context, arxiv_id: str, minutes: float | None = None) -> tu
         from cockpit.services import focus
 
         running = focus.current(ctx)
-        if running is not None and running.get("paper") == arxiv_id:
+        if running is not None and running.paper == arxiv_id:
             # End the pass's time-box; focus books the span it timed to the paper.
             records = focus.stop(ctx)
-            booked_s = sum(float(r.get("active_s", 0)) for r in records if r.get("phase") == "focus")
+            booked_s = sum(float(r.active_s) for r in records if r.phase == "focus")
     if not p.get("timebox") or (minutes is not None and minutes * 60 > booked_s + 1):
         # No time-box timed this pass, or the reader states more minutes than it timed.
         from cockpit.services import audit
