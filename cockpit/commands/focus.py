@@ -9,7 +9,7 @@ from cockpit.core.text import dumps_clean
 
 if TYPE_CHECKING:
     from cockpit.context import Context
-    from cockpit.core.focus import SessionView
+    from cockpit.core.focus_view import SessionView
 
 
 def _minutes(text: str) -> float:

@@ -10,14 +10,15 @@ duration; a step of the wall clock seen while cockpit runs is taken out with ``s
 When a phase runs out, ``advance`` closes it at its planned end (not at the time somebody
 noticed) and starts the next phase there, so a sprint that ended while cockpit was down is
 recorded as ended at its planned end. Transitions return new sessions and ``FocusRecord``s.
+
+Starting (the lengths of each mode) is in ``focus_plan``; a session as shown at one moment
+(``SessionView``) in ``focus_view``: neither is needed to draw the first frame.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
-import uuid
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from cockpit.core.clock import from_stamp, to_stamp
@@ -35,8 +36,6 @@ from cockpit.core.focus_records import (
     FocusRecordError,
     Interruption,
     Session,
-    StartDefaults,
-    TaskChoice,
 )
 from cockpit.core.focus_stats import (
     DayStats,
@@ -66,9 +65,6 @@ __all__ = [
     "FocusRecordError",
     "Interruption",
     "Session",
-    "SessionView",
-    "StartDefaults",
-    "TaskChoice",
     "alert_for",
     "booking_note",
     "counts_as_sprint",
@@ -82,96 +78,6 @@ __all__ = [
 
 class FocusError(ValueError):
     """A control that does not apply now (resume when not paused, skip outside a break, ...)."""
-
-
-# ---------------------------------------------------------------------------- building
-
-
-@dataclass(frozen=True, slots=True)
-class Plan:
-    """The lengths of a session: its focus phases, breaks, and how many rounds."""
-
-    focus_s: int
-    break_s: int
-    long_break_s: int
-    rounds: int
-    long_every: int
-
-
-def default_minutes(mode: str, cfg: Any) -> float:
-    """The length a mode gets when none is given, from the [focus] config (a FocusConfig):
-    sprint_minutes, block_hours (a block's total), pomodoro_minutes or timebox_minutes."""
-    if mode not in MODES:
-        raise FocusError(f"unknown mode {mode!r} (sprint, block, pomodoro or timebox)")
-    return {
-        "sprint": cfg.sprint_minutes,
-        "block": cfg.block_hours * 60,
-        "pomodoro": cfg.pomodoro_minutes,
-        "timebox": cfg.timebox_minutes,
-    }[mode]
-
-
-def plan(mode: str, cfg: Any, minutes: float | None = None) -> Plan:
-    """Lengths for a mode from the [focus] config (``cfg`` is a FocusConfig) and an optional length
-    (default: ``default_minutes``).
-
-    - sprint: one focus of ``minutes``, then a break proportional to it (break_minutes per
-      sprint_minutes).
-    - block: ``minutes`` of focus cut into equal sprints no longer than sprint_minutes, with
-      block_break_minutes between them.
-    - pomodoro: a set of pomodoro_long_every pomodoros of ``minutes``, short breaks, and the long
-      break after the last.
-    - timebox: one countdown of ``minutes``; then overrun until stopped.
-    """
-    length = default_minutes(mode, cfg)
-    if minutes is not None and not (0 < minutes <= 24 * 60):
-        raise FocusError(f"minutes must be between 0 and 1440, got {minutes:g}")
-    total = round((minutes or length) * 60)
-    if mode == "sprint":
-        brk = round(total * cfg.break_minutes / cfg.sprint_minutes)
-        return Plan(total, brk, brk, 1, 1)
-    if mode == "block":
-        rounds = max(1, math.ceil(total / (cfg.sprint_minutes * 60)))
-        return Plan(round(total / rounds), cfg.block_break_minutes * 60, 0, rounds, rounds)
-    if mode == "pomodoro":
-        every = max(1, cfg.pomodoro_long_every)
-        return Plan(
-            total, cfg.pomodoro_break_minutes * 60, cfg.pomodoro_long_break_minutes * 60, every, every
-        )
-    return Plan(total, 0, 0, 1, 1)
-
-
-def new_session(
-    mode: str,
-    now: dt.datetime,
-    cfg: Any,
-    minutes: float | None = None,
-    task: str | None = None,
-    category: str = "",
-    paper: str | None = None,
-    session_id: str | None = None,
-    task_title: str = "",
-) -> Session:
-    p = plan(mode, cfg, minutes)
-    stamp = to_stamp(now)
-    return Session(
-        id=session_id or uuid.uuid4().hex[:12],
-        mode=mode,
-        session_start=stamp,
-        phase="focus",
-        round=1,
-        phase_start=stamp,
-        planned_s=p.focus_s,
-        focus_s=p.focus_s,
-        break_s=p.break_s,
-        long_break_s=p.long_break_s,
-        rounds=p.rounds,
-        long_every=p.long_every,
-        task=task,
-        task_title=task_title,
-        category=category,
-        paper=paper,
-    )
 
 
 # ---------------------------------------------------------------------------- reading
@@ -242,57 +148,6 @@ def next_phases(s: Session, now: dt.datetime, limit: int = 40) -> list[dict[str,
         end = phase_end(cur, end)
         out.append({"state": "break" if cur.phase == "break" else "running", "ends": to_stamp(end)})
     return out
-
-
-@dataclass(frozen=True, slots=True)
-class SessionView:
-    """The session as shown at one moment: its state and times computed from the stamps."""
-
-    id: str
-    state: str
-    mode: str
-    phase: str
-    round: int
-    rounds: int
-    remaining_s: int
-    planned_s: int
-    elapsed_s: int
-    ends: str
-    task: str | None
-    task_title: str
-    category: str
-    paper: str | None
-    interruptions: int  # how many were logged in this phase
-    session: Session
-
-
-def view(s: Session, now: dt.datetime) -> SessionView:
-    return SessionView(
-        id=s.id,
-        state=state(s, now),
-        mode=s.mode,
-        phase=s.phase,
-        round=s.round,
-        rounds=s.rounds,
-        remaining_s=int(round(remaining_s(s, now))),
-        planned_s=int(s.planned_s),
-        elapsed_s=int(elapsed_s(s, now)),
-        ends=to_stamp(phase_end(s, now)),
-        task=s.task,
-        task_title=s.task_title,
-        category=s.category,
-        paper=s.paper,
-        interruptions=len(s.interruptions),
-        session=s,
-    )
-
-
-def describe(s: Session, now: dt.datetime) -> str:
-    """ "a sprint is running (42:10 left)", "a time-box is over by 05:00"."""
-    v = view(s, now)
-    what = "break" if v.state == "break" else MODE_LABELS.get(s.mode, s.mode)
-    left = fmt_clock(v.remaining_s)
-    return f"a {what} is {v.state} ({left} left)" if v.remaining_s >= 0 else f"a {what} is over by {left[1:]}"
 
 
 # ---------------------------------------------------------------------------- transitions

@@ -302,22 +302,3 @@ class FocusDoc:
         if self.last_task is not None or self.last_category is not None or "last" in doc:
             doc["last"] = {"task": self.last_task, "category": self.last_category}
         return doc
-
-
-@dataclass(frozen=True, slots=True)
-class TaskChoice:
-    """One of today's open MITs, as the start dialog offers it."""
-
-    id: str
-    title: str
-    category: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class StartDefaults:
-    """What the start dialog proposes: a task, a category, the mode's length, today's open MITs."""
-
-    task: str | None
-    category: str
-    minutes: float
-    mits: tuple[TaskChoice, ...] = ()

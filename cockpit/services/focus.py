@@ -27,8 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from cockpit.core import focus as core
 from cockpit.core.clock import from_stamp
-from cockpit.core.focus import FocusDoc, FocusRecord, Session, SessionView
-from cockpit.core.focus_records import StartDefaults, TaskChoice
+from cockpit.core.focus import FocusDoc, FocusRecord, Session
 from cockpit.core.text import clean
 from cockpit.errors import CockpitError, UsageError
 from cockpit.services.focus_gap import heartbeat, unclean_gap
@@ -48,6 +47,8 @@ from cockpit.store import Collection
 if TYPE_CHECKING:
     from cockpit.context import Context
     from cockpit.core.alerts import Alert
+    from cockpit.core.focus_plan import StartDefaults, TaskChoice
+    from cockpit.core.focus_view import SessionView
 
 __all__ = [
     "JUMP_TOLERANCE_S",
@@ -177,7 +178,9 @@ def current(ctx: Context) -> SessionView | None:
 
 
 def view(ctx: Context, s: Session, now: dt.datetime | None = None) -> SessionView:
-    return core.view(s, now or ctx.clock.now())
+    from cockpit.core.focus_view import view
+
+    return view(s, now or ctx.clock.now())
 
 
 def today(ctx: Context) -> core.DayStats:
@@ -230,6 +233,8 @@ def _field(task: Any, name: str) -> Any:
 
 
 def _choice(task: Any) -> TaskChoice:
+    from cockpit.core.focus_plan import TaskChoice
+
     return TaskChoice(
         str(_field(task, "id")), clean(_field(task, "title") or "", 200), _field(task, "category")
     )
@@ -247,7 +252,9 @@ def _open_mits(ctx: Context) -> tuple[TaskChoice, ...]:
 def defaults(ctx: Context, mode: str = "sprint") -> StartDefaults:
     """What the start dialog proposes: the last used task if it is still an open MIT today,
     else today's first open MIT; the task's category, else the last used one; the mode's
-    length (``core.default_minutes``)."""
+    length (``focus_plan.default_minutes``)."""
+    from cockpit.core.focus_plan import StartDefaults, default_minutes
+
     doc = read_doc(ctx)
     open_mits = _open_mits(ctx)
     ids = [t.id for t in open_mits]
@@ -257,7 +264,7 @@ def defaults(ctx: Context, mode: str = "sprint") -> StartDefaults:
     if cat not in valid:
         cat = doc.last_category if doc.last_category in valid else _default_category(ctx)
     try:
-        minutes = core.default_minutes(mode, ctx.config.focus)
+        minutes = default_minutes(mode, ctx.config.focus)
     except core.FocusError as e:
         raise UsageError(str(e)) from None
     return StartDefaults(task=task, category=cat or "", minutes=minutes, mits=open_mits)
@@ -276,6 +283,8 @@ def start(
     replace: bool = False,
 ) -> SessionView:
     """Start a session; returns its state. Raises UsageError when one runs and not replace."""
+    from cockpit.core.focus_plan import new_session
+    from cockpit.core.focus_view import describe
     from cockpit.services import mits
 
     if mode not in core.MODES:
@@ -302,7 +311,7 @@ def start(
     cfg = ctx.config.focus
 
     def new(now: dt.datetime, session_id: str | None = None) -> Session:
-        return core.new_session(
+        return new_session(
             mode, now, cfg, minutes, task, category or "", paper, session_id=session_id, task_title=title
         )
 
@@ -316,7 +325,7 @@ def start(
         if cur is not None:
             if not replace:
                 raise UsageError(
-                    f"{core.describe(cur, ctx.clock.now())}; "
+                    f"{describe(cur, ctx.clock.now())}; "
                     "stop it first (cockpit focus stop) or start with --replace"
                 )
             records = core.stop(cur, now)

@@ -8,6 +8,7 @@ import pytest
 
 from cockpit.config import FocusConfig
 from cockpit.core import focus as core
+from cockpit.core import focus_plan as plan
 from cockpit.core.clock import FakeClock, from_stamp
 
 CFG = FocusConfig()
@@ -19,7 +20,7 @@ def at(minutes: float) -> dt.datetime:
 
 
 def sprint(**kw):
-    return core.new_session("sprint", T0, CFG, category="model", **kw)
+    return plan.new_session("sprint", T0, CFG, category="model", **kw)
 
 
 def test_sprint_counts_down_from_stamps_then_breaks_then_ends():
@@ -92,7 +93,7 @@ def test_interruptions_are_kept_with_the_sprint_record():
 
 
 def test_pomodoro_long_break_after_four_then_done():
-    s = core.new_session("pomodoro", T0, CFG, category="model")
+    s = plan.new_session("pomodoro", T0, CFG, category="model")
     s2, recs = core.advance(s, at(4 * 30 - 5 + 15 + 1))
     phases = [(r.phase, r.round, (from_stamp(r.end) - from_stamp(r.start)).seconds // 60) for r in recs]
     assert phases == [
@@ -103,7 +104,7 @@ def test_pomodoro_long_break_after_four_then_done():
 
 
 def test_block_is_sprints_with_short_breaks():
-    s = core.new_session("block", T0, CFG, category="model")  # 3.5 h -> three 70-minute sprints
+    s = plan.new_session("block", T0, CFG, category="model")  # 3.5 h -> three 70-minute sprints
     assert s.rounds == 3 and s.planned_s == 70 * 60
     s2, recs = core.advance(s, at(75))
     assert s2.phase == "break" and s2.planned_s == 10 * 60
@@ -114,7 +115,7 @@ def test_block_is_sprints_with_short_breaks():
 
 
 def test_timebox_alerts_then_shows_overrun_until_stopped():
-    s = core.new_session("timebox", T0, CFG, minutes=120, category="model")
+    s = plan.new_session("timebox", T0, CFG, minutes=120, category="model")
     s2, recs = core.advance(s, at(130))
     assert recs == [] and core.state(s2, at(130)) == "overrun"
     assert core.remaining_s(s2, at(130)) == -600
@@ -132,7 +133,7 @@ def test_timebox_alerts_then_shows_overrun_until_stopped():
 )
 def test_dst_change_inside_a_sprint_changes_no_duration(start):
     clock = FakeClock(start, tz="Europe/Berlin")
-    s = core.new_session("sprint", clock.now(), CFG, category="model")
+    s = plan.new_session("sprint", clock.now(), CFG, category="model")
     clock.advance(45 * 60)
     assert core.remaining_s(s, clock.now()) == 45 * 60
     clock.advance(46 * 60)
@@ -192,9 +193,9 @@ def test_streak_counts_days_that_reached_the_goal():
 
 def test_bad_lengths_are_refused():
     with pytest.raises(core.FocusError):
-        core.new_session("sprint", T0, CFG, minutes=0)
+        plan.new_session("sprint", T0, CFG, minutes=0)
     with pytest.raises(core.FocusError):
-        core.new_session("nap", T0, CFG)
+        plan.new_session("nap", T0, CFG)
 
 
 def test_next_phases_lets_the_status_line_roll_forward():
@@ -214,7 +215,7 @@ def test_discard_gap_never_counts_a_pause_twice():
 
 
 def test_next_phases_cover_a_whole_block():
-    s = core.new_session("block", T0, CFG, category="model")
+    s = plan.new_session("block", T0, CFG, category="model")
     phases = core.next_phases(s, at(1))
     assert [p["state"] for p in phases] == ["break", "running", "break", "running", "idle"]
     assert phases[-2]["ends"] == at(3 * 70 + 2 * 10).isoformat()
@@ -222,11 +223,11 @@ def test_next_phases_cover_a_whole_block():
 
 def test_default_minutes_are_decided_once_for_every_mode():
     for mode in core.MODES:
-        minutes = core.default_minutes(mode, CFG)
-        assert core.plan(mode, CFG) == core.plan(mode, CFG, minutes)
-    assert core.default_minutes("block", CFG) == CFG.block_hours * 60
+        minutes = plan.default_minutes(mode, CFG)
+        assert plan.plan(mode, CFG) == plan.plan(mode, CFG, minutes)
+    assert plan.default_minutes("block", CFG) == CFG.block_hours * 60
     with pytest.raises(core.FocusError):
-        core.default_minutes("nap", CFG)
+        plan.default_minutes("nap", CFG)
 
 
 def test_session_and_record_round_trip_through_store_dicts():

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from textual.widgets import Digits
 
     from cockpit.core.alerts import Alert
+    from cockpit.core.focus_plan import StartDefaults
     from cockpit.tui.focus.start import StartRequest
 
 log = logging.getLogger("cockpit.focus")
@@ -341,7 +342,7 @@ class FocusPane(Pane):
         running = svc.raw(self.ctx)
         self.app.call_from_thread(self._open_start, mode, d, running)
 
-    def _open_start(self, mode: str, d: core.StartDefaults, running: core.Session | None) -> None:
+    def _open_start(self, mode: str, d: StartDefaults, running: core.Session | None) -> None:
         from cockpit.tui.focus.prompt import ChoiceScreen
         from cockpit.tui.focus.start import StartScreen
 

@@ -12,7 +12,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from cockpit.core.focus import MODE_LABELS, TaskChoice
+from cockpit.core.focus_plan import TaskChoice
+from cockpit.core.focus_records import MODE_LABELS
 from cockpit.core.text import clean
 
 NO_TASK = "-"
