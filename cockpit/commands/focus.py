@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from cockpit.core.text import dumps_clean
 
@@ -164,7 +164,7 @@ def _status(args: argparse.Namespace, ctx: Context) -> int:
     v = focus.current(ctx)
     day = focus.today(ctx)
     if args.json:
-        out: dict[str, Any] = {
+        out: dict[str, object] = {
             "state": v.state if v else "idle",
             "mode": v.mode if v else None,
             "phase": v.phase if v else None,

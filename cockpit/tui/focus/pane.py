@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from textual import work
@@ -30,6 +30,7 @@ from cockpit.tui.shell.pane import Command, Pane
 if TYPE_CHECKING:
     from textual.widgets import Digits
 
+    from cockpit.context import Context
     from cockpit.core.alerts import Alert
     from cockpit.core.focus_plan import StartDefaults
     from cockpit.tui.focus.start import StartRequest
@@ -82,7 +83,7 @@ class FocusPane(Pane):
     FocusPane #focus-hint { display: none; color: $text-muted; text-wrap: wrap; }
     """
 
-    def __init__(self, ctx: Any) -> None:
+    def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
         self._session: core.Session | None = None
         self._today: core.DayStats | None = None
@@ -127,7 +128,7 @@ class FocusPane(Pane):
         except Exception:  # noqa: BLE001 - quitting never fails
             pass
 
-    def _on_ui(self, fn: Any, *args: Any, **kw: Any) -> None:
+    def _on_ui(self, fn: Callable[..., object], *args: Any, **kw: Any) -> None:
         """Run on the app's thread, whether ``Notifier.send`` was called from a worker or not."""
         if threading.get_ident() == getattr(self.app, "_thread_id", None):
             fn(*args, **kw)
@@ -322,11 +323,11 @@ class FocusPane(Pane):
 
     # ------------------------------------------------------------------ actions
 
-    def _do(self, name: str, fn: Any, *args: Any) -> None:
+    def _do(self, name: str, fn: Callable[..., object], *args: Any) -> None:
         self._act_worker(name, fn, args)
 
     @work(thread=True, exit_on_error=False, group="focus-act")
-    def _act_worker(self, name: str, fn: Any, args: tuple[Any, ...]) -> None:
+    def _act_worker(self, name: str, fn: Callable[..., object], args: tuple[Any, ...]) -> None:
         try:
             fn(self.ctx, *args)
         except CockpitError as e:
