@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,6 +14,7 @@ from cockpit.paths import Paths, resolve
 from cockpit.store import Store
 
 if TYPE_CHECKING:
+    from cockpit.core.alerts import Alert
     from cockpit.sources.notify import Notifier
 
 
@@ -23,6 +25,8 @@ class Context:
     clock: Clock
     _store: Store | None = field(default=None, repr=False)
     _notifier: Notifier | None = field(default=None, repr=False)
+    # the focus alerts this process earned and has not sent yet (services.focus.take_alerts)
+    focus_alerts: deque[Alert] = field(default_factory=deque, repr=False)
 
     @property
     def notifier(self) -> Notifier:

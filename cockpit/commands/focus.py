@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from cockpit.core.text import dumps_clean
 
 if TYPE_CHECKING:
     from cockpit.context import Context
+    from cockpit.core.focus_view import SessionView
 
 
 def _minutes(text: str) -> float:
@@ -69,31 +70,31 @@ def register(sub: argparse._SubParsersAction) -> None:
     t.set_defaults(func=_notify_test)
 
 
-def _line(ctx: Context, v: dict[str, Any] | None) -> str:
+def _line(ctx: Context, v: SessionView | None) -> str:
     from cockpit.core import focus as core
     from cockpit.core.text import clean
     from cockpit.services import focus
 
     if v is None:
         return "no session running"
-    what = core.MODE_LABELS.get(v["mode"], v["mode"])
-    if v["rounds"] > 1:
-        what += f" {v['round']}/{v['rounds']}"
-    state = v["state"]
+    what = core.MODE_LABELS.get(v.mode, v.mode)
+    if v.rounds > 1:
+        what += f" {v.round}/{v.rounds}"
+    state = v.state
     if state == "break":
-        head = f"break after {what}: {core.fmt_clock(v['remaining_s'])} left"
+        head = f"break after {what}: {core.fmt_clock(v.remaining_s)} left"
     elif state == "overrun":
-        head = f"{what} over by {core.fmt_clock(-v['remaining_s'])}"
+        head = f"{what} over by {core.fmt_clock(-v.remaining_s)}"
     else:
-        head = f"{what} {state}: {core.fmt_clock(v['remaining_s'])} left of {core.fmt_clock(v['planned_s'])}"
+        head = f"{what} {state}: {core.fmt_clock(v.remaining_s)} left of {core.fmt_clock(v.planned_s)}"
     bits = [head]
-    if v.get("task"):
-        bits.append(f"task {v['task']} {clean(v.get('task_title') or '', 60)}".rstrip())
-    if v.get("paper"):
-        bits.append(f"paper {clean(v['paper'], 40)}")
-    bits.append(focus.category_name(ctx, v.get("category")))
-    if v.get("interruptions"):
-        bits.append(f"{v['interruptions']} interruption(s)")
+    if v.task:
+        bits.append(f"task {v.task} {clean(v.task_title or '', 60)}".rstrip())
+    if v.paper:
+        bits.append(f"paper {clean(v.paper, 40)}")
+    bits.append(focus.category_name(ctx, v.category))
+    if v.interruptions:
+        bits.append(f"{v.interruptions} interruption(s)")
     return " · ".join(bits)
 
 
@@ -126,7 +127,7 @@ def _simple(args: argparse.Namespace, ctx: Context) -> int:
         s, _ = focus.skip_break(ctx)
     else:
         records = focus.stop(ctx)
-        mins = sum(r["active_s"] for r in records) // 60
+        mins = sum(r.active_s for r in records) // 60
         print(f"stopped; {mins} min booked")
         return 0
     print(_line(ctx, focus.view(ctx, s) if s else None))
@@ -163,29 +164,29 @@ def _status(args: argparse.Namespace, ctx: Context) -> int:
     v = focus.current(ctx)
     day = focus.today(ctx)
     if args.json:
-        out: dict[str, Any] = {
-            "state": v["state"] if v else "idle",
-            "mode": v["mode"] if v else None,
-            "phase": v["phase"] if v else None,
-            "remaining_s": v["remaining_s"] if v else None,
-            "planned_s": v["planned_s"] if v else None,
-            "elapsed_s": v["elapsed_s"] if v else None,
-            "ends": v["ends"] if v else None,
-            "round": v["round"] if v else None,
-            "rounds": v["rounds"] if v else None,
-            "task": v["task"] if v else None,
-            "task_title": v["task_title"] if v else None,
-            "category": v["category"] if v else None,
-            "paper": v["paper"] if v else None,
-            "interruptions": v["interruptions"] if v else 0,
-            "today": day,
+        out: dict[str, object] = {
+            "state": v.state if v else "idle",
+            "mode": v.mode if v else None,
+            "phase": v.phase if v else None,
+            "remaining_s": v.remaining_s if v else None,
+            "planned_s": v.planned_s if v else None,
+            "elapsed_s": v.elapsed_s if v else None,
+            "ends": v.ends if v else None,
+            "round": v.round if v else None,
+            "rounds": v.rounds if v else None,
+            "task": v.task if v else None,
+            "task_title": v.task_title if v else None,
+            "category": v.category if v else None,
+            "paper": v.paper if v else None,
+            "interruptions": v.interruptions if v else 0,
+            "today": day.to_dict(),
         }
         print(dumps_clean(out, ensure_ascii=False))
         return 0
     print(_line(ctx, v))
     print(
-        f"today: {day['sprints']}/{day['goal']} sprints, {day['focus_s'] // 60} min focus, "
-        f"{day['internal']} internal + {day['external']} external interruptions; streak {day['streak']} day(s)"
+        f"today: {day.sprints}/{day.goal} sprints, {day.focus_s // 60} min focus, "
+        f"{day.internal} internal + {day.external} external interruptions; streak {day.streak} day(s)"
     )
     return 0
 

@@ -41,7 +41,7 @@ async def test_sprint_by_keys_start_pause_interrupt_extend_finish_skip(home, clo
         await pilot.press("enter")  # the highlighted task: today's MIT
         await settle(app, pilot)
         s = svc.raw(ctx)
-        assert s["task"] == task and s["category"] == "model" and s["planned_s"] == 5400
+        assert s.task == task and s.category == "model" and s.planned_s == 5400
         t = pane_text(app)
         assert t["focus-line"] == "1:30:00 left" and t["focus-task"] == "Train the baseline"
         clock.advance(600)
@@ -60,11 +60,8 @@ async def test_sprint_by_keys_start_pause_interrupt_extend_finish_skip(home, clo
         assert isinstance(app.screen, TextScreen)
         await pilot.press(*"phone call", "enter")
         await settle(app, pilot)
-        assert svc.raw(ctx)["interruptions"][0] | {"at": None} == {
-            "at": None,
-            "kind": "external",
-            "note": "phone call",
-        }
+        (i,) = svc.raw(ctx).interruptions
+        assert (i.kind, i.note) == ("external", "phone call")
         await pilot.press("e")
         await settle(app, pilot, 1.1)
         assert pane_text(app)["focus-line"] == "1:25:00 left"  # 90 - 15 done + 10 extended
@@ -141,7 +138,7 @@ async def test_start_while_running_offers_replace(home, clock):
         assert isinstance(app.screen, ChoiceScreen)
         await pilot.press("n")
         await settle(app, pilot)
-        assert svc.raw(ctx)["mode"] == "sprint"
+        assert svc.raw(ctx).mode == "sprint"
         await pilot.press("t")
         await settle(app, pilot)
         await pilot.press("y")
@@ -150,7 +147,7 @@ async def test_start_while_running_offers_replace(home, clock):
         await pilot.press("tab", "tab", *"45", "enter")
         await settle(app, pilot)
         s = svc.raw(ctx)
-        assert s["mode"] == "timebox" and s["planned_s"] == 45 * 60
+        assert s.mode == "timebox" and s.planned_s == 45 * 60
 
 
 async def test_unclean_stop_asks_keep_or_discard(home, clock):

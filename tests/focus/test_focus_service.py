@@ -33,8 +33,8 @@ def test_start_defaults_to_first_open_mit_and_its_category(ctx):
     add_mit(ctx, "Write the eval", "eval", order=1)
     first = add_mit(ctx, "Train the baseline", "model", order=0)
     v = svc.start(ctx)
-    assert v["task"] == first and v["category"] == "model" and v["task_title"] == "Train the baseline"
-    assert v["state"] == "running" and v["planned_s"] == 90 * 60
+    assert v.task == first and v.category == "model" and v.task_title == "Train the baseline"
+    assert v.state == "running" and v.planned_s == 90 * 60
 
 
 def test_finished_sprint_and_break_become_time_entries_and_task_focus_time(ctx, clock):
@@ -44,7 +44,7 @@ def test_finished_sprint_and_break_become_time_entries_and_task_focus_time(ctx, 
     svc.interrupt(ctx, "external", "colleague")
     clock.advance(55 * 60)
     v = svc.current(ctx)
-    assert v["state"] == "break" and v["remaining_s"] == round(60 * 20 / 90 * 60) - 5 * 60
+    assert v.state == "break" and v.remaining_s == round(60 * 20 / 90 * 60) - 5 * 60
     clock.advance(20 * 60)
     assert svc.current(ctx) is None
     e = entries(ctx)
@@ -56,7 +56,7 @@ def test_finished_sprint_and_break_become_time_entries_and_task_focus_time(ctx, 
     assert [i["note"] for i in e[0]["interruptions"]] == ["colleague"]
     assert mits.get_task(ctx, task)["focus_s"] == 3600
     day = svc.today(ctx)
-    assert day["sprints"] == 1 and day["external"] == 1 and day["focus_s"] == 3600
+    assert day.sprints == 1 and day.external == 1 and day.focus_s == 3600
 
 
 def test_pauses_split_the_booked_time(ctx, clock):
@@ -78,13 +78,13 @@ def test_starting_while_one_runs_is_refused_or_replaces(ctx, clock):
     with pytest.raises(UsageError, match="is running .*--replace"):
         svc.start(ctx)
     v = svc.start(ctx, mode="timebox", minutes=120, replace=True)
-    assert v["mode"] == "timebox"
+    assert v.mode == "timebox"
     assert [x["source"] for x in entries(ctx)] == ["sprint"]  # the replaced sprint's 5 minutes are kept
 
 
 def test_paper_session_books_reading_time_in_research(ctx, clock):
     v = svc.start(ctx, mode="timebox", minutes=30, paper="2401.00001")
-    assert v["category"] == "research" and v["task"] is None
+    assert v.category == "research" and v.task is None
     clock.advance(1800)
     svc.stop(ctx)
     (e,) = entries(ctx)
@@ -121,10 +121,10 @@ def test_wall_clock_step_does_not_change_remaining_time(ctx, clock):
     svc.start(ctx, minutes=90)
     clock.advance(600)
     clock.jump_wall(-3600)  # NTP steps the clock back an hour
-    assert svc.current(ctx)["remaining_s"] == 80 * 60
+    assert svc.current(ctx).remaining_s == 80 * 60
     clock.advance(60)
     clock.jump_wall(7200)  # and two hours forward
-    assert svc.current(ctx)["remaining_s"] == 79 * 60
+    assert svc.current(ctx).remaining_s == 79 * 60
     clock.advance(79 * 60 + 1)
     svc.current(ctx)
     (e,) = entries(ctx)
@@ -135,7 +135,7 @@ def test_two_instances_share_one_session_and_book_once(home, clock):
     a = Context.open(home, clock=clock)
     b = Context.open(home, clock=clock)
     svc.start(a, minutes=20)
-    assert svc.current(b)["id"] == svc.current(a)["id"]
+    assert svc.current(b).id == svc.current(a).id
     clock.advance(21 * 60)
     svc.current(b)
     svc.current(a)
@@ -151,7 +151,7 @@ def test_unclean_stop_gap_keep_or_discard(ctx, clock):
     since, gap = svc.unclean_gap(ctx)
     assert gap == 3600
     s = svc.resolve_gap(ctx, keep=False, since=since)
-    assert svc.view(ctx, s)["remaining_s"] == 80 * 60
+    assert svc.view(ctx, s).remaining_s == 80 * 60
     assert svc.unclean_gap(ctx) is None  # answered: the heartbeat is fresh
 
 
@@ -176,7 +176,7 @@ def test_timebox_alerts_once_when_it_runs_out(ctx, clock):
     svc.start(ctx, mode="timebox", minutes=10)
     clock.advance(601)
     v = svc.current(ctx)
-    assert v["state"] == "overrun"
+    assert v.state == "overrun"
     (alert,) = svc.take_alerts(ctx)
     assert alert.title == "Time-box is up" and alert.urgency == "critical"
     clock.advance(60)
@@ -191,8 +191,8 @@ def test_timebox_alerts_once_when_it_runs_out(ctx, clock):
 def test_hostile_task_title_is_cleaned(ctx):
     task = add_mit(ctx, "\x1b]0;pwned\x07[bold red]x[/] \x00" + "y" * 10000)
     v = svc.start(ctx, task=task)
-    assert "\x1b" not in v["task_title"] and "\x00" not in v["task_title"]
-    assert v["task_title"].startswith("[bold red]x[/]") and len(v["task_title"]) <= 200
+    assert "\x1b" not in v.task_title and "\x00" not in v.task_title
+    assert v.task_title.startswith("[bold red]x[/]") and len(v.task_title) <= 200
     line = status.render("tmux", status.read(ctx.paths.status_file), ctx.clock.now())
     assert "\x1b" not in line
 
@@ -226,8 +226,8 @@ def test_hostile_note_and_reason_are_cleaned_and_kept(ctx, clock):
     svc.interrupt(ctx, "internal", "\x1b]52;c;eA==\x07[red]x[/]\x00" + "n" * 10000)
     clock.advance(60)
     (r,) = svc.abandon(ctx, "\x1b[2Jwhy\r\nnot")
-    note = r["interruptions"][0]["note"]
+    note = r.interruptions[0].note
     assert note.startswith("[red]x[/]n") and "\x1b" not in note and "\x00" not in note and len(note) <= 500
-    assert r["reason"] == "why not" and r["outcome"] == "abandoned"
+    assert r.reason == "why not" and r.outcome == "abandoned"
     (e,) = entries(ctx)
     assert "abandoned: why not" in e["note"]

@@ -194,5 +194,7 @@ import sys
 from cockpit.context import Context
 from cockpit.core import focus as core
 ctx = Context.open(sys.argv[1])
-ctx.store.doc("focus").update(lambda d: {**d, "session": core.shift(d["session"], float(sys.argv[2]))})
+ctx.store.doc("focus").update(
+    lambda d: {**d, "session": core.shift(core.Session.from_doc(d["session"]), float(sys.argv[2])).to_doc()}
+)
 """

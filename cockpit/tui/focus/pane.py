@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import math
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from textual import work
@@ -25,20 +24,20 @@ from cockpit.core import focus as core
 from cockpit.core.text import clean
 from cockpit.errors import CockpitError
 from cockpit.services import focus as svc
+from cockpit.tui.focus.render import day_line, session_texts
 from cockpit.tui.shell.pane import Command, Pane
 
 if TYPE_CHECKING:
     from textual.widgets import Digits
 
+    from cockpit.context import Context
+    from cockpit.core.alerts import Alert
+    from cockpit.core.focus_plan import StartDefaults
+    from cockpit.tui.focus.start import StartRequest
+
 log = logging.getLogger("cockpit.focus")
 
-BAR_WIDTH = 20
 HEARTBEAT_S = 10
-
-
-def bar(fraction: float, width: int = BAR_WIDTH) -> str:
-    filled = max(0, min(width, int(fraction * width)))
-    return "█" * filled + "░" * (width - filled) + f" {int(fraction * 100):3d}%"
 
 
 class FocusPane(Pane):
@@ -84,10 +83,10 @@ class FocusPane(Pane):
     FocusPane #focus-hint { display: none; color: $text-muted; text-wrap: wrap; }
     """
 
-    def __init__(self, ctx: Any) -> None:
+    def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
-        self._session: dict[str, Any] | None = None
-        self._today: dict[str, Any] = {}
+        self._session: core.Session | None = None
+        self._today: core.DayStats | None = None
         self._texts: dict[str, str] = {}
         self._hold = False  # the unclean-stop question is open: do not close phases yet
         self._syncing = False
@@ -129,14 +128,14 @@ class FocusPane(Pane):
         except Exception:  # noqa: BLE001 - quitting never fails
             pass
 
-    def _on_ui(self, fn: Any, *args: Any, **kw: Any) -> None:
+    def _on_ui(self, fn: Callable[..., object], *args: Any, **kw: Any) -> None:
         """Run on the app's thread, whether ``Notifier.send`` was called from a worker or not."""
         if threading.get_ident() == getattr(self.app, "_thread_id", None):
             fn(*args, **kw)
         else:
             self.app.call_from_thread(fn, *args, **kw)
 
-    def _toast(self, alert: Any) -> None:
+    def _toast(self, alert: Alert) -> None:
         severity = "warning" if alert.urgency == "critical" else "information"
         self._on_ui(self.app.notify, clean(alert.body), title=clean(alert.title), severity=severity)
 
@@ -199,15 +198,15 @@ class FocusPane(Pane):
         except CockpitError:
             return  # an unreadable store file: the app's banner names it; keep what is shown
         try:
-            today = svc.today(self.ctx)
+            today: core.DayStats | None = svc.today(self.ctx)
         except CockpitError:
-            today = {}
+            today = None
         if on_ui:
             self._show(s, today)
         else:
             self.app.call_from_thread(self._show, s, today)
 
-    def _show(self, s: dict[str, Any] | None, today: dict[str, Any]) -> None:
+    def _show(self, s: core.Session | None, today: core.DayStats | None) -> None:
         changed = s != self._session
         self._session = s
         self._today = today or self._today
@@ -216,7 +215,7 @@ class FocusPane(Pane):
             # an unchanged session keeps its ticker: a reload each second (another process
             # writing the store) must not keep pushing the next tick away
             self._schedule()
-        if changed and s and not core.is_paused(s) and not self._hold:
+        if changed and s and not s.is_paused and not self._hold:
             self._beat()  # the gap question must never reach back past a change
 
     def _schedule(self) -> None:
@@ -226,7 +225,7 @@ class FocusPane(Pane):
             self._ticker.stop()
             self._ticker = None
         s = self._session
-        if not s or core.is_paused(s):
+        if not s or s.is_paused:
             return
         frac = core.remaining_s(s, self.ctx.clock.now()) % 1.0
         delay = frac + 0.02
@@ -248,8 +247,8 @@ class FocusPane(Pane):
             wall_d = (now - self._last_wall).total_seconds()
             jumped = abs(wall_d - (mono - self._last_mono)) > svc.JUMP_TOLERANCE_S
         self._last_wall, self._last_mono = now, mono
-        due = not core.is_paused(s) and core.phase_end(s, now) <= now
-        due = due and (s["mode"] != "timebox" or not s.get("alerted"))
+        due = not s.is_paused and core.phase_end(s, now) <= now
+        due = due and (s.mode != "timebox" or not s.alerted)
         if (due or jumped) and not self._hold and not self._syncing:
             self._syncing = True
             self._sync()
@@ -314,52 +313,21 @@ class FocusPane(Pane):
         st = core.state(s, now)
         for name in ("running", "break", "paused", "overrun", "idle"):
             self.set_class(st == name, f"-{name}")
-        t = self._today
-        goal = t.get("goal", self.ctx.config.focus.daily_goal)
-        done = t.get("sprints", 0)
-        marks = "●" * min(done, goal) + "○" * max(0, goal - done) + ("+" if done > goal else "")
-        day = f"Today {marks} {done}/{goal}"
-        if t.get("streak"):
-            day += f" · streak {t['streak']}d"
-        interruptions = t.get("internal", 0) + t.get("external", 0)
-        if s:
-            interruptions += len(s.get("interruptions", []))
-        if interruptions:
-            day += f" · {interruptions} int."
-        self._put("focus-day", day)
+        self._put("focus-day", day_line(self._today, self.ctx.config.focus.daily_goal, s))
         if not s:
             self._put("focus-head", "No sprint running.")
             return
-        rem = core.remaining_s(s, now)
-        label = core.MODE_LABELS.get(s["mode"], s["mode"])
-        if s.get("rounds", 1) > 1:
-            label += f" {s.get('round', 1)}/{s['rounds']}"
-        head = {
-            "break": f"Break after {label}",
-            "paused": f"{label[0].upper() + label[1:]} · paused",
-            "overrun": f"{label[0].upper() + label[1:]} · over time",
-        }.get(st, label[0].upper() + label[1:])
-        self._put("focus-head", head)
-        clock = core.fmt_clock(rem if st != "overrun" else rem)
-        # big digits: whole minutes (they change once a minute; the exact time is the line below)
-        mins = math.ceil(rem / 60) if rem >= 0 else -math.ceil(-rem / 60)
-        self._put("focus-clock", f"{mins}")
-        self._put("focus-line", f"{clock} {'left' if rem >= 0 else 'over'}")
-        width = max(5, min(30, self.content_size.width - 5))
-        self._put("focus-bar", bar(core.progress(s, now), width))
-        task = clean(s.get("task_title") or "", 200) or (f"task {s['task']}" if s.get("task") else "")
-        if s.get("paper"):
-            task = f"paper {clean(s['paper'], 60)}"
-        self._put("focus-task", task or "(no task)")
-        self._put("focus-cat", svc.category_name(self.ctx, s.get("category")))
+        category = svc.category_name(self.ctx, s.category)
+        for widget_id, text in session_texts(s, now, self.content_size.width, category).items():
+            self._put(widget_id, text)
 
     # ------------------------------------------------------------------ actions
 
-    def _do(self, name: str, fn: Any, *args: Any) -> None:
+    def _do(self, name: str, fn: Callable[..., object], *args: Any) -> None:
         self._act_worker(name, fn, args)
 
     @work(thread=True, exit_on_error=False, group="focus-act")
-    def _act_worker(self, name: str, fn: Any, args: tuple[Any, ...]) -> None:
+    def _act_worker(self, name: str, fn: Callable[..., object], args: tuple[Any, ...]) -> None:
         try:
             fn(self.ctx, *args)
         except CockpitError as e:
@@ -371,44 +339,35 @@ class FocusPane(Pane):
 
     @work(thread=True, exit_on_error=False, group="focus-act")
     def _prepare_start(self, mode: str) -> None:
-        cfg = self.ctx.config.focus
-        minutes = {
-            "sprint": cfg.sprint_minutes,
-            "block": cfg.block_hours * 60,
-            "pomodoro": cfg.pomodoro_minutes,
-            "timebox": cfg.timebox_minutes,
-        }[mode]
-        d = svc.defaults(self.ctx)
+        d = svc.defaults(self.ctx, mode)
         running = svc.raw(self.ctx)
-        self.app.call_from_thread(self._open_start, mode, minutes, d, running)
+        self.app.call_from_thread(self._open_start, mode, d, running)
 
-    def _open_start(
-        self, mode: str, minutes: float, d: dict[str, Any], running: dict[str, Any] | None
-    ) -> None:
+    def _open_start(self, mode: str, d: StartDefaults, running: core.Session | None) -> None:
         from cockpit.tui.focus.prompt import ChoiceScreen
         from cockpit.tui.focus.start import StartScreen
 
         cats = [(c.id, c.name) for c in self.ctx.config.categories if c.active]
-        if d["category"] not in [c for c, _ in cats]:
-            cats.append((d["category"], svc.category_name(self.ctx, d["category"])))
-        screen = StartScreen(mode, minutes, d["mits"], cats, d["task"], d["category"])
+        if d.category not in [c for c, _ in cats]:
+            cats.append((d.category, svc.category_name(self.ctx, d.category)))
+        screen = StartScreen(mode, d.minutes, d.mits, cats, d.task, d.category)
 
-        def started(result: dict[str, Any] | None, replace: bool = False) -> None:
+        def started(result: StartRequest | None, replace: bool = False) -> None:
             if result:
                 self._do(
                     "Start",
                     svc.start,
-                    result["mode"],
-                    result["minutes"],
-                    result["task"],
-                    result["category"],
+                    result.mode,
+                    result.minutes,
+                    result.task,
+                    result.category,
                     None,
                     replace,
                 )
 
         if running:
             rem = core.fmt_clock(core.remaining_s(running, self.ctx.clock.now()))
-            what = core.MODE_LABELS.get(running["mode"], running["mode"])
+            what = core.MODE_LABELS.get(running.mode, running.mode)
 
             def confirmed(answer: str | None) -> None:
                 if answer == "replace":
@@ -443,7 +402,7 @@ class FocusPane(Pane):
     def action_interrupt(self) -> None:
         from cockpit.tui.focus.prompt import ChoiceScreen, TextScreen
 
-        if not self._session or self._session.get("phase") != "focus":
+        if not self._session or self._session.phase != "focus":
             self.app.notify("Interruptions are logged during a focus phase.", severity="warning")
             return
 

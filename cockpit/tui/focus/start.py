@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,13 +12,24 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from cockpit.core.focus import MODE_LABELS
+from cockpit.core.focus_plan import TaskChoice
+from cockpit.core.focus_records import MODE_LABELS
 from cockpit.core.text import clean
 
 NO_TASK = "-"
 
 
-class StartScreen(ModalScreen[dict[str, Any] | None]):
+@dataclass(frozen=True, slots=True)
+class StartRequest:
+    """What the start dialog answers: the mode, the task, the category, the minutes typed."""
+
+    mode: str
+    task: str | None
+    category: str
+    minutes: float | None
+
+
+class StartScreen(ModalScreen[StartRequest | None]):
     """Enter starts with the highlighted task; Tab moves to the category and the minutes."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="focus.start.cancel")]
@@ -38,7 +49,7 @@ class StartScreen(ModalScreen[dict[str, Any] | None]):
         self,
         mode: str,
         default_minutes: float,
-        mits: list[dict[str, Any]],
+        mits: tuple[TaskChoice, ...],
         categories: list[tuple[str, str]],
         default_task: str | None,
         default_category: str,
@@ -53,9 +64,7 @@ class StartScreen(ModalScreen[dict[str, Any] | None]):
         with Vertical() as v:
             v.border_title = f"Start a {label} ({self.default_minutes:g} min)"
             yield Static(Content("Task (today's MITs):"))
-            options = [
-                Option(Content(clean(t.get("title", ""), 56) or t["id"]), id=t["id"]) for t in self.mits
-            ]
+            options = [Option(Content(clean(t.title, 56) or t.id), id=t.id) for t in self.mits]
             options.append(Option(Content("(no task)"), id=NO_TASK))
             yield OptionList(*options, id="start-task")
             yield Select(
@@ -71,12 +80,12 @@ class StartScreen(ModalScreen[dict[str, Any] | None]):
 
     def on_mount(self) -> None:
         ol = self.query_one(OptionList)
-        ids = [t["id"] for t in self.mits]
+        ids = [t.id for t in self.mits]
         ol.highlighted = ids.index(self.default_task) if self.default_task in ids else len(ids)
         self.query_one(Input).cursor_blink = False
         ol.focus()
 
-    def _result(self) -> dict[str, Any]:
+    def _result(self) -> StartRequest:
         ol = self.query_one(OptionList)
         opt = ol.get_option_at_index(ol.highlighted) if ol.highlighted is not None else None
         task = None if opt is None or opt.id == NO_TASK else opt.id
@@ -87,12 +96,7 @@ class StartScreen(ModalScreen[dict[str, Any] | None]):
                 minutes = float(raw)
             except ValueError:
                 minutes = None
-        return {
-            "mode": self.mode,
-            "task": task,
-            "category": self.query_one(Select).value,
-            "minutes": minutes,
-        }
+        return StartRequest(self.mode, task, str(self.query_one(Select).value), minutes)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
