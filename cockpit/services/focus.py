@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from cockpit.core.alerts import Alert
     from cockpit.core.focus_plan import StartDefaults, TaskChoice
     from cockpit.core.focus_view import SessionView
+    from cockpit.core.mits_records import Task
 
 __all__ = [
     "JUMP_TOLERANCE_S",
@@ -227,24 +228,17 @@ def _default_category(ctx: Context) -> str:
     return (deep or cats)[0].id if cats else "focus"
 
 
-def _field(task: Any, name: str) -> Any:
-    """A field of a task as services.mits returns it (the one place focus reads a task)."""
-    return task.get(name) if isinstance(task, dict) else getattr(task, name, None)
-
-
-def _choice(task: Any) -> TaskChoice:
+def _choice(task: Task) -> TaskChoice:
     from cockpit.core.focus_plan import TaskChoice
 
-    return TaskChoice(
-        str(_field(task, "id")), clean(_field(task, "title") or "", 200), _field(task, "category")
-    )
+    return TaskChoice(task.id, clean(task.title, 200), task.category)
 
 
 def _open_mits(ctx: Context) -> tuple[TaskChoice, ...]:
     from cockpit.services import mits
 
     try:
-        return tuple(_choice(t) for t in mits.todays_mits(ctx) if not _field(t, "done"))
+        return tuple(_choice(t) for t in mits.todays_mits(ctx) if not t.done)
     except CockpitError:
         return ()
 
@@ -294,7 +288,7 @@ def start(
         t = mits.get_task(ctx, str(task)) if _valid_id(mits.tasks(ctx), str(task)) else None
         if t is None:
             raise UsageError(f"no task with id {task}")
-        title = clean(_field(t, "title") or "", 200)
+        title = clean(t.title, 200)
     d = defaults(ctx, mode) if (task is None and paper is None) or category is None else None
     if task is None and paper is None and d is not None and d.task:
         task = d.task
@@ -304,7 +298,8 @@ def start(
         if paper:
             category = "research" if any(c.id == "research" for c in ctx.config.categories) else d.category
         else:
-            tcat = _field(mits.get_task(ctx, task), "category") if task else None
+            found = mits.get_task(ctx, task) if task else None
+            tcat = found.category if found is not None else None
             category = tcat if tcat in {c.id for c in ctx.config.categories} else d.category
     else:
         category = resolve_category(ctx, category)

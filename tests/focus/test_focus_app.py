@@ -78,7 +78,7 @@ async def test_sprint_by_keys_start_pause_interrupt_extend_finish_skip(home, clo
     e = sorted(audit.entries(ctx).all(), key=lambda x: x["start"])
     assert [x["source"] for x in e] == ["sprint", "sprint", "break"]  # split by the pause
     assert e[1]["interruptions"][0]["note"] == "phone call"
-    assert mits.get_task(ctx, task)["focus_s"] == 900
+    assert mits.get_task(ctx, task).focus_s == 900
 
 
 async def test_sprint_end_toasts_and_counts_today(home, clock, write_config):

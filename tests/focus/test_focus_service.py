@@ -54,7 +54,7 @@ def test_finished_sprint_and_break_become_time_entries_and_task_focus_time(ctx, 
     ]
     assert e[0]["end"] == "2026-11-25T10:00:00+00:00"  # the planned end, not when it was noticed
     assert [i["note"] for i in e[0]["interruptions"]] == ["colleague"]
-    assert mits.get_task(ctx, task)["focus_s"] == 3600
+    assert mits.get_task(ctx, task).focus_s == 3600
     day = svc.today(ctx)
     assert day.sprints == 1 and day.external == 1 and day.focus_s == 3600
 

@@ -38,7 +38,7 @@ def seed(ctx: Context, tmp_path: Path) -> None:
         t = mits.add_task(
             ctx, value, notes=value, project=value[:40], mit=key in ("markup", "osc_title", "rtl")
         )
-        ids.append(t["id"])
+        ids.append(t.id)
     base = dt.datetime.combine(seed_day(ctx), dt.time(1, 0), tzinfo=audit.zone(ctx))
     for i, value in enumerate(HOSTILE.values()):
         start = base + dt.timedelta(minutes=10 * i)

@@ -75,7 +75,7 @@ def other_write_happened(ctx: Context, key: str) -> bool:
 
     if key == "m":
         return audit.running(ctx) is not None
-    return any(t.get("done") for t in mits.list_tasks(ctx, "all"))
+    return any(t.done for t in mits.list_tasks(ctx, "all"))
 
 
 async def wait_until(pilot, cond, seconds: float = 6.0) -> None:  # noqa: ANN001

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from cockpit.core import papers as core
 from cockpit.errors import CockpitError, UsageError
@@ -100,10 +100,3 @@ def week_papers(ctx: Context, week: str, labels: Mapping[str, str] | None = None
 
 def queue_items(ctx: Context) -> list[core.QueueItem]:
     return [core.QueueItem.from_doc(d) for d in queue(ctx).all()]
-
-
-def field_of(record: Any, name: str) -> Any:
-    """A field of another instrument's record, whether it is still a dict or a typed record."""
-    if isinstance(record, dict):
-        return record.get(name)
-    return getattr(record, name, None)

@@ -11,7 +11,6 @@ from cockpit.errors import CockpitError, UsageError
 from cockpit.services.papers.base import (
     current_week,
     decisions,
-    field_of,
     find_paper,
     papers,
     week_papers,
@@ -78,7 +77,7 @@ def mit_titles(ctx: Context) -> list[str]:
     try:
         from cockpit.services import mits
 
-        return [str(field_of(t, "title") or "") for t in mits.todays_mits(ctx) if not field_of(t, "done")]
+        return [t.title for t in mits.todays_mits(ctx) if not t.done]
     except Exception:  # noqa: BLE001 - MITs are optional for ranking
         return []
 

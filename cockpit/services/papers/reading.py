@@ -16,7 +16,6 @@ from cockpit.services.papers.base import (
     QueueFull,
     current_week,
     decisions,
-    field_of,
     find_paper,
     parse_id,
     queue,
@@ -244,12 +243,10 @@ def finish_pass(ctx: Context, arxiv_id: str, minutes: float | None = None) -> tu
         from cockpit.services import focus
 
         running = focus.current(ctx)
-        if running is not None and field_of(running, "paper") == arxiv_id:
+        if running is not None and running.paper == arxiv_id:
             # End the pass's time-box; focus books the span it timed to the paper.
             records = focus.stop(ctx)
-            booked_s = sum(
-                float(field_of(r, "active_s") or 0) for r in records if field_of(r, "phase") == "focus"
-            )
+            booked_s = sum(r.active_s for r in records if r.phase == "focus")
     if not p.timebox or (minutes is not None and minutes * 60 > booked_s + 1):
         # No time-box timed this pass, or the reader states more minutes than it timed.
         from cockpit.services import audit
