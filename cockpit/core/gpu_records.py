@@ -213,7 +213,7 @@ class HostState:
     idle_cost: float = 0.0
     compute_procs: int = 0
     # for the services' bookkeeping (job lifecycle, Slurm alerts), not for display
-    observation: Observation | None = field(default=None, compare=False)
+    observation: Observation | None = field(default=None, compare=False, repr=False)
     slurm_transitions: tuple[Transition, ...] = ()
 
     def to_json(self, job_keys: tuple[str, ...] = JOB_KEYS) -> dict[str, Any]:

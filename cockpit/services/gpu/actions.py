@@ -13,7 +13,8 @@ from cockpit.core.clock import to_stamp
 from cockpit.core.gpu_records import Job
 from cockpit.core.text import clean
 from cockpit.errors import CockpitError, UsageError
-from cockpit.services.gpu.poller import LOCAL, SLURM_MISSING, Poller, _slurm
+from cockpit.services.gpu import poller as poller_mod
+from cockpit.services.gpu.poller import LOCAL, SLURM_MISSING, Poller
 from cockpit.services.gpu.records import jobs_collection
 
 if TYPE_CHECKING:
@@ -105,7 +106,7 @@ def tail_job(poller: Poller, job: JobView, lines: int = 200) -> str:
     """The last lines of a job: its tmux pane, or the stdout file of a Slurm job."""
     if job.pane_id:
         return tail(poller, job.host, job.pane_id, lines)
-    slurm = _slurm()
+    slurm = poller_mod._slurm()
     if job.slurm is not None and slurm is not None:
         script = slurm.tail_command(job.slurm, lines)
     elif job.stdout:
@@ -131,7 +132,7 @@ def kill(poller: Poller, host: str, job: JobView) -> None:
     """SIGTERM the job: for a launched job the wrapper's children (so it records the status);
     a Slurm job is cancelled with scancel on its host."""
     if job.slurm_id:
-        slurm = _slurm()
+        slurm = poller_mod._slurm()
         if slurm is None:
             raise CockpitError(SLURM_MISSING)
         try:
