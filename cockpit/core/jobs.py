@@ -1,7 +1,8 @@
-"""Pure job logic: tmux panes, processes, GPU pid -> pane by ancestry, last output line and
-tqdm progress, the running -> finished/failed/lost lifecycle, idle cost and alert decisions.
+"""Pure job logic: the pane, process and progress values, GPU pid -> pane by ancestry, the
+running -> finished/failed/lost lifecycle, idle cost and alert decisions.
 
-No I/O here: sources fetch text, these functions turn it into decisions. Time is passed in.
+No I/O and no parsing here: sources fetch text and parse it (``cockpit.sources.parse_tmux``,
+``parse_ps``); these functions turn the values into decisions. Time is passed in.
 """
 
 from __future__ import annotations
