@@ -108,42 +108,35 @@ def cmd_gpu(args: argparse.Namespace, ctx: Context) -> int:
                 f"mem {mem:>17} {_fmt(g.temp_c, 'C'):>4} {_fmt(g.power_w, 'W'):>5}"
             )
         for j in s.jobs:
-            where = j.get("tmux_target") or (f"pid {j['pid']}" if j.get("pid") else "-")
-            prog = f" {j['progress_pct']:.0f}%" if j.get("progress_pct") is not None else ""
-            print(
-                f"  [{j.get('state')}] {clean(where, max_len=30)} {clean(j.get('command') or '', max_len=60)}{prog}"
-            )
-            if j.get("last_line"):
-                print(f"      {clean(j['last_line'], max_len=100)}")
+            where = j.tmux_target or (f"pid {j.pid}" if j.pid else "-")
+            prog = f" {j.progress_pct:.0f}%" if j.progress_pct is not None else ""
+            print(f"  [{j.state}] {clean(where, max_len=30)} {clean(j.command or '', max_len=60)}{prog}")
+            if j.last_line:
+                print(f"      {clean(j.last_line, max_len=100)}")
     return 0
 
 
 def cmd_jobs(args: argparse.Namespace, ctx: Context) -> int:
-    from cockpit.core.jobs import END_STATES, describe_exit, fmt_span
+    from cockpit.core.jobs import describe_exit, fmt_span
     from cockpit.core.text import clean
     from cockpit.services import gpu as svc
 
-    col = svc.jobs_collection(ctx)
-    jobs = col.all()
-    if not args.all:
-        jobs = [j for j in jobs if j.get("state") not in END_STATES]
-    jobs.sort(key=lambda j: j.get("started") or "")
+    jobs = svc.list_jobs(ctx, all=args.all)
     if args.json:
-        print(dumps_clean({"jobs": jobs}, ensure_ascii=False))
+        print(dumps_clean({"jobs": [j.to_doc() for j in jobs]}, ensure_ascii=False))
         return 0
     if not jobs:
         print("no jobs" + ("" if args.all else " running (--all for history)"))
         return 0
     for j in jobs:
-        ended = j.get("state") in END_STATES
-        where = j.get("session") or (f"slurm {j['slurm_id']}" if j.get("slurm_id") else f"pid {j.get('pid')}")
-        extra = f" {describe_exit(j.get('exit_code'))} after {fmt_span(j.get('duration_s'))}" if ended else ""
+        where = j.session or (f"slurm {j.slurm_id}" if j.slurm_id else f"pid {j.pid}")
+        extra = f" {describe_exit(j.exit_code)} after {fmt_span(j.duration_s)}" if j.is_ended else ""
         print(
-            f"{j['id']:>10} {j.get('state') or '':8} {clean(j.get('host') or '', max_len=20)}:"
-            f"{clean(where, max_len=30)} {clean(j.get('command') or '', max_len=50)}{extra}"
+            f"{j.id:>10} {j.state or '':8} {clean(j.host or '', max_len=20)}:"
+            f"{clean(where, max_len=30)} {clean(j.command or '', max_len=50)}{extra}"
         )
-        if j.get("note"):
-            print(f"{'':>10} note: {clean(j['note'], max_len=90)}")
+        if j.note:
+            print(f"{'':>10} note: {clean(j.note, max_len=90)}")
     return 0
 
 
@@ -156,9 +149,9 @@ def cmd_launch(args: argparse.Namespace, ctx: Context) -> int:
         job = svc.launch(ctx, poller, opts.host, cmd, opts.name, opts.note, opts.gpus, opts.cwd)
     finally:
         poller.close()
-    commit = job.get("git_commit")
-    git = f" at {commit[:10]}{' (dirty)' if job.get('git_dirty') else ''}" if commit else ""
-    print(f"launched {job['id']} as tmux session {job['session']} on {opts.host}{git}")
+    commit = job.git_commit
+    git = f" at {commit[:10]}{' (dirty)' if job.git_dirty else ''}" if commit else ""
+    print(f"launched {job.id} as tmux session {job.session} on {opts.host}{git}")
     return 0
 
 

@@ -1,38 +1,18 @@
-"""Pure job logic: tmux panes, processes, GPU pid -> pane by ancestry, last output line and
-tqdm progress, the running -> finished/failed/lost lifecycle, idle cost and alert decisions.
+"""Pure job logic: the pane, process and progress values, GPU pid -> pane by ancestry, the
+running -> finished/failed/lost lifecycle, idle cost and alert decisions.
 
-No I/O here: sources fetch text, these functions turn it into decisions. Time is passed in.
+No I/O and no parsing here: sources fetch text and parse it (``cockpit.sources.parse_tmux``,
+``parse_ps``); these functions turn the values into decisions. Time is passed in.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from cockpit.core.clock import from_stamp, to_stamp
 from cockpit.core.text import clean
-
-# One place for the tmux fields: the probe builds ``list-panes -F`` from this, joined by TABs
-# (literal TABs: tmux does not expand ``\t``). Same order as the corpus capture.
-TMUX_FIELDS: tuple[str, ...] = (
-    "session_name",
-    "session_id",
-    "window_index",
-    "window_id",
-    "window_name",
-    "pane_index",
-    "pane_id",
-    "pane_pid",
-    "pane_current_command",
-    "pane_current_path",
-    "pane_tty",
-    "pane_active",
-    "pane_dead",
-    "pane_dead_status",
-)
-TMUX_FORMAT = "\t".join("#{" + f + "}" for f in TMUX_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -70,69 +50,6 @@ class Progress:
     eta_s: int | None = None
 
 
-def _toint(s: str) -> int | None:
-    s = s.strip()
-    return int(s) if s.lstrip("-").isdigit() else None
-
-
-def parse_panes(text: str) -> list[Pane]:
-    """``tmux list-panes -a -F TMUX_FORMAT`` output; malformed lines are skipped."""
-    out = []
-    for line in text.splitlines():
-        parts = line.split("\t")
-        if len(parts) < len(TMUX_FIELDS):
-            continue
-        r = dict(zip(TMUX_FIELDS, parts[: len(TMUX_FIELDS)], strict=True))
-        if not r["pane_id"].startswith("%"):
-            continue
-        out.append(
-            Pane(
-                pane_id=r["pane_id"],
-                pane_pid=_toint(r["pane_pid"]),
-                session=r["session_name"],
-                window_index=r["window_index"],
-                pane_index=r["pane_index"],
-                window_name=r["window_name"],
-                command=r["pane_current_command"],
-                path=r["pane_current_path"],
-                dead=r["pane_dead"].strip() == "1",
-                dead_status=_toint(r["pane_dead_status"]),
-            )
-        )
-    return out
-
-
-def parse_ps(text: str) -> dict[int, Proc]:
-    """``ps -eo pid=,ppid=,user:32=,etimes=,args=``."""
-    out: dict[int, Proc] = {}
-    for line in text.splitlines():
-        parts = line.split(None, 4)
-        if len(parts) < 4:
-            continue
-        pid, ppid = _toint(parts[0]), _toint(parts[1])
-        if pid is None or ppid is None:
-            continue
-        out[pid] = Proc(pid, ppid, parts[2], _toint(parts[3]), parts[4] if len(parts) > 4 else "")
-    return out
-
-
-def parse_tree(tree: str, details: str) -> dict[int, Proc]:
-    """``ps -e -o pid= -o ppid=`` for every process, plus full rows for a few (``parse_ps`` format)."""
-    full = parse_ps(details)
-    out: dict[int, Proc] = {}
-    for line in tree.splitlines():
-        parts = line.split()
-        if len(parts) != 2:
-            continue
-        pid, ppid = _toint(parts[0]), _toint(parts[1])
-        if pid is None or ppid is None:
-            continue
-        out[pid] = full.get(pid) or Proc(pid, ppid, "", None, "")
-    for pid, proc in full.items():
-        out.setdefault(pid, proc)
-    return out
-
-
 def pane_of(pid: int, procs: dict[int, Proc], pane_by_pid: dict[int, Pane]) -> Pane | None:
     """Walk ``pid``'s parents until one is a pane's process; None when it is not under tmux."""
     seen: set[int] = set()
@@ -154,69 +71,6 @@ def map_to_panes(pids: list[int], procs: dict[int, Proc], panes: list[Pane]) -> 
         if pane is not None:
             out[pid] = pane
     return out
-
-
-# ---------------------------------------------------------------- output lines and progress
-
-_DEAD_LINE = re.compile(r"^Pane is dead( \(.*\))?$")
-
-
-def last_line(captured: str, max_len: int = 200) -> str:
-    """The last non-empty line of a ``capture-pane`` dump, cleaned; tmux's own 'Pane is dead' skipped."""
-    for raw in reversed(captured.splitlines()):
-        # a tqdm bar redraws with \r: keep what is shown last
-        line = clean(raw.rsplit("\r", 1)[-1]).strip()
-        if line and not _DEAD_LINE.match(line):
-            return clean(line, max_len=max_len)
-    return ""
-
-
-_PCT = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d+)?)%\|")
-_COUNT = re.compile(r"\|\s*(\d+(?:\.\d+)?[kMG]?)/(\d+(?:\.\d+)?[kMG]?)\s*\[")
-_TIMES = re.compile(r"\[(?P<elapsed>[\d:]+)<(?P<eta>[\d:]+|\?)(?:,\s*(?P<rate>[^,\]]+))?")
-
-
-def hms_seconds(text: str) -> int | None:
-    """``MM:SS``, ``H:MM:SS`` or ``D-HH:MM:SS`` (also tqdm ``1d, 02:03:04`` not used) -> seconds."""
-    text = text.strip()
-    days = 0
-    if "-" in text:
-        d, _, text = text.partition("-")
-        if not d.isdigit():
-            return None
-        days = int(d)
-    parts = text.split(":")
-    if not parts or not all(p.isdigit() for p in parts) or len(parts) > 3:
-        return None
-    secs = 0
-    for p in parts:
-        secs = secs * 60 + int(p)
-    return days * 86400 + secs
-
-
-def _qty(s: str) -> float:
-    mult = {"k": 1e3, "M": 1e6, "G": 1e9}.get(s[-1:], 1.0)
-    return float(s.rstrip("kMG")) * mult
-
-
-def parse_progress(line: str) -> Progress | None:
-    """tqdm-style progress in a line: `` 45%|████▌ | 450/1000 [00:30<00:36, 15.0it/s]``."""
-    m = _PCT.search(line)
-    pct = float(m.group(1)) if m else None
-    if pct is None:
-        c = _COUNT.search(line)
-        if c:
-            total = _qty(c.group(2))
-            pct = round(_qty(c.group(1)) / total * 100, 1) if total else None
-    t = _TIMES.search(line)
-    if pct is None and t is None:
-        return None
-    eta = rate = None
-    if t:
-        eta = None if t.group("eta") == "?" else hms_seconds(t.group("eta"))
-        r = (t.group("rate") or "").strip()
-        rate = r if r and not r.startswith("?") and "/" in r else None
-    return Progress(pct=min(pct, 100.0) if pct is not None else None, rate=rate, eta_s=eta)
 
 
 # ---------------------------------------------------------------- lifecycle

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 from cockpit.core import gpu as gpu_core
 from cockpit.core import jobs as jobs_core
+from cockpit.sources import parse_nvidia_smi as smi
+from cockpit.sources import parse_ps, parse_tmux
 
 RUNS_DIR = "$HOME/.cache/cockpit/runs"  # expanded by the remote shell; each launch has a subfolder
 CAPTURE_LINES = 20
@@ -21,12 +23,12 @@ MAX_SECTION_CHARS = 256 * 1024
 PANE_PREFIX = "#{pane_id}:#{pane_pid}:"
 
 
-def nvidia_smi_gpu_args(fields: tuple[str, ...] = gpu_core.GPU_FIELDS) -> list[str]:
+def nvidia_smi_gpu_args(fields: tuple[str, ...] = smi.GPU_FIELDS) -> list[str]:
     return ["--query-gpu=" + ",".join(fields), "--format=csv,noheader,nounits"]
 
 
 def nvidia_smi_app_args() -> list[str]:
-    return ["--query-compute-apps=" + ",".join(gpu_core.APP_FIELDS), "--format=csv,noheader,nounits"]
+    return ["--query-compute-apps=" + ",".join(smi.APP_FIELDS), "--format=csv,noheader,nounits"]
 
 
 _PREFIX = re.compile(r"^%\d+:\d*:")
@@ -55,7 +57,7 @@ def build_script(
             f"G=; if has nvidia-smi; then G=$(nvidia-smi {_q(nvidia_smi_gpu_args())} 2>&1); r=$?; else r=127; fi",
             # an old driver refuses the whole query over one newer field: ask the basic set too
             'case "$r:$G" in 0:*|127:*) ;; *"alid field"*) m gpubasic; '
-            f"nvidia-smi {_q(nvidia_smi_gpu_args(gpu_core.GPU_FIELDS_BASIC))} 2>&1; m rc $?;; esac",
+            f"nvidia-smi {_q(nvidia_smi_gpu_args(smi.GPU_FIELDS_BASIC))} 2>&1; m rc $?;; esac",
             'm gpu; [ -n "$G" ] && printf \'%s\\n\' "$G"; m rc $r',
             # kept in $A: its pids select the processes whose details are sent (see ps below)
             f"A=; if has nvidia-smi; then A=$(nvidia-smi {_q(nvidia_smi_app_args())} 2>&1); r=$?; else r=127; fi",
@@ -65,7 +67,7 @@ def build_script(
         pids = "".join(f"{int(p)},\n" for p in gpu_pids or [])
         lines.append(f"A={shlex.quote(pids)}")
     # each pane line starts with "%ID:PID:" so the shell can pick panes without another tmux call
-    fmt = shlex.quote(PANE_PREFIX + jobs_core.TMUX_FORMAT)
+    fmt = shlex.quote(PANE_PREFIX + parse_tmux.TMUX_FORMAT)
     lines += [
         f"T=; if has tmux; then T=$(tmux -u list-panes -a -F {fmt} 2>&1); r=$?; else r=127; fi",
         'm tmux; [ -n "$T" ] && printf \'%s\\n\' "$T"; m rc $r',
@@ -179,20 +181,20 @@ def parse_output(output: str, nonce: str, gpus: bool = True) -> HostProbe:
     if gpus:
         rc = s.rc.get("gpu")
         text = s.text.get("gpu", "")
-        fields = gpu_core.GPU_FIELDS
-        if rc != 0 and gpu_core.is_unknown_field(text) and s.rc.get("gpubasic") == 0:
-            rc, text, fields = 0, s.text.get("gpubasic", ""), gpu_core.GPU_FIELDS_BASIC
+        fields = smi.GPU_FIELDS
+        if rc != 0 and smi.is_unknown_field(text) and s.rc.get("gpubasic") == 0:
+            rc, text, fields = 0, s.text.get("gpubasic", ""), smi.GPU_FIELDS_BASIC
         if rc == 127:
             p.gpu_error = "nvidia-smi not found"
-        elif gpu_core.is_no_devices(text):
+        elif smi.is_no_devices(text):
             p.gpu_error = "no NVIDIA GPU (" + _first_line(text) + ")"
         elif rc != 0:
             p.gpu_error = f"nvidia-smi failed (rc {rc}): {_first_line(text)}"
         else:
             try:
-                p.gpus = gpu_core.parse_gpus(text, fields=fields)
+                p.gpus = smi.parse_gpus(text, fields=fields)
                 if s.rc.get("apps") == 0:
-                    p.apps = gpu_core.parse_apps(s.text.get("apps", ""))
+                    p.apps = smi.parse_apps(s.text.get("apps", ""))
             except ValueError as e:
                 p.gpu_error = f"unreadable nvidia-smi output: {e}"
     rc = s.rc.get("tmux")
@@ -200,12 +202,12 @@ def parse_output(output: str, nonce: str, gpus: bool = True) -> HostProbe:
     if rc == 127:
         p.tmux_error = "tmux not found"
     elif rc == 0:
-        p.panes = jobs_core.parse_panes("\n".join(_PREFIX.sub("", ln) for ln in text.splitlines()))
+        p.panes = parse_tmux.parse_panes("\n".join(_PREFIX.sub("", ln) for ln in text.splitlines()))
     elif "no server running" in text or "error connecting" in text:
         p.panes = []  # tmux installed, no sessions
     else:
         p.tmux_error = f"tmux failed: {_first_line(text)}"
-    p.procs = jobs_core.parse_tree(s.text.get("tree", ""), s.text.get("ps", ""))
+    p.procs = parse_ps.parse_tree(s.text.get("tree", ""), s.text.get("ps", ""))
     for line in s.text.get("exits", "").splitlines():
         run_id, _, code = line.strip().rpartition(" ")
         if run_id and code.lstrip("-").isdigit():

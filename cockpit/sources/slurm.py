@@ -14,7 +14,8 @@ import re
 import shlex
 from typing import TYPE_CHECKING
 
-from cockpit.core.slurm import DELIM, MARK, SACCT_FIELDS, SQUEUE_FIELDS, SlurmJob, Transition, split_job_id
+from cockpit.core.slurm import SlurmJob, Transition
+from cockpit.sources.parse_slurm import DELIM, MARK, SACCT_FIELDS, SQUEUE_FIELDS, split_job_id
 
 if TYPE_CHECKING:
     from cockpit.core.alerts import Alert
@@ -162,7 +163,7 @@ def stdout_path(job: SlurmJob) -> str | None:
 
 
 def _first_node(nodes: str) -> str:
-    from cockpit.core.slurm import expand_nodelist
+    from cockpit.sources.parse_slurm import expand_nodelist
 
     names = expand_nodelist(nodes)
     return names[0].split(".")[0] if names else ""

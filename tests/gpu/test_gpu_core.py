@@ -4,7 +4,8 @@ import datetime as dt
 
 from cockpit.core import gpu, jobs
 from cockpit.core.clock import to_stamp
-from cockpit.sources import probe
+from cockpit.sources import parse_nvidia_smi as smi
+from cockpit.sources import parse_ps, parse_tmux, probe
 
 UUID = "GPU-00000000-0000-0000-0000-000000000000"
 
@@ -18,11 +19,11 @@ def test_missing_values_are_none_never_zero():
         " N/A ",
         "",
     ):
-        assert gpu.num(raw) is None
-    assert gpu.num(" 66.84 W ") == 66.84
-    assert gpu.num("0") == 0.0
+        assert smi.num(raw) is None
+    assert smi.num(" 66.84 W ") == 66.84
+    assert smi.num("0") == 0.0
     row = f"0, {UUID}, NVIDIA H100, 00000000:00:09.0, [N/A], [Not Supported], 11125, 81559, [Unknown Error], [N/A], 700.00, Enabled"
-    (g,) = gpu.parse_gpus(row)
+    (g,) = smi.parse_gpus(row)
     assert g.util_pct is None and g.temp_c is None and g.power_w is None
     assert g.mem_used_mib == 11125 and g.mig is True
 
@@ -34,26 +35,26 @@ H200_APP = "608, GPU-c39cba33-b336-2da3-0c59-8e64ffaff1c5, 5316, python3"
 
 
 def test_recorded_h200_answers_parse_to_the_values_nvidia_smi_showed():
-    (g,) = gpu.parse_gpus(H200_GPU + "\n")
+    (g,) = smi.parse_gpus(H200_GPU + "\n")
     assert (g.index, g.name, g.bus_id) == (0, "NVIDIA H200", "00000000:00:06.0")
     assert (g.util_pct, g.mem_util_pct, g.mem_used_mib, g.mem_total_mib) == (100, 7, 5325, 143771)
     assert (g.temp_c, g.power_w, g.power_limit_w, g.mig) == (60, 580.35, 700, False)
-    (p,) = gpu.parse_apps(H200_APP + "\n")
+    (p,) = smi.parse_apps(H200_APP + "\n")
     assert (p.pid, p.gpu_uuid, p.used_mib, p.name) == (608, g.uuid, 5316, "python3")
 
 
 def test_compute_apps_names_with_commas_and_no_processes():
     text = f"123, {UUID}, 2296, /opt/my, weird, name (x).py\n"
-    (p,) = gpu.parse_apps(text)
+    (p,) = smi.parse_apps(text)
     assert p.pid == 123 and p.used_mib == 2296 and p.name == "/opt/my, weird, name (x).py"
-    assert gpu.parse_apps("") == []  # container: no processes visible
+    assert smi.parse_apps("") == []  # container: no processes visible
 
 
 def test_short_rows_are_an_error_not_zeros():
     import pytest
 
     with pytest.raises(ValueError):
-        gpu.parse_gpus("0, x, y")
+        smi.parse_gpus("0, x, y")
 
 
 def test_bars_and_sparkline_show_unknown_differently_from_zero():
@@ -78,11 +79,11 @@ PS = """  100     1 alice   3600 bash
 
 
 def test_panes_ps_and_gpu_pid_to_pane_by_ancestry():
-    panes = jobs.parse_panes(PANES)
+    panes = parse_tmux.parse_panes(PANES)
     assert [p.pane_id for p in panes] == ["%0", "%4", "%3"]
     assert panes[1].target == "exp 2_ablation:1.2"
     assert panes[2].dead and panes[2].dead_status == 3 and panes[2].path == ""
-    procs = jobs.parse_ps(PS)
+    procs = parse_ps.parse_ps(PS)
     assert procs[150].args == "python train.py --lr 3e-4" and procs[150].etime_s == 3500
     mapping = jobs.map_to_panes([151, 999], procs, panes)
     assert mapping[151].pane_id == "%0"  # grandchild of the pane's shell
@@ -90,26 +91,26 @@ def test_panes_ps_and_gpu_pid_to_pane_by_ancestry():
 
 
 def test_ancestry_survives_a_cycle():
-    procs = jobs.parse_ps("  5  6 a 1 x\n  6  5 a 1 y\n")
+    procs = parse_ps.parse_ps("  5  6 a 1 x\n  6  5 a 1 y\n")
     assert jobs.pane_of(5, procs, {}) is None
 
 
 def test_last_line_skips_blanks_and_dead_notice_and_cleans_escapes():
     text = "epoch 1\n\x1b[31mloss 0.3\x1b[0m\r\n\nPane is dead (status 3, Wed Nov 25 10:00:00 2026)\n\n\n"
-    assert jobs.last_line(text) == "loss 0.3"
-    assert jobs.last_line("\n\n") == ""
-    assert len(jobs.last_line("x" * 10000)) == 200
+    assert parse_tmux.last_line(text) == "loss 0.3"
+    assert parse_tmux.last_line("\n\n") == ""
+    assert len(parse_tmux.last_line("x" * 10000)) == 200
 
 
 def test_tqdm_progress_percent_rate_eta():
-    p = jobs.parse_progress("Epoch 3:  45%|████▌     | 450/1000 [00:30<00:36, 15.00it/s, loss=0.31]")
+    p = parse_tmux.parse_progress("Epoch 3:  45%|████▌     | 450/1000 [00:30<00:36, 15.00it/s, loss=0.31]")
     assert p.pct == 45 and p.rate == "15.00it/s" and p.eta_s == 36
-    p = jobs.parse_progress("100%|██████████| 10/10 [1:02:03<00:00,  1.20s/it]")
+    p = parse_tmux.parse_progress("100%|██████████| 10/10 [1:02:03<00:00,  1.20s/it]")
     assert p.pct == 100 and p.eta_s == 0 and p.rate == "1.20s/it"
-    p = jobs.parse_progress("  0%|          | 0/100 [00:00<?, ?it/s]")
+    p = parse_tmux.parse_progress("  0%|          | 0/100 [00:00<?, ?it/s]")
     assert p.pct == 0 and p.eta_s is None and p.rate is None
-    assert jobs.parse_progress("step 10 loss 3.2") is None
-    assert jobs.hms_seconds("1-02:00:00") == 93600
+    assert parse_tmux.parse_progress("step 10 loss 3.2") is None
+    assert parse_tmux.hms_seconds("1-02:00:00") == 93600
 
 
 def _job(**kw):
@@ -119,7 +120,7 @@ def _job(**kw):
 
 
 def test_lifecycle_exit_file_is_the_truth():
-    pane = jobs.parse_panes("s\t$0\t0\t@0\tw\t0\t%1\t10\tsh\t/\t/dev/pts/1\t1\t1\t\n")
+    pane = parse_tmux.parse_panes("s\t$0\t0\t@0\tw\t0\t%1\t10\tsh\t/\t/dev/pts/1\t1\t1\t\n")
     # pane dead with an empty pane_dead_status (the Debian race): the exit file decides
     assert jobs.next_state(_job(), jobs.Observation(ok=True, panes=pane, exits={"r1": 3})) == ("failed", 3)
     assert jobs.next_state(_job(), jobs.Observation(ok=True, panes=pane, exits={"r1": 0})) == ("finished", 0)
@@ -185,8 +186,8 @@ def test_probe_rejects_garbage_and_truncation():
 def test_probe_script_quotes_and_keeps_one_field_list():
     s = probe.build_script("n'; rm -rf /", gpus=True)
     assert "N='n'\"'\"'; rm -rf /'" in s
-    assert "--query-gpu=" + ",".join(gpu.GPU_FIELDS) in s
-    assert "--query-compute-apps=" + ",".join(gpu.APP_FIELDS) in s
+    assert "--query-gpu=" + ",".join(smi.GPU_FIELDS) in s
+    assert "--query-compute-apps=" + ",".join(smi.APP_FIELDS) in s
 
 
 def test_gpu_jobs_found_by_ancestry_are_kept_as_history(clock):

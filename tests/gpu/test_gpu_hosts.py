@@ -22,8 +22,7 @@ UUID = "GPU-00000000-0000-0000-0000-000000000000"
 def poll(ctx, hosts=None):
     p = svc.Poller(ctx, only=hosts)
     try:
-        states = p.poll()
-        svc.record(ctx, states)
+        states, _alerts = svc.record_states(ctx, p.poll())
         return {s.name: s for s in states}
     finally:
         p.close()
@@ -68,9 +67,9 @@ def test_three_hosts_gpus_and_a_gpu_job_mapped_to_its_pane(gpu_ctx, fresh_hosts)
     assert states["h3"].gpus[0].util_pct is None and states["h3"].gpus[0].mig
     assert states["h4"].gpus[0].name == "Tesla P100-PCIE-16GB"
     (job,) = states["h2"].jobs
-    assert job["tmux_target"] == "train:0.0" and job["gpus"] == [0] and job["gpu_mem_mib"] == 7484
-    assert job["progress_pct"] == 45 and job["eta_s"] == 36 and "450/1000" in job["last_line"]
-    assert job["pid"] == child and job["user"]
+    assert job.tmux_target == "train:0.0" and job.gpus == (0,) and job.gpu_mem_mib == 7484
+    assert job.progress_pct == 45 and job.eta_s == 36 and "450/1000" in job.last_line
+    assert job.pid == child and job.user
 
 
 def test_a_gpu_process_outside_tmux_shows_its_whole_command_line(gpu_ctx, fresh_hosts):
@@ -88,8 +87,8 @@ def test_a_gpu_process_outside_tmux_shows_its_whole_command_line(gpu_ctx, fresh_
         job.kill()
         job.wait()
     (j,) = st.jobs
-    assert j["pid"] == job.pid and j["tmux_target"] is None and j["gpu_mem_mib"] == 512
-    assert j["command"].endswith(tail) and j["command"].startswith(sys.executable)
+    assert j.pid == job.pid and j.tmux_target is None and j.gpu_mem_mib == 512
+    assert j.command.endswith(tail) and j.command.startswith(sys.executable)
 
 
 def test_hundreds_of_polls_on_one_connection_keep_its_bookkeeping_small(gpu_ctx, fresh_hosts):
@@ -119,10 +118,10 @@ def test_launched_jobs_exit_0_exit_3_and_killed(gpu_ctx, fresh_hosts, clock):
         long = svc.launch(ctx, p, "h2", ["sleep", "300"], name="long", gpus="0,1")
     finally:
         p.close()
-    assert ok["pane_id"].startswith("%") and ok["git_commit"] is None and long["gpus"] == [0, 1]
+    assert ok.pane_id.startswith("%") and ok.git_commit is None and long.gpus == (0, 1)
     state = poll(ctx, ["h2"])["h2"]
-    assert {j["name"] for j in state.jobs if j["state"] == "running"} >= {"long"}
-    job = next(j for j in state.jobs if j.get("name") == "long")
+    assert {j.name for j in state.jobs if j.state == "running"} >= {"long"}
+    job = next(j for j in state.jobs if j.name == "long")
     p = svc.Poller(ctx, only=["h2"])
     try:
         svc.kill(p, "h2", job)
@@ -241,7 +240,7 @@ def test_nvidia_smi_missing_or_failing_is_a_note_not_a_dead_host(gpu_ctx, fresh_
     h4 = fresh_hosts.hosts["h4"]
     h4.set_nvsmi_failure("NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver.\n")
     st = poll(gpu_ctx(), ["h4"])["h4"]
-    assert st.ok and st.gpus == [] and any("no NVIDIA GPU" in n for n in st.notes)
+    assert st.ok and st.gpus == () and any("no NVIDIA GPU" in n for n in st.notes)
 
 
 def test_old_driver_without_a_newer_field_still_shows_its_gpus(gpu_ctx, fresh_hosts):
@@ -274,7 +273,9 @@ def test_idle_paid_host_alerts_with_money_burned(gpu_ctx, fresh_hosts, clock):
 
 
 def test_slurm_hosts_without_slurm_support(gpu_ctx, monkeypatch):
-    monkeypatch.setattr(svc, "_slurm", lambda: None)
+    from cockpit.services.gpu import poller
+
+    monkeypatch.setattr(poller, "_slurm", lambda: None)
     st = poll(gpu_ctx(extra_host='kind = "slurm"', hosts=["h2"]))["h2"]
     assert st.error == "slurm support not installed"
 
@@ -413,17 +414,17 @@ def test_launch_on_the_local_machine(write_config, home, clock, tmp_path, monkey
     try:
         job = svc.launch(ctx, p, "local", ["sh", "-c", "echo local-run; exit 5"], name="loc")
         deadline = time.monotonic() + 15
-        while svc.jobs_collection(ctx).get(job["id"])["state"] == "running":
+        while svc.jobs_collection(ctx).get(job.id)["state"] == "running":
             assert time.monotonic() < deadline
             svc.record(ctx, p.poll())
             time.sleep(0.2)
-        assert svc.tail(p, "local", job["pane_id"]).startswith("local-run")
+        assert svc.tail(p, "local", job.pane_id).startswith("local-run")
     finally:
         p.close()
         subprocess.run(
             ["tmux", "kill-server"], env={**clean_env(), "TMUX_TMPDIR": str(tmp_path)}, capture_output=True
         )
-    rec = svc.jobs_collection(ctx).get(job["id"])
+    rec = svc.jobs_collection(ctx).get(job.id)
     assert rec["state"] == "failed" and rec["exit_code"] == 5
 
 
@@ -457,8 +458,8 @@ def test_hostile_text_in_job_output_is_cleaned(gpu_ctx, fresh_hosts):
     finally:
         p.close()
     wait_states(ctx, {"hostile": "finished"})
-    (job,) = [j for j in poll(ctx)["h2"].jobs if j.get("name") == "hostile"]
-    assert job["state"] == "finished" and job["last_line"] == "[bold red]x[/] red"
+    (job,) = [j for j in poll(ctx)["h2"].jobs if j.name == "hostile"]
+    assert job.state == "finished" and job.last_line == "[bold red]x[/] red"
 
 
 def test_proxyjump_reaches_a_host_through_another(gpu_ctx, fresh_hosts):
@@ -560,8 +561,8 @@ def test_local_host_reads_nvml_through_pynvml(monkeypatch, write_config, home, c
     assert g.power_limit_w == 700 and g.name == "NVIDIA H100 80GB HBM3"
     # the job row names the process by its whole command line, as ps gives it for NVML's pid
     (j,) = st.jobs
-    assert j["pid"] == job.pid and j["tmux_target"] is None
-    assert j["command"].endswith(long_arg) and "time.sleep(60)" in j["command"]
+    assert j.pid == job.pid and j.tmux_target is None
+    assert j.command.endswith(long_arg) and "time.sleep(60)" in j.command
 
     def not_found():
         raise NVMLError_LibraryNotFound()
@@ -569,7 +570,7 @@ def test_local_host_reads_nvml_through_pynvml(monkeypatch, write_config, home, c
     fake.nvmlInit = not_found
     nvml.reset()
     st = poll(ctx)["local"]
-    assert st.ok and st.gpus == [] and "no NVIDIA driver" in st.notes
+    assert st.ok and st.gpus == () and "no NVIDIA driver" in st.notes
 
 
 def test_real_pynvml_without_a_driver_says_no_driver(monkeypatch):

@@ -91,7 +91,7 @@ async def test_kill_asks_first_then_the_job_fails_with_sigterm(gpu_ctx, fresh_ho
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await pilot.press("5")
         pane = app.query_one("#gpu")
-        key = f"h3|{job['pane_id']}"
+        key = f"h3|{job.pane_id}"
         await until(pilot, lambda: key in pane.rows)
         await pilot.press("k")
         await until(pilot, lambda: type(app.screen).__name__ == "ConfirmKill")
@@ -184,7 +184,7 @@ def test_e2e_in_tmux_pane_tail_and_kill_by_keys(gpu_ctx, fresh_hosts, home, tmp_
         s.wait_for("failed")
         s.send("C-q")
         assert s.wait_exit() == 0
-    rec = svc.jobs_collection(ctx).get(job["id"])
+    rec = svc.jobs_collection(ctx).get(job.id)
     assert rec["state"] == "failed" and rec["exit_code"] == 143
 
 

@@ -135,8 +135,8 @@ def test_a_real_gpu_process_shows_in_nvml_nvidia_smi_and_as_a_job(
         finally:
             p.close()
         assert st.ok and st.gpus and st.compute_procs >= 1
-        jobs = [j for j in st.jobs if j.get("pid") == holder.pid]
-        assert jobs and "hold_gpu.py" in (jobs[0].get("command") or ""), st.jobs
+        jobs = [j for j in st.jobs if j.pid == holder.pid]
+        assert jobs and "hold_gpu.py" in (jobs[0].command or ""), st.jobs
     finally:
         holder.kill()
         holder.wait()

@@ -6,7 +6,7 @@ sshd's default PATH has no test folders, and SHLVL=1 keeps bash from reading ~/.
 The client side is an ``ssh_config`` with one alias per host, a key and a ``known_hosts``.
 
 The stand-in nvidia-smi is the only fake: it answers exactly the queries cockpit's probe sends
-(built from ``cockpit.core.gpu`` field lists) with CSV rows recorded from real GPUs.
+(built from ``cockpit.sources.parse_nvidia_smi`` field lists) with CSV rows recorded from real GPUs.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import threading
 import time
 from pathlib import Path
 
-from cockpit.core.gpu import APP_FIELDS, GPU_FIELDS, GPU_FIELDS_BASIC
+from cockpit.sources.parse_nvidia_smi import APP_FIELDS, GPU_FIELDS, GPU_FIELDS_BASIC
 from cockpit.sources.probe import nvidia_smi_app_args, nvidia_smi_gpu_args
 
 SSHD = "/usr/sbin/sshd"

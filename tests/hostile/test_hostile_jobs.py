@@ -80,7 +80,7 @@ async def test_job_output_in_the_pane_and_tail_keeps_80x24(job_ctx):
     app = CockpitApp(ctx)
     async with app.run_test(size=(80, 24)) as pilot:
         pane = app.query_one("#gpu")
-        key = f"evil|{job['pane_id']}"
+        key = f"evil|{job.pane_id}"
         for _ in range(200):
             if key in pane.rows and "boom" in str(pane.rows[key]):
                 break

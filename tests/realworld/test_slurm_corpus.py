@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from cockpit.core.slurm import expand_nodelist, parse_json, parse_sacct, parse_table, state_changes
+from cockpit.core.slurm import state_changes
+from cockpit.sources.parse_slurm import expand_nodelist, parse_json, parse_sacct, parse_table
 from cockpit.sources.slurm import stdout_path, tail_command
 
 pytestmark = pytest.mark.realworld

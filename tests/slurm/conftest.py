@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from cockpit.core.slurm import Probe, SlurmJob, read_probe
+from cockpit.core.slurm import Probe, SlurmJob
+from cockpit.sources.parse_slurm import read_probe
 from cockpit.sources.slurm import probe_script
 from tests.harness.slurm import SlurmCluster, skip_reason
 

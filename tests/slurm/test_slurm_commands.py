@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from cockpit.core.slurm import SlurmJob, read_probe
+from cockpit.core.slurm import SlurmJob
+from cockpit.sources.parse_slurm import read_probe
 from cockpit.sources.slurm import cancel_command, probe_command, probe_script, stdout_path, tail_command
 
 

@@ -8,7 +8,8 @@ import subprocess
 
 import pytest
 
-from cockpit.core.slurm import DELIM, SACCT_FIELDS, parse_jobcomp, parse_sacct, split_sections, state_changes
+from cockpit.core.slurm import state_changes
+from cockpit.sources.parse_slurm import DELIM, SACCT_FIELDS, parse_jobcomp, parse_sacct, split_sections
 from cockpit.sources.slurm import cancel_command, tail_command
 
 from .conftest import HOSTILE_NAME, Scenario, by_id, run_probe
@@ -185,7 +186,7 @@ def test_dead_controller_is_a_clear_error(scenario: Scenario, tmp_path):
     bad = tmp_path / "slurm.conf"
     bad.write_text(conf.replace(f"SlurmctldPort={port}", "SlurmctldPort=9").replace("MessageTimeout", "#"))
     env = dict(scenario.cluster.env, SLURM_CONF=str(bad))
-    from cockpit.core.slurm import read_probe
+    from cockpit.sources.parse_slurm import read_probe
     from cockpit.sources.slurm import probe_script
 
     r = subprocess.run(

@@ -8,15 +8,15 @@ import json
 
 import pytest
 
-from cockpit.core.slurm import (
+from cockpit.core.slurm import format_duration, normalize_state
+from cockpit.core.text import clean
+from cockpit.sources.parse_slurm import (
     DELIM,
     SACCT_FIELDS,
     expand_nodelist,
-    format_duration,
     gpu_count,
     gpu_count_per_node,
     gpu_ids,
-    normalize_state,
     parse_duration,
     parse_exit_code,
     parse_jobcomp,
@@ -31,7 +31,6 @@ from cockpit.core.slurm import (
     split_sections,
     split_wait_status,
 )
-from cockpit.core.text import clean
 
 T0 = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
 E0 = int(T0.timestamp())

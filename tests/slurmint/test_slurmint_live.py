@@ -8,7 +8,6 @@ import json
 import subprocess
 import sys
 import time
-from typing import Any
 
 import pytest
 
@@ -26,11 +25,11 @@ def cli(home, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def poll(ctx, poller: svc.Poller) -> tuple[dict[str, dict[str, Any]], list[tuple[str, str, str]]]:
+def poll(ctx, poller: svc.Poller) -> tuple[dict[str, svc.JobView], list[tuple[str, str, str]]]:
     (st,) = poller.poll()
     assert st.ok, st.error
-    alerts = svc.record(ctx, [st])
-    return {j["slurm_id"]: j for j in st.jobs if j.get("slurm_id")}, alerts
+    (st,), alerts = svc.record_states(ctx, [st])
+    return {j.slurm_id: j for j in st.jobs if j.slurm_id}, alerts
 
 
 def wait_sacct(login: LoginNode, *ids: str) -> None:
@@ -64,10 +63,10 @@ def test_slurm_jobs_states_alerts_tail_and_kill(login: LoginNode, slurm_ctx, hom
     try:
         jobs, alerts = poll(ctx, poller)
         assert alerts == []  # the first look never replays history as alerts
-        assert jobs[ok]["state"] == "running" and jobs[bad]["state"] == "running"
-        assert jobs[held]["state"] == "pending"
-        assert jobs[held]["last_line"] == "pending: JobHeldUser"
-        assert jobs[long]["nodes"] and jobs[long]["time_limit_s"] is None  # partition: no limit
+        assert jobs[ok].state == "running" and jobs[bad].state == "running"
+        assert jobs[held].state == "pending"
+        assert jobs[held].last_line == "pending: JobHeldUser"
+        assert jobs[long].nodes and jobs[long].time_limit_s is None  # partition: no limit
 
         # the CLI snapshot: the JSON shape, the Slurm jobs among the jobs
         r = cli(home, "gpu", "--json")
@@ -86,8 +85,8 @@ def test_slurm_jobs_states_alerts_tail_and_kill(login: LoginNode, slurm_ctx, hom
         c.wait_state(bad, "FAILED", timeout=60)
         wait_sacct(login, ok, bad)
         jobs, alerts = poll(ctx, poller)
-        assert jobs[ok]["state"] == "finished" and jobs[bad]["state"] == "failed"
-        assert jobs[bad]["exit_code"] == 7  # from sacct, or the job-completion log without it
+        assert jobs[ok].state == "finished" and jobs[bad].state == "failed"
+        assert jobs[bad].exit_code == 7  # from sacct, or the job-completion log without it
         titles = {t: (b, u) for t, b, u in alerts}
         assert titles[f"Slurm job finished: {ok} ok-job on {HOST}"][1] == "normal"
         body, urgency = titles[f"Slurm job failed early: {bad} bad-job on {HOST}"]
@@ -101,7 +100,7 @@ def test_slurm_jobs_states_alerts_tail_and_kill(login: LoginNode, slurm_ctx, hom
         c.wait_state(long, "CANCELLED", timeout=60)
         wait_sacct(login, long)
         jobs, alerts = poll(ctx, poller)
-        assert jobs[long]["state"] == "failed" and jobs[long]["slurm_state"] == "CANCELLED"
+        assert jobs[long].state == "failed" and jobs[long].slurm_state == "CANCELLED"
         assert [(t, u) for t, _, u in alerts] == [
             (f"Slurm job cancelled: {long} long-job on {HOST}", "normal")
         ]
@@ -126,7 +125,7 @@ def test_kill_refuses_what_is_not_a_job_id(login: LoginNode, slurm_ctx) -> None:
     poller = svc.Poller(ctx)
     try:
         with pytest.raises(UsageError, match="not a Slurm job id"):
-            svc.kill(poller, HOST, {"host": HOST, "slurm_id": "1; touch /tmp/x"})
+            svc.kill(poller, HOST, svc.JobView(host=HOST, state="running", slurm_id="1; touch /tmp/x"))
     finally:
         poller.close()
 
@@ -156,7 +155,7 @@ def test_history_is_asked_every_45_s_not_every_poll(
     try:
         for _ in range(3):
             jobs, _ = poll(ctx, poller)
-            assert jobs[quick]["state"] == "finished"  # shown between history polls too
+            assert jobs[quick].state == "finished"  # shown between history polls too
             clock.advance(10)
         assert counted_sacct() == 1
         clock.advance(20)  # 50 s after the first poll

@@ -47,20 +47,28 @@ def slurm_poller(write_config, home, clock):
 
 
 def step(ctx, p: svc.Poller, text: str, history: bool = True):
-    st = svc.HostState(name="c", ok=True, observation=jc.Observation(ok=True))
-    st.jobs = p._slurm_jobs("c", text, ctx.clock.now(), history, st)
-    return st, svc.record(ctx, [st])
+    read = p._slurm_jobs("c", text, ctx.clock.now(), history)
+    st = svc.HostState(
+        name="c",
+        ok=True,
+        jobs=tuple(read.views),
+        notes=tuple(read.notes),
+        observation=jc.Observation(ok=True),
+        slurm_transitions=tuple(read.transitions),
+    )
+    (st,), alerts = svc.record_states(ctx, [st])
+    return st, alerts
 
 
 def test_one_alert_per_change_early_failure_is_critical(slurm_poller) -> None:
     ctx, p = slurm_poller
     st, alerts = step(ctx, p, probe_text(squeue(job("3", "RUNNING"), job("4", "PENDING", "Priority"))))
     assert alerts == []
-    views = {j["slurm_id"]: j for j in st.jobs}
-    assert views["4"]["last_line"] == "pending: Priority" and views["4"]["state"] == "pending"
-    assert views["3"]["state"] == "running" and "\x1b" not in views["3"]["last_line"]
-    assert views["3"]["last_line"].startswith("running 0:10/1:00:00 on node1")
-    assert views["3"]["gpu_count"] == 2 and views["3"]["pid"] is None
+    views = {j.slurm_id: j for j in st.jobs}
+    assert views["4"].last_line == "pending: Priority" and views["4"].state == "pending"
+    assert views["3"].state == "running" and "\x1b" not in views["3"].last_line
+    assert views["3"].last_line.startswith("running 0:10/1:00:00 on node1")
+    assert views["3"].gpu_count == 2 and views["3"].pid is None
 
     text = probe_text(squeue(job("3", "FAILED", "NonZeroExitCode"), job("4", "PENDING", "Priority")))
     st, alerts = step(ctx, p, text)
@@ -81,7 +89,7 @@ def test_a_failed_squeue_is_no_comparison(slurm_poller) -> None:
     step(ctx, p, probe_text(squeue(job("5", "RUNNING"))))
     broken = probe_text("").replace("end squeue rc=0", "end squeue rc=1")
     st, alerts = step(ctx, p, broken)
-    assert alerts == [] and st.jobs == [] and any("squeue failed" in n for n in st.notes)
+    assert alerts == [] and st.jobs == () and any("squeue failed" in n for n in st.notes)
     # compared with the last good answer: the end is seen once, not "lost" then "finished"
     _, alerts = step(ctx, p, probe_text(squeue(job("5", "COMPLETED", elapsed="0:40"))))
     assert [(t.split(":")[0], u) for t, _, u in alerts] == [("Slurm job finished", "normal")]
@@ -93,10 +101,10 @@ def test_ended_jobs_from_history_stay_listed_between_history_polls(slurm_poller)
     ctx, p = slurm_poller
     disabled = (1, "", "sacct: error: Slurm accounting storage is disabled")
     st, _ = step(ctx, p, probe_text(squeue(), disabled, (0, JOBCOMP)), history=True)
-    ended = {j["slurm_id"] for j in st.jobs}
-    assert ended and all(j["state"] in jc.END_STATES for j in st.jobs)
+    ended = {j.slurm_id for j in st.jobs}
+    assert ended and all(j.state in jc.END_STATES for j in st.jobs)
     st, alerts = step(ctx, p, probe_text(squeue()), history=False)
-    assert {j["slurm_id"] for j in st.jobs} == ended and alerts == []
+    assert {j.slurm_id for j in st.jobs} == ended and alerts == []
 
 
 def test_a_running_job_slurm_forgot_is_lost_once(slurm_poller) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult
@@ -16,6 +16,7 @@ from cockpit.core.text import clean
 
 if TYPE_CHECKING:
     from cockpit.context import Context
+    from cockpit.core.gpu_records import Job, JobView
     from cockpit.services.gpu import Poller
 
 _BOX = """
@@ -31,13 +32,13 @@ class TailScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q", "dismiss", "Close", id="gpu.tail_close")]
     DEFAULT_CSS = _BOX.format(cls="TailScreen") + "TailScreen #tail-body { height: auto; }"
 
-    def __init__(self, poller: Poller, job: dict[str, Any]) -> None:
+    def __init__(self, poller: Poller, job: JobView) -> None:
         super().__init__()
         self.poller, self.job = poller, job
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="box") as box:
-            where = self.job.get("tmux_target") or self.job.get("stdout") or self.job.get("slurm_id")
+            where = self.job.tmux_target or self.job.stdout or self.job.slurm_id
             box.border_title = f"tail {clean(str(where), max_len=40)}  (Esc closes)"
             yield Static("loading…", id="tail-body", markup=False)
 
@@ -67,21 +68,19 @@ class ConfirmKill(ModalScreen[bool]):
     ]
     DEFAULT_CSS = _BOX.format(cls="ConfirmKill")
 
-    def __init__(self, job: dict[str, Any]) -> None:
+    def __init__(self, job: JobView) -> None:
         super().__init__()
         self.job = job
 
     def compose(self) -> ComposeResult:
-        slurm_id = self.job.get("slurm_id")
-        where = self.job.get("tmux_target") or (
-            f"Slurm job {slurm_id}" if slurm_id else f"pid {self.job.get('pid')}"
-        )
+        slurm_id = self.job.slurm_id
+        where = self.job.tmux_target or (f"Slurm job {slurm_id}" if slurm_id else f"pid {self.job.pid}")
         action = "cancel it (scancel)" if slurm_id else "send SIGTERM"
         with Vertical(classes="box"):
             yield Static(
                 Content(
-                    f"Kill {clean(str(where), max_len=40)} on {clean(str(self.job.get('host')), max_len=30)}?\n"
-                    f"{clean(str(self.job.get('command') or ''), max_len=100)}\n\n"
+                    f"Kill {clean(str(where), max_len=40)} on {clean(str(self.job.host), max_len=30)}?\n"
+                    f"{clean(str(self.job.command or ''), max_len=100)}\n\n"
                     f"y: {action}   n / Esc: keep it running"
                 )
             )
@@ -169,6 +168,8 @@ class LaunchForm(ModalScreen[None]):
             return
         self.app.call_from_thread(self._done, job)
 
-    def _done(self, job: dict[str, Any]) -> None:
-        self.app.notify(f"launched {clean(job['session'], max_len=40)} on {clean(job['host'], max_len=30)}")
+    def _done(self, job: Job) -> None:
+        self.app.notify(
+            f"launched {clean(job.session or '', max_len=40)} on {clean(job.host or '', max_len=30)}"
+        )
         self.dismiss(None)

@@ -22,7 +22,9 @@ from cockpit.tui.shell.pane import Command, Pane
 if TYPE_CHECKING:
     from textual.widgets import DataTable
 
-    from cockpit.services.gpu import HostState, Poller
+    from cockpit.core.gpu_records import HostState, JobView
+    from cockpit.services.gpu import Poller
+    from cockpit.tui.gpu.messages import HostPolled, JobsRecorded
 
 
 def _n(v: float | None, unit: str, width: int) -> str:
@@ -60,30 +62,26 @@ def render_host(st: HostState, history: dict[int, deque[float | None]], wide: bo
     return "\n".join(lines)
 
 
-def job_row(j: dict[str, Any]) -> tuple[str, ...]:
-    where = j.get("tmux_target") or (f"pid {j['pid']}" if j.get("pid") else None)
-    where = where or (f"slurm {j['slurm_id']}" if j.get("slurm_id") else "-")
-    prog = f"{j['progress_pct']:.0f}%" if j.get("progress_pct") is not None else ""
-    gpus = ",".join(str(g) for g in j.get("gpus") or [])
-    if not gpus and j.get("gpu_count"):  # a Slurm job whose GPU indices Slurm did not say
-        gpus = f"{j['gpu_count']}x"
+def job_row(j: JobView) -> tuple[str, ...]:
+    where = j.tmux_target or (f"pid {j.pid}" if j.pid else None)
+    where = where or (f"slurm {j.slurm_id}" if j.slurm_id else "-")
+    prog = f"{j.progress_pct:.0f}%" if j.progress_pct is not None else ""
+    gpus = ",".join(str(g) for g in j.gpus)
+    if not gpus and j.gpu_count:  # a Slurm job whose GPU indices Slurm did not say
+        gpus = f"{j.gpu_count}x"
     return (
-        clean(str(j.get("host", "")), max_len=12),
+        clean(str(j.host), max_len=12),
         clean(str(where), max_len=18),
-        str(j.get("state") or ""),
+        str(j.state or ""),
         gpus,
         prog,
-        clean(str(j.get("last_line") or j.get("command") or ""), max_len=120),
+        clean(str(j.last_line or j.command or ""), max_len=120),
     )
 
 
-def job_key(j: dict[str, Any]) -> str:
-    ident = (
-        j.get("pane_id")
-        or j.get("launched")
-        or (f"slurm:{j['slurm_id']}" if j.get("slurm_id") else j.get("pid"))
-    )
-    return f"{j.get('host')}|{ident}"
+def job_key(j: JobView) -> str:
+    ident = j.pane_id or j.launched or (f"slurm:{j.slurm_id}" if j.slurm_id else j.pid)
+    return f"{j.host}|{ident}"
 
 
 class GpuPane(Pane):
@@ -117,7 +115,7 @@ class GpuPane(Pane):
         self.rendered: dict[str, str] = {}
         self.history: dict[str, dict[int, deque[float | None]]] = {}
         self.rows: dict[str, tuple[str, ...]] = {}
-        self.jobs: dict[str, dict[str, Any]] = {}
+        self.jobs: dict[str, JobView] = {}
         self.updates = 0  # widget updates made (benchmarks and tests read it)
 
     def compose(self) -> ComposeResult:
@@ -180,22 +178,29 @@ class GpuPane(Pane):
     @work(thread=True, exit_on_error=False, group="gpu")
     def _poll_worker(self, hosts: list[Any]) -> None:
         from cockpit.services import gpu as svc
-        from cockpit.store import CorruptFileError
+        from cockpit.tui.gpu.messages import HostPolled, JobsRecorded
 
         assert self.poller is not None
-        states = self.poller.poll(
-            on_result=lambda st: self.app.call_from_thread(self.apply_host, st), hosts=hosts
-        )
+        # post_message is thread-safe and keeps order: each host's result, then the recorded jobs
+        states = self.poller.poll(on_result=lambda st: self.post_message(HostPolled(st)), hosts=hosts)
         if not states:
             return
         try:
             merged = {**self.states, **{st.name: st for st in states}}
-            svc.record(self.ctx, states, list(merged.values()))
-        except CorruptFileError:
+            states, _alerts = svc.record_states(self.ctx, states, list(merged.values()))
+        except svc.CorruptFileError:
             pass  # the store banner names the file (the app shows it within a second); no toast per poll
         except Exception as e:  # noqa: BLE001 - a store problem is shown, polling goes on
             self.app.call_from_thread(self.app.notify, f"gpu: {e}", severity="error")
-        self.app.call_from_thread(self.apply_jobs, states)
+        self.post_message(JobsRecorded(states))
+
+    def on_host_polled(self, message: HostPolled) -> None:
+        message.stop()
+        self.apply_host(message.state)
+
+    def on_jobs_recorded(self, message: JobsRecorded) -> None:
+        message.stop()
+        self.apply_jobs(message.states)
 
     def apply_host(self, st: HostState) -> None:
         self.states[st.name] = st
@@ -220,7 +225,7 @@ class GpuPane(Pane):
         for st in states:
             self.states[st.name] = st
         rows: dict[str, tuple[str, ...]] = {}
-        jobs: dict[str, dict[str, Any]] = {}
+        jobs: dict[str, JobView] = {}
         assert self.poller is not None
         for st in (self.states[h.name] for h in self.poller.hosts if h.name in self.states):
             for j in st.jobs:
@@ -252,7 +257,7 @@ class GpuPane(Pane):
 
     # ------------------------------------------------------------ actions
 
-    def selected_job(self) -> dict[str, Any] | None:
+    def selected_job(self) -> JobView | None:
         if not self.is_mounted or not self.jobs:
             return None
         table = self._table()
@@ -270,7 +275,7 @@ class GpuPane(Pane):
 
     def action_tail(self) -> None:
         job = self.selected_job()
-        if job is None or not (job.get("pane_id") or job.get("stdout") or job.get("slurm")):
+        if job is None or not (job.pane_id or job.stdout or job.slurm):
             self.app.notify("select a job in tmux (or a Slurm job with an output file)", severity="warning")
             return
         from cockpit.tui.gpu.modals import TailScreen
@@ -280,8 +285,8 @@ class GpuPane(Pane):
 
     def action_kill(self) -> None:
         job = self.selected_job()
-        slurm_live = job is not None and job.get("slurm_id") and job.get("state") in ("running", "pending")
-        if job is None or not (job.get("pid") or slurm_live):
+        slurm_live = job is not None and job.slurm_id and job.state in ("running", "pending")
+        if job is None or not (job.pid or slurm_live):
             self.app.notify("select a running job to kill it", severity="warning")
             return
         from cockpit.tui.gpu.modals import ConfirmKill
@@ -293,33 +298,30 @@ class GpuPane(Pane):
         self.app.push_screen(ConfirmKill(job), done)
 
     @work(thread=True, exit_on_error=False, group="gpu-action")
-    def _kill_worker(self, job: dict[str, Any]) -> None:
+    def _kill_worker(self, job: JobView) -> None:
         from cockpit.services import gpu as svc
 
         assert self.poller is not None
         try:
-            svc.kill(self.poller, job["host"], job)
+            svc.kill(self.poller, job.host, job)
         except Exception as e:  # noqa: BLE001
             self.app.call_from_thread(self.app.notify, clean(str(e), max_len=200), severity="error")
             return
-        what = f"scancel {job['slurm_id']}" if job.get("slurm_id") else "sent SIGTERM to"
+        what = f"scancel {job.slurm_id}" if job.slurm_id else "sent SIGTERM to"
         self.app.call_from_thread(
-            self.app.notify, clean(f"{what} {job.get('tmux_target') or job.get('pid') or ''}".strip())
+            self.app.notify, clean(f"{what} {job.tmux_target or job.pid or ''}".strip())
         )
         self.app.call_from_thread(self.poll, True)
 
     def action_attach(self) -> None:
-        from cockpit.services.gpu import attach_command
+        from cockpit.services.gpu import attach
 
         job = self.selected_job()
-        if job is None or not job.get("tmux_target"):
+        if job is None or not job.tmux_target:
             self.app.notify("select a job running in tmux to attach to it", severity="warning")
             return
-        session = str(job["tmux_target"]).rsplit(":", 1)[0]
-        cmd = attach_command(job["host"], session)
-        from cockpit.sources.tmux import open_window
-
-        problem = open_window(cmd)
+        session = str(job.tmux_target).rsplit(":", 1)[0]
+        problem = attach(job.host, session)
         if problem:
             self.app.notify(clean(problem, max_len=160), severity="warning", timeout=10)
 

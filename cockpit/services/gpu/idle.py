@@ -1,0 +1,56 @@
+"""Idle cost: how long a paid host's GPUs sat idle, the money burned, and its alert."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from cockpit.core import jobs as jc
+from cockpit.core.clock import from_stamp
+from cockpit.core.text import clean
+from cockpit.store import schema
+
+if TYPE_CHECKING:
+    from cockpit.context import Context
+    from cockpit.core.gpu_records import HostState
+
+AlertTuple = tuple[str, str, str]  # (title, body, urgency)
+
+
+def advance_idle(
+    ctx: Context, states: list[HostState], now: dt.datetime, alerts: list[AlertTuple]
+) -> list[HostState]:
+    """Advance each paid host's idle record; the states come back with their ``idle_cost``, and an
+    alert is appended when a host has been idle long enough (and again every repeat period)."""
+    cfg = ctx.config.gpu
+    hosts = {h.name: h for h in ctx.config.hosts}
+    idle_doc = schema.doc(ctx.store, schema.DOC_GPU_IDLE)
+    idle = dict(idle_doc.read())
+    changed = False
+    out: list[HostState] = []
+    for st in states:
+        h = hosts.get(st.name)
+        if h is None or h.cost_per_hour <= 0 or not st.ok:
+            out.append(st)
+            continue
+        is_idle = jc.host_is_idle([g.util_pct for g in st.gpus], st.compute_procs, cfg.idle_util_pct)
+        rec, burned = jc.idle_step(
+            idle.get(st.name, {}), is_idle, now, h.cost_per_hour, cfg.idle_minutes, cfg.idle_repeat_minutes
+        )
+        if rec != idle.get(st.name, {}):
+            idle[st.name] = rec
+            changed = True
+        out.append(replace(st, idle_cost=jc.idle_cost(rec, now, h.cost_per_hour)))
+        if burned is not None:
+            mins = int((now - from_stamp(rec["since"])).total_seconds() // 60)
+            alerts.append(
+                (
+                    f"Idle GPUs on {clean(st.name, max_len=40)}: {burned:.2f} burned",
+                    f"all GPUs idle for {mins} min at {h.cost_per_hour:g}/h",
+                    "normal",
+                )
+            )
+    if changed:
+        idle_doc.set({k: v for k, v in idle.items() if v})
+    return out
