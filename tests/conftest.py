@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -58,3 +59,37 @@ def corpus() -> Iterator[Path]:
     if not path.is_dir():
         pytest.skip(f"COCKPIT_CORPUS={CORPUS} is not a folder")
     yield path
+
+
+# ---------------------------------------------------------------- tiers
+
+TESTS = Path(__file__).resolve().parent
+TIERS = ("unit", "app", "e2e", "infra", "realworld", "real_gpu")
+FOLDER_TIERS = {"app": "app", "e2e": "e2e", "realworld": "realworld"}
+REAL_GPU = TESTS / "gpu" / "test_real_gpu.py"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Every test gets a tier marker: its own (module or test), else its folder's, else ``app``
+    for an async (Pilot) test and ``unit`` for the rest."""
+    for item in items:
+        path = Path(str(item.fspath)).resolve()
+        if path == REAL_GPU:
+            item.add_marker("real_gpu")
+        try:
+            folder = path.relative_to(TESTS).parts[0]
+        except ValueError:
+            folder = ""
+        if folder in FOLDER_TIERS:
+            item.add_marker(FOLDER_TIERS[folder])
+        if not any(item.get_closest_marker(t) for t in TIERS):
+            is_async = inspect.iscoroutinefunction(getattr(item, "obj", None))
+            item.add_marker("app" if is_async else "unit")
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """``@pytest.mark.needs_tools("tmux", ...)``: skip where one is missing, fail under CI=true."""
+    from tests.harness.tools import need_tool
+
+    for mark in item.iter_markers("needs_tools"):
+        need_tool(*mark.args)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 import time
@@ -50,7 +49,7 @@ def test_track_switch_stop_and_report_by_keys(home, tmp_path):
     assert json.loads(cli(home, "track", "status", "--json")) == {"tracking": False}
 
 
-@pytest.mark.skipif(shutil.which("script") is None, reason="needs script(1) to attach a tmux client")
+@pytest.mark.needs_tools("script")  # script(1) attaches a tmux client
 def test_detach_then_attach_asks_how_to_book_the_away_time(home, tmp_path):
     (home / "config.toml").write_text("[audit]\naway_poll_seconds = 1.0\n")
     with TmuxScreen(cockpit_cmd(), 80, 24, env={"COCKPIT_HOME": str(home)}, sock_dir=tmp_path) as s:

@@ -8,6 +8,7 @@ from cockpit.services import focus as svc
 from cockpit.tui.app import CockpitApp
 from cockpit.tui.focus.prompt import ChoiceScreen, TextScreen
 from cockpit.tui.focus.start import StartScreen
+from tests.harness.pilot import settle
 
 
 def add_mit(ctx, title="Train the baseline"):
@@ -15,12 +16,6 @@ def add_mit(ctx, title="Train the baseline"):
     return mits.tasks(ctx).insert(
         {"title": title, "category": "model", "mit_date": today, "mit_order": 0, "done": None}
     )
-
-
-async def settle(app, pilot, t=0.2):
-    await pilot.pause(t)
-    await app.workers.wait_for_complete()
-    await pilot.pause(0.05)
 
 
 def pane_text(app):

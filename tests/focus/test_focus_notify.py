@@ -178,10 +178,8 @@ def notify_test(home, env, channels=("desktop",)):
     return subprocess.run(cmd, env=full, capture_output=True, text=True, timeout=60, cwd=REPO)
 
 
-needs_dbus = pytest.mark.skipif(
-    not (shutil.which("dbus-daemon") and shutil.which("notify-send") and os.path.exists("/usr/bin/python3")),
-    reason="needs dbus-daemon, notify-send and the system python with python3-dbus",
-)
+# dbus-daemon, notify-send and the system python with python3-dbus (tests/harness/tools.py)
+needs_dbus = pytest.mark.needs_tools("dbus-daemon", "notify-send", "/usr/bin/python3")
 
 
 @pytest.mark.infra

@@ -9,14 +9,13 @@ from pathlib import Path
 import pytest
 
 from tests.harness.sshd import Cluster
+from tests.harness.tools import need_tool
 
 ADDRS = ["127.0.0.2", "127.0.0.3", "127.0.0.4"]
 
 
 def _need_infra() -> None:
-    for tool in ("/usr/sbin/sshd", "ssh-keygen", "tmux"):
-        if not shutil.which(tool):
-            pytest.skip(f"{tool} not installed")
+    need_tool("/usr/sbin/sshd", "ssh-keygen", "tmux")
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,8 @@ Everything lives in one folder: munge key and socket, slurm.conf, state, logs, j
 Every daemon listens on 127.0.0.1 only. Clients find the cluster through ``SLURM_CONF``
 (``cluster.env``). Needs root (SlurmUser=root) and the Debian packages slurmctld, slurmd,
 slurm-client, munge (+ slurmdbd, mariadb-server for accounting); ``skip_reason()`` says what
-is missing.
+is missing. ``running_cluster()`` is the one way the Slurm tiers (tests/slurm, tests/slurmint)
+start a cluster: each tier keeps its own clusters, made by the same factory.
 
 Traps handled here (measured on Debian 12, Slurm 22.05.8):
 * munged wants its socket folder mode 755 and its key folder 700;
@@ -24,8 +25,13 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+from tests.harness.tools import unavailable
 
 DAEMONS = ("munged", "slurmctld", "slurmd", "sbatch", "squeue")
 ACCT_DAEMONS = ("slurmdbd", "mariadbd", "mariadb-install-db", "unshare")
@@ -43,6 +49,33 @@ def skip_reason(accounting: bool = False) -> str | None:
     if missing:
         return "not installed: " + ", ".join(missing)
     return None
+
+
+def need_slurm(accounting: bool = False) -> None:
+    """Skip the test (fail it under ``CI=true``) where the test cluster cannot run here."""
+    reason = skip_reason(accounting)
+    if reason:
+        unavailable(reason)
+
+
+@contextmanager
+def running_cluster(
+    accounting: bool = False, name: str | None = None, prefix: str = "cockpit-slurm-"
+) -> Iterator[SlurmCluster]:
+    """A started cluster in a folder of its own, stopped and removed afterwards; the test is
+    skipped (failed under ``CI=true``) where it cannot run. munged insists that every folder
+    above its socket is world-searchable; pytest's tmp_path is 0700, so the cluster's folder is
+    a fresh one under /tmp, mode 755."""
+    need_slurm(accounting)
+    root = Path(tempfile.mkdtemp(prefix=prefix))
+    root.chmod(0o755)
+    cluster = SlurmCluster(root, accounting, name=name)
+    cluster.start()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def alive(pid: int) -> bool:

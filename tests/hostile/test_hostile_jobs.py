@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import shutil
 import time
 from collections.abc import Iterator
 
 import pytest
 
 from tests.harness.tmux import cockpit_cli as cli
+from tests.harness.tools import need_tool
 from tests.hostile.layout import border_problems, cells
 from tests.hostile.strings import FORBIDDEN, HOSTILE, control_bytes
 
@@ -19,9 +19,7 @@ FAST = "connect_timeout_s = 3.0\npoll_seconds = 0.5"
 
 @pytest.fixture(scope="module")
 def evil_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
-    for tool in ("/usr/sbin/sshd", "ssh-keygen", "tmux"):
-        if not shutil.which(tool):
-            pytest.skip(f"{tool} not installed")
+    need_tool("/usr/sbin/sshd", "ssh-keygen", "tmux")
     from tests.harness.sshd import Cluster
 
     c = Cluster(tmp_path_factory.mktemp("evilhosts"), [ADDR], names=["evil"]).start()

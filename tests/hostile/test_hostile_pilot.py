@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cockpit.tui.app import CockpitApp
+from tests.harness.pilot import settle
 from tests.hostile.layout import border_problems, cells
 from tests.hostile.strings import FORBIDDEN, HOSTILE, control_bytes
 
@@ -36,12 +37,6 @@ def assert_intact(app: CockpitApp, lines: list[str], only: str | None = None) ->
         assert bad not in text
 
 
-async def settle(pilot, app: CockpitApp) -> None:  # noqa: ANN001
-    await pilot.pause(0.3)
-    app.clear_notifications()  # a toast may sit over a border; it is checked on its own
-    await pilot.pause(0.2)
-
-
 async def test_grid_shows_hostile_text_literally_and_keeps_every_border(hostile_fake_ctx):
     app = CockpitApp(hostile_fake_ctx)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
@@ -49,7 +44,7 @@ async def test_grid_shows_hostile_text_literally_and_keeps_every_border(hostile_
         # the hostile theme name is reported literally, not parsed as markup (it crashed the app)
         toasts = [n.message for n in app._notifications]
         assert any("[bold red]boom[/] [link=https://evil.example]x[/link]" in m for m in toasts)
-        await settle(pilot, app)
+        await settle(app, pilot, 0.3, clear_toasts=True)
         lines = frame(app)
         assert_intact(app, lines)
         text = "\n".join(lines)
@@ -61,7 +56,7 @@ async def test_each_pane_zoomed_shows_hostile_text_literally(hostile_fake_ctx, k
     app = CockpitApp(hostile_fake_ctx)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await pilot.press(key, "z")
-        await settle(pilot, app)
+        await settle(app, pilot, 0.3, clear_toasts=True)
         lines = frame(app)
         assert_intact(app, lines, only=PANES[key])
         text = "\n".join(lines)
@@ -82,7 +77,7 @@ async def test_each_pane_zoomed_shows_hostile_text_literally(hostile_fake_ctx, k
             assert needle in text, f"{needle!r} not on the zoomed {PANES[key]} pane:\n{text}"
         # the pane's own keys still act: zoom back out and the grid is whole again
         await pilot.press("z")
-        await settle(pilot, app)
+        await settle(app, pilot, 0.3, clear_toasts=True)
         assert_intact(app, frame(app))
 
 

@@ -12,7 +12,7 @@ from cockpit.tui.mits.matrix import MatrixScreen
 from cockpit.tui.mits.plan import MorningPlanScreen
 from cockpit.tui.mits.retro import RetroScreen
 from cockpit.tui.mits.shutdown import ShutdownScreen
-from tests.mits.conftest import settle
+from tests.harness.pilot import settle
 
 
 def titles(pane) -> list[tuple[str, str]]:  # noqa: ANN001

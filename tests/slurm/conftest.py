@@ -8,9 +8,7 @@ accounting (mariadbd + slurmdbd; history from sacct).
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import subprocess
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,38 +18,23 @@ import pytest
 from cockpit.core.slurm import Probe, SlurmJob
 from cockpit.sources.parse_slurm import read_probe
 from cockpit.sources.slurm import probe_script
-from tests.harness.slurm import SlurmCluster, skip_reason
+from tests.harness.slurm import SlurmCluster, running_cluster
 
 # A name holding the probe's old enemies: a "|" (sacct -P's default delimiter), Rich markup
 # and shell syntax (it reaches a shell through the stdout path %x).
 HOSTILE_NAME = "ok|pipe [bold]x $(id) 'q'"  # no "/": it would be a folder in %x-%j.out
 
 
-def _start(accounting: bool) -> Iterator[SlurmCluster]:
-    reason = skip_reason(accounting)
-    if reason:
-        pytest.skip(reason)
-    # munged insists that every folder above its socket is world-searchable; pytest's
-    # tmp_path is 0700, so the cluster gets its own folder under /tmp.
-    root = Path(tempfile.mkdtemp(prefix="cockpit-slurm-acct-" if accounting else "cockpit-slurm-"))
-    root.chmod(0o755)
-    c = SlurmCluster(root, accounting)
-    c.start()
-    try:
-        yield c
-    finally:
-        c.stop()
-        shutil.rmtree(root, ignore_errors=True)
-
-
 @pytest.fixture(scope="session")
 def slurm_plain() -> Iterator[SlurmCluster]:
-    yield from _start(accounting=False)
+    with running_cluster(accounting=False, prefix="cockpit-slurm-") as c:
+        yield c
 
 
 @pytest.fixture(scope="session")
 def slurm_acct() -> Iterator[SlurmCluster]:
-    yield from _start(accounting=True)
+    with running_cluster(accounting=True, prefix="cockpit-slurm-acct-") as c:
+        yield c
 
 
 def run_probe(cluster: SlurmCluster, **kw: object) -> tuple[str, Probe]:

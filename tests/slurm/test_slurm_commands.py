@@ -12,6 +12,7 @@ import pytest
 from cockpit.core.slurm import SlurmJob
 from cockpit.sources.parse_slurm import read_probe
 from cockpit.sources.slurm import cancel_command, probe_command, probe_script, stdout_path, tail_command
+from tests.harness.tools import need_tool
 
 
 def sh(cmd: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -124,9 +125,8 @@ def test_probe_without_history_asks_only_squeue():
 
 def test_probe_command_runs_under_sh_from_another_shell(tmp_path: Path, no_slurm_path: str):
     """The SSH server hands the command to the user's login shell; bash here stands in for it."""
+    need_tool("bash")
     bash = shutil.which("bash")
-    if bash is None:
-        pytest.skip("no bash")
     env = {"PATH": no_slurm_path + ":/bin:/usr/bin", "HOME": str(tmp_path)}
     r = subprocess.run(
         [bash, "-c", probe_command(user="ana")], capture_output=True, text=True, timeout=60, env=env

@@ -221,11 +221,9 @@ def test_hung_controller_costs_one_timeout_and_says_so(tmp_path):
     import tempfile
     from pathlib import Path
 
-    from tests.harness.slurm import SlurmCluster, skip_reason
+    from tests.harness.slurm import SlurmCluster, need_slurm
 
-    reason = skip_reason(False)
-    if reason:
-        pytest.skip(reason)
+    need_slurm(False)
     root = Path(tempfile.mkdtemp(prefix="cockpit-slurm-hung-"))
     root.chmod(0o755)
     c = SlurmCluster(root, accounting=False, name="hung").start()

@@ -7,16 +7,15 @@ The sshd host's sessions get ``SLURM_CONF`` (sshd ``SetEnv``), so ``squeue``/``s
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from tests.harness.slurm import SlurmCluster, skip_reason
+from tests.harness.slurm import SlurmCluster, need_slurm, running_cluster
 from tests.harness.sshd import Cluster
+from tests.harness.tools import need_tool
 
 HOST = "login"
 ADDRS = {"plain": "127.0.0.6", "accounting": "127.0.0.7"}
@@ -34,22 +33,11 @@ class LoginNode:
 
 
 def _slurm(accounting: bool) -> Iterator[SlurmCluster]:
-    reason = skip_reason(accounting)
-    if reason:
-        pytest.skip(reason)
-    for tool in ("/usr/sbin/sshd", "ssh-keygen"):
-        if not shutil.which(tool):
-            pytest.skip(f"{tool} not installed")
-    # munged wants every folder above its socket world-searchable: not pytest's 0700 tmp_path
-    root = Path(tempfile.mkdtemp(prefix="cockpit-slurmint-"))
-    root.chmod(0o755)
-    c = SlurmCluster(root, accounting, name="slurmint-acct" if accounting else "slurmint")
-    c.start()
-    try:
+    need_slurm(accounting)
+    need_tool("/usr/sbin/sshd", "ssh-keygen")
+    name = "slurmint-acct" if accounting else "slurmint"
+    with running_cluster(accounting, name=name, prefix="cockpit-slurmint-") as c:
         yield c
-    finally:
-        c.stop()
-        shutil.rmtree(root, ignore_errors=True)
 
 
 def _login(slurm: SlurmCluster, tmp: Path, addr: str) -> Iterator[LoginNode]:

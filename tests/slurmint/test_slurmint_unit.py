@@ -7,7 +7,7 @@ import pytest
 
 from cockpit.core import jobs as jc
 from cockpit.services import gpu as svc
-from tests.slurm.test_slurm_parsers import E0, SQUEUE_HEADER, probe_text, row
+from tests.harness.slurm_text import E0, SQUEUE_HEADER, probe_text, row
 
 EVIL = "\x1b[31m[bold red]x[/]\x00 train"
 
@@ -96,7 +96,7 @@ def test_a_failed_squeue_is_no_comparison(slurm_poller) -> None:
 
 
 def test_ended_jobs_from_history_stay_listed_between_history_polls(slurm_poller) -> None:
-    from tests.slurm.test_slurm_parsers import JOBCOMP
+    from tests.harness.slurm_text import JOBCOMP
 
     ctx, p = slurm_poller
     disabled = (1, "", "sacct: error: Slurm accounting storage is disabled")
