@@ -46,9 +46,8 @@ class CorruptFileError(CockpitError):
         super().__init__(f"store file {path} is unreadable ({detail}); it was left untouched; {how}")
 
 
-class RecordError(CockpitError):
-    """A stored record whose field has the wrong type: names the record, the field and the value."""
+class RecordError(CockpitError, ValueError):
+    """A stored record that does not fit its type (a wrong-typed or missing field).
 
-    def __init__(self, record: str, field: str, wanted: str, value: object) -> None:
-        self.record, self.field = record, field
-        super().__init__(f"{record}: {field} must be {wanted}, not {type(value).__name__} {value!r:.40}")
+    The one error every record's ``from_doc`` raises; the message names the record and the field.
+    """

@@ -33,8 +33,8 @@ from cockpit.core.focus_records import (
     STOPPED,
     FocusDoc,
     FocusRecord,
-    FocusRecordError,
     Interruption,
+    RecordError,
     Session,
 )
 from cockpit.core.focus_stats import (
@@ -62,7 +62,7 @@ __all__ = [
     "FocusDoc",
     "FocusError",
     "FocusRecord",
-    "FocusRecordError",
+    "RecordError",
     "Interruption",
     "Session",
     "alert_for",

@@ -4,7 +4,7 @@
 - ``FocusRecord``: one finished phase (focus or break), kept in the ``focus_sessions`` collection.
 - ``FocusDoc``: the ``focus`` document (the live session and the last used task and category).
 
-Each has ``from_doc`` (checks the types: a wrong-typed value raises ``FocusRecordError`` naming
+Each has ``from_doc`` (checks the types: a wrong-typed value raises ``RecordError`` naming
 the record and the field) and ``to_doc`` (the JSON-able dict the store keeps, in the same shape
 as before these classes existed). Stamps stay ISO strings (UTC), as they are stored.
 """
@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from cockpit.errors import CockpitError
+from cockpit.errors import RecordError
 
 Pause = tuple[str, str | None]  # (from, to); to is None while the pause lasts
 
@@ -32,17 +32,13 @@ COMPLETED, EARLY, STOPPED, ABANDONED, SKIPPED = (
 DONE_OUTCOMES = (COMPLETED, EARLY)
 
 
-class FocusRecordError(CockpitError):
-    """A stored focus document or record holds a value of the wrong type."""
-
-
 def _check(doc: Mapping[str, Any], record: str, key: str, kinds: tuple[type, ...], default: Any) -> Any:
     value = doc.get(key, default)
     if value is None and default is None:
         return None
     if isinstance(value, kinds) and (bool in kinds or not isinstance(value, bool)):
         return value
-    raise FocusRecordError(f"{record}: field {key!r} should be {_names(kinds)}, not {type(value).__name__}")
+    raise RecordError(f"{record}: field {key!r} should be {_names(kinds)}, not {type(value).__name__}")
 
 
 def _names(kinds: tuple[type, ...]) -> str:
@@ -59,7 +55,7 @@ def _int(doc: Mapping[str, Any], record: str, key: str, default: Any = 0) -> int
 
 def _mapping(value: Any, record: str, key: str) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
-        raise FocusRecordError(f"{record}: field {key!r} should be an object, not {type(value).__name__}")
+        raise RecordError(f"{record}: field {key!r} should be an object, not {type(value).__name__}")
     return value
 
 
@@ -69,7 +65,7 @@ def _pauses(doc: Mapping[str, Any], record: str) -> tuple[Pause, ...]:
     for p in raw:
         ok = isinstance(p, list | tuple) and len(p) == 2 and isinstance(p[0], str)
         if not ok or not (p[1] is None or isinstance(p[1], str)):
-            raise FocusRecordError(f"{record}: field 'pauses' should hold [from, to] stamps, not {p!r:.60}")
+            raise RecordError(f"{record}: field 'pauses' should hold [from, to] stamps, not {p!r:.60}")
         out.append((p[0], p[1]))
     return tuple(out)
 
@@ -153,7 +149,7 @@ class Session:
             )
         phase_start = _str(d, name, "phase_start", None)
         if phase_start is None:
-            raise FocusRecordError(f"{name}: field 'phase_start' is missing")
+            raise RecordError(f"{name}: field 'phase_start' is missing")
         return cls(
             id=_str(d, name, "id"),
             mode=_str(d, name, "mode", "sprint"),
@@ -235,7 +231,7 @@ class FocusRecord:
         d = _mapping(doc, name, "record")
         for key in ("start", "end"):
             if not isinstance(d.get(key), str):
-                raise FocusRecordError(f"{name}: field {key!r} should be a stamp, not {d.get(key)!r:.40}")
+                raise RecordError(f"{name}: field {key!r} should be a stamp, not {d.get(key)!r:.40}")
         return cls(
             session=_str(d, name, "session"),
             mode=_str(d, name, "mode", "sprint"),

@@ -15,16 +15,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
+from cockpit.errors import RecordError
+
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from cockpit.core.gpu import Gpu
     from cockpit.core.jobs import Observation
     from cockpit.core.slurm import SlurmJob, Transition
-
-
-class RecordError(ValueError):
-    """A stored document that does not fit its record type."""
 
 
 def _check(record: str, name: str, value: Any, kinds: tuple[type, ...]) -> None:

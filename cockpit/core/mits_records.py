@@ -13,11 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from cockpit.errors import CockpitError
-
-
-class BadRecord(CockpitError):
-    """A stored record with a wrong-typed value; the message names the record, its id and field."""
+from cockpit.errors import RecordError
 
 
 def _where(what: str, doc: Mapping[str, Any], key: str) -> str:
@@ -30,14 +26,14 @@ def text(doc: Mapping[str, Any], key: str, what: str, default: str = "") -> str:
         return default
     if isinstance(v, str):
         return v
-    raise BadRecord(f"{_where(what, doc, key)} must be text, got {type(v).__name__} {v!r}")
+    raise RecordError(f"{_where(what, doc, key)} must be text, got {type(v).__name__} {v!r}")
 
 
 def opt_text(doc: Mapping[str, Any], key: str, what: str) -> str | None:
     v = doc.get(key)
     if v is None or isinstance(v, str):
         return v
-    raise BadRecord(f"{_where(what, doc, key)} must be text or null, got {type(v).__name__} {v!r}")
+    raise RecordError(f"{_where(what, doc, key)} must be text or null, got {type(v).__name__} {v!r}")
 
 
 def number(doc: Mapping[str, Any], key: str, what: str) -> int:
@@ -48,7 +44,7 @@ def number(doc: Mapping[str, Any], key: str, what: str) -> int:
         return v
     if isinstance(v, float) and v.is_integer():
         return int(v)
-    raise BadRecord(f"{_where(what, doc, key)} must be a whole number, got {type(v).__name__} {v!r}")
+    raise RecordError(f"{_where(what, doc, key)} must be a whole number, got {type(v).__name__} {v!r}")
 
 
 def _days(doc: Mapping[str, Any]) -> tuple[str, ...]:
@@ -57,7 +53,7 @@ def _days(doc: Mapping[str, Any]) -> tuple[str, ...]:
         return ()
     if isinstance(v, list | tuple) and all(isinstance(d, str) for d in v):
         return tuple(v)
-    raise BadRecord(f"{_where('task', doc, 'mit_days')} must be a list of dates, got {v!r}")
+    raise RecordError(f"{_where('task', doc, 'mit_days')} must be a list of dates, got {v!r}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,10 +77,10 @@ class Task:
 
     @classmethod
     def from_doc(cls, doc: Mapping[str, Any]) -> Task:
-        """The task of a stored dict (with its "id"); BadRecord names a wrong-typed field."""
+        """The task of a stored dict (with its "id"); RecordError names a wrong-typed field."""
         tid = doc.get("id")
         if not isinstance(tid, str | int) or isinstance(tid, bool):
-            raise BadRecord(f"task record without a valid id: {tid!r}")
+            raise RecordError(f"task record without a valid id: {tid!r}")
         return cls(
             str(tid),
             text(doc, "title", "task"),

@@ -33,7 +33,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from cockpit.core import papers_text as _text
-from cockpit.errors import CockpitError
+from cockpit.errors import RecordError
 
 Doc = dict[str, Any]
 
@@ -62,10 +62,6 @@ version_of = _text.version_of
 week_monday = _text.week_monday
 
 # ------------------------------------------------------------------ records
-
-
-class RecordError(CockpitError):
-    """A stored record with a value of the wrong type: names the record, the field and the type."""
 
 
 def _bad(what: str, key: str, value: object, kind: str) -> RecordError:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cockpit.core.clock import from_stamp
-from cockpit.core.mits_records import BadRecord, Task, number, opt_text, text
+from cockpit.core.mits_records import Task, number, opt_text, text
 from cockpit.core.tasks import (
     add_days,
     day_bounds,
@@ -25,6 +25,7 @@ from cockpit.core.tasks import (
     week_label,
     week_start,
 )
+from cockpit.errors import RecordError
 
 
 def _by_category(doc: Mapping[str, Any], what: str) -> dict[str, float]:
@@ -33,7 +34,7 @@ def _by_category(doc: Mapping[str, Any], what: str) -> dict[str, float]:
         isinstance(k, str) and isinstance(s, int | float) and not isinstance(s, bool) for k, s in v.items()
     ):
         return dict(v)
-    raise BadRecord(f"{what}: by_category must map categories to seconds, got {v!r}")
+    raise RecordError(f"{what}: by_category must map categories to seconds, got {v!r}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +96,7 @@ class Retro:
     def from_doc(cls, doc: Mapping[str, Any]) -> Retro:
         numbers = doc.get("numbers")
         if numbers is not None and not isinstance(numbers, dict):
-            raise BadRecord(f"retro {doc.get('id')!r}: numbers must be a mapping, got {numbers!r}")
+            raise RecordError(f"retro {doc.get('id')!r}: numbers must be a mapping, got {numbers!r}")
         return cls(
             str(doc.get("id")),
             text(doc, "week", "retro"),
@@ -152,7 +153,7 @@ class MitsDay:
     def from_doc(cls, doc: Mapping[str, Any]) -> MitsDay:
         closed = doc.get("closed") or {}
         if not isinstance(closed, dict) or not all(isinstance(v, dict) for v in closed.values()):
-            raise BadRecord(f"mits document: closed must map dates to records, got {closed!r}")
+            raise RecordError(f"mits document: closed must map dates to records, got {closed!r}")
         return cls(
             opt_text(doc, "last_start", "mits document"),
             {str(d): ClosedDay.from_doc(v) for d, v in closed.items()},

@@ -256,5 +256,5 @@ def test_session_and_record_round_trip_through_store_dicts():
     ],
 )
 def test_wrong_typed_store_values_raise_a_clear_error(record, doc, field):
-    with pytest.raises(core.FocusRecordError, match=f"focus .*{field}"):
+    with pytest.raises(core.RecordError, match=f"focus .*{field}"):
         record.from_doc(doc)

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from cockpit.core import tasks as core
-from cockpit.core.mits_records import BadRecord, Task
+from cockpit.core.mits_records import RecordError, Task
 from cockpit.errors import UsageError
 from cockpit.services import audit, mits
 
@@ -206,14 +206,14 @@ def test_task_record_round_trips_and_names_a_wrong_typed_field():
     with pytest.raises(AttributeError):
         t.title = "x"  # type: ignore[misc]
     for key, bad in (("title", 3), ("estimate", "3"), ("mit_days", "2026-11-25"), ("done", True)):
-        with pytest.raises(BadRecord, match=rf"task '7': {key}"):
+        with pytest.raises(RecordError, match=rf"task '7': {key}"):
             Task.from_doc({**doc, key: bad})
 
 
 def test_a_wrong_typed_task_in_the_store_is_one_clear_error(ctx):
     tid = mits.add_task(ctx, "fine").id
     mits.tasks(ctx).update(tid, {"focus_s": "lots"})
-    with pytest.raises(BadRecord, match="focus_s must be a whole number"):
+    with pytest.raises(RecordError, match="focus_s must be a whole number"):
         mits.list_tasks(ctx)
 
 
@@ -228,5 +228,5 @@ def test_the_day_document_and_retros_are_records(ctx):
     r = mits.save_retro(ctx, {"worked": "w", "didnt": "d", "drop": "x"})
     assert Retro.from_doc({**r.to_doc(), "id": r.id}) == r
     assert (r.answer("worked"), r.answer("didnt"), r.answer("drop")) == ("w", "d", "x")
-    with pytest.raises(BadRecord, match="retro"):
+    with pytest.raises(RecordError, match="retro"):
         Retro.from_doc({"id": "1", "week": 48})

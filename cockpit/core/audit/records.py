@@ -21,11 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cockpit.core.clock import from_stamp, to_stamp
-from cockpit.errors import CockpitError
-
-
-class RecordError(CockpitError, ValueError):
-    """A stored record holds a value of the wrong type (names the record and the field)."""
+from cockpit.errors import RecordError
 
 
 def _where(kind: str, doc: Mapping[str, Any]) -> str:
