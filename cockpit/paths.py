@@ -85,3 +85,17 @@ def resolve(home: str | os.PathLike[str] | None = None, env: dict[str, str] | No
         state_dir=Path(platformdirs.user_state_dir(APP, appauthor=False)),
         cache_dir=Path(platformdirs.user_cache_dir(APP, appauthor=False)),
     )
+
+
+def file_clock_now() -> float:
+    """The kernel's wall time as file systems stamp it (the mtime of a fresh pipe).
+
+    File times are compared with this, never with ``time.time()``: a process whose clock is
+    shifted (libfaketime, a test clock) or stepped still sees file times as the kernel wrote them.
+    """
+    r, w = os.pipe()
+    try:
+        return os.fstat(w).st_mtime
+    finally:
+        os.close(r)
+        os.close(w)

@@ -10,14 +10,20 @@ import datetime as dt
 import os
 import subprocess
 
+from cockpit.paths import file_clock_now
+
 
 def tty_input_time(fd: int = 0) -> dt.datetime | None:
     """When the terminal cockpit reads from last delivered input (the tty's atime; Linux updates it
-    on reads, at most every few seconds), or None when stdin is no terminal."""
+    on reads, at most every few seconds), or None when stdin is no terminal.
+
+    The atime is a file time: its age is taken against the kernel's file clock and then counted
+    back from this process's clock, which may be shifted or stepped apart from file times."""
     try:
-        return dt.datetime.fromtimestamp(os.stat(os.ttyname(fd)).st_atime, dt.UTC)
+        age = file_clock_now() - os.stat(os.ttyname(fd)).st_atime
     except (OSError, ValueError):
         return None
+    return dt.datetime.now(dt.UTC) - dt.timedelta(seconds=max(0.0, age))
 
 
 def away_signals(env: dict[str, str] | None = None) -> tuple[dt.datetime | None, bool | None]:

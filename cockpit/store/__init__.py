@@ -239,7 +239,8 @@ class Store:
     def sweep_temp_files(self, older_than_s: float = 3600) -> list[Path]:
         """Remove the temp files killed writers left behind: at once when the writer's process is
         gone, else once older than ``older_than_s`` (a live write takes milliseconds)."""
-        from cockpit.store.fs import file_clock_now, temp_writer_alive
+        from cockpit.paths import file_clock_now
+        from cockpit.store.fs import temp_writer_alive
 
         removed: list[Path] = []
         cutoff = file_clock_now() - older_than_s

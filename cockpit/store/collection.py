@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from cockpit.errors import CockpitError, UsageError
-from cockpit.paths import make_private_dir
-from cockpit.store.fs import StoreWriteError, atomic_write, ensure_dir, file_clock_now, locked, write_error
+from cockpit.paths import file_clock_now, make_private_dir
+from cockpit.store.fs import StoreWriteError, atomic_write, ensure_dir, locked, write_error
 from cockpit.store.storage import (
     TABLE,
     CorruptFileError,

@@ -47,20 +47,6 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def file_clock_now() -> float:
-    """The kernel's wall time as file systems stamp it (the mtime of a fresh pipe).
-
-    File times are compared with this, never with ``time.time()``: a process whose clock is
-    shifted (libfaketime, a test clock) or stepped still sees file times as the kernel wrote them.
-    """
-    r, w = os.pipe()
-    try:
-        return os.fstat(w).st_mtime
-    finally:
-        os.close(r)
-        os.close(w)
-
-
 def temp_writer_alive(tmp: Path) -> bool:
     """Whether the process that writes ``tmp`` (``.NAME.PID.tmp``, see atomic_write) still runs."""
     try:
