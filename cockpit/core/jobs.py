@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from cockpit.core.alerts import Alert
 from cockpit.core.clock import from_stamp, to_stamp
 from cockpit.core.text import clean
 
@@ -131,8 +132,8 @@ def next_state(job: dict[str, Any], obs: Observation) -> tuple[str, int | None]:
     return LOST, None
 
 
-def alert_for(job: dict[str, Any], now: dt.datetime, early_minutes: int) -> tuple[str, str, str] | None:
-    """(title, body, urgency) for a job that just changed state, or None."""
+def alert_for(job: dict[str, Any], now: dt.datetime, early_minutes: int) -> Alert | None:
+    """The alert for a job that just changed state, or None."""
     state = job.get("state")
     name = clean(str(job.get("name") or job.get("session") or job.get("command") or "job"), max_len=60)
     host = clean(str(job.get("host", "")), max_len=40)
@@ -140,20 +141,23 @@ def alert_for(job: dict[str, Any], now: dt.datetime, early_minutes: int) -> tupl
     runtime = (now - from_stamp(started)).total_seconds() if started else None
     took = f" after {fmt_span(runtime)}" if runtime is not None else ""
     if state == FINISHED and job.get("exit_code") is None:
-        return (
+        return Alert(
             f"Job ended: {name} on {host}",
             f"exit status unknown (not started by cockpit launch){took}",
             "normal",
+            "gpu",
         )
     if state == FINISHED:
-        return (f"Job finished: {name} on {host}", f"{describe_exit(job.get('exit_code'))}{took}", "normal")
+        return Alert(
+            f"Job finished: {name} on {host}", f"{describe_exit(job.get('exit_code'))}{took}", "normal", "gpu"
+        )
     if state == FAILED:
         body = f"{describe_exit(job.get('exit_code'))}{took}"
         if runtime is not None and runtime < early_minutes * 60:
-            return (f"Job CRASHED early: {name} on {host}", body + " - check it now", "critical")
-        return (f"Job failed: {name} on {host}", body, "normal")
+            return Alert(f"Job CRASHED early: {name} on {host}", body + " - check it now", "critical", "gpu")
+        return Alert(f"Job failed: {name} on {host}", body, "normal", "gpu")
     if state == LOST:
-        return (f"Job lost: {name} on {host}", "host unreachable or session gone", "low")
+        return Alert(f"Job lost: {name} on {host}", "host unreachable or session gone", "low", "gpu")
     return None
 
 

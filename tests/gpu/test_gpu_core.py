@@ -137,11 +137,15 @@ def test_early_failure_is_louder_than_a_late_one():
     now = dt.datetime(2026, 11, 25, 10, 0, tzinfo=dt.UTC)
     early = _job(state="failed", exit_code=1, started=to_stamp(now - dt.timedelta(minutes=3)))
     late = _job(state="failed", exit_code=1, started=to_stamp(now - dt.timedelta(minutes=30)))
-    t1, _, u1 = jobs.alert_for(early, now, 10)
-    t2, _, u2 = jobs.alert_for(late, now, 10)
+    a1, a2 = jobs.alert_for(early, now, 10), jobs.alert_for(late, now, 10)
+    assert a1 is not None and a2 is not None
+    t1, u1, t2, u2 = a1.title, a1.urgency, a2.title, a2.urgency
     assert u1 == "critical" and "CRASHED early" in t1
     assert u2 == "normal" and t2.startswith("Job failed")
-    assert jobs.alert_for(_job(state="finished", exit_code=0, started=to_stamp(now)), now, 10)[2] == "normal"
+    assert (
+        jobs.alert_for(_job(state="finished", exit_code=0, started=to_stamp(now)), now, 10).urgency
+        == "normal"
+    )
 
 
 def test_idle_cost_alerts_after_n_minutes_then_repeats(clock):
@@ -211,7 +215,9 @@ def test_gpu_jobs_found_by_ancestry_are_kept_as_history(clock):
     _, changes = jobs.discovered_changes(known, [], True, clock.now())
     ended = changes["2026-11-1"]
     assert ended["state"] == "finished" and ended["exit_code"] is None and ended["duration_s"] == 660
-    title, body, _ = jobs.alert_for({**known[0], **ended}, clock.now(), 10)
+    alert = jobs.alert_for({**known[0], **ended}, clock.now(), 10)
+    assert alert is not None and alert.source == "gpu"
+    title, body = alert.title, alert.body
     assert title == "Job ended: python train.py on h" and "exit status unknown" in body
 
 
@@ -229,7 +235,9 @@ def test_slurm_states_and_history(clock):
     _, changes = jobs.slurm_changes(known, [{**view, "state": "failed", "exit_code": 7}], True, clock.now())
     assert changes["2026-11-4"]["state"] == "failed" and changes["2026-11-4"]["exit_code"] == 7
     assert changes["2026-11-4"]["duration_s"] == 120
-    title, _, urgency = jobs.alert_for({**known[0], **changes["2026-11-4"]}, clock.now(), 10)
+    alert = jobs.alert_for({**known[0], **changes["2026-11-4"]}, clock.now(), 10)
+    assert alert is not None
+    title, urgency = alert.title, alert.urgency
     assert title == "Job CRASHED early: train on c" and urgency == "critical"
     assert jobs.slurm_changes(known, [], False, clock.now())[1] == {"2026-11-4": {"state": "lost"}}
 

@@ -87,12 +87,12 @@ def test_slurm_jobs_states_alerts_tail_and_kill(login: LoginNode, slurm_ctx, hom
         jobs, alerts = poll(ctx, poller)
         assert jobs[ok].state == "finished" and jobs[bad].state == "failed"
         assert jobs[bad].exit_code == 7  # from sacct, or the job-completion log without it
-        titles = {t: (b, u) for t, b, u in alerts}
+        titles = {a.title: (a.body, a.urgency) for a in alerts}
         assert titles[f"Slurm job finished: {ok} ok-job on {HOST}"][1] == "normal"
         body, urgency = titles[f"Slurm job failed early: {bad} bad-job on {HOST}"]
         assert urgency == "critical" and "exit 7" in body
         assert len(alerts) == 2  # one alert per change: nothing from the tmux lifecycle code too
-        assert [a.title for a in ctx.alerts] == [t for t, _, _ in alerts]  # through ctx.notifier
+        assert ctx.alerts == alerts  # through ctx.notifier
         assert "hello from the ok job" in svc.tail_job(poller, jobs[ok])
 
         # kill = scancel on the login node
@@ -101,7 +101,7 @@ def test_slurm_jobs_states_alerts_tail_and_kill(login: LoginNode, slurm_ctx, hom
         wait_sacct(login, long)
         jobs, alerts = poll(ctx, poller)
         assert jobs[long].state == "failed" and jobs[long].slurm_state == "CANCELLED"
-        assert [(t, u) for t, _, u in alerts] == [
+        assert [(a.title, a.urgency) for a in alerts] == [
             (f"Slurm job cancelled: {long} long-job on {HOST}", "normal")
         ]
         _, alerts = poll(ctx, poller)

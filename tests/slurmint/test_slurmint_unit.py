@@ -73,7 +73,7 @@ def test_one_alert_per_change_early_failure_is_critical(slurm_poller) -> None:
     text = probe_text(squeue(job("3", "FAILED", "NonZeroExitCode"), job("4", "PENDING", "Priority")))
     st, alerts = step(ctx, p, text)
     assert len(alerts) == 1
-    title, _body, urgency = alerts[0]
+    title, urgency = alerts[0].title, alerts[0].urgency
     assert (
         title.startswith("Slurm job failed early: 3 ") and title.endswith(" on c") and urgency == "critical"
     )
@@ -92,7 +92,7 @@ def test_a_failed_squeue_is_no_comparison(slurm_poller) -> None:
     assert alerts == [] and st.jobs == () and any("squeue failed" in n for n in st.notes)
     # compared with the last good answer: the end is seen once, not "lost" then "finished"
     _, alerts = step(ctx, p, probe_text(squeue(job("5", "COMPLETED", elapsed="0:40"))))
-    assert [(t.split(":")[0], u) for t, _, u in alerts] == [("Slurm job finished", "normal")]
+    assert [(a.title.split(":")[0], a.urgency) for a in alerts] == [("Slurm job finished", "normal")]
 
 
 def test_ended_jobs_from_history_stay_listed_between_history_polls(slurm_poller) -> None:
@@ -111,7 +111,7 @@ def test_a_running_job_slurm_forgot_is_lost_once(slurm_poller) -> None:
     ctx, p = slurm_poller
     step(ctx, p, probe_text(squeue(job("6", "RUNNING"))))
     _, alerts = step(ctx, p, probe_text(squeue()))
-    assert [(t.split(":")[0], u) for t, _, u in alerts] == [("Slurm job lost", "critical")]
+    assert [(a.title.split(":")[0], a.urgency) for a in alerts] == [("Slurm job lost", "critical")]
     (rec,) = svc.jobs_collection(ctx).all()
     assert rec["slurm_id"] == "6" and rec["state"] == jc.LOST
     assert step(ctx, p, probe_text(squeue()))[1] == []

@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from cockpit.core import jobs as jc
+from cockpit.core.alerts import Alert
 from cockpit.core.clock import from_stamp
 from cockpit.core.text import clean
 from cockpit.store import schema
@@ -15,11 +16,9 @@ if TYPE_CHECKING:
     from cockpit.context import Context
     from cockpit.core.gpu_records import HostState
 
-AlertTuple = tuple[str, str, str]  # (title, body, urgency)
-
 
 def advance_idle(
-    ctx: Context, states: list[HostState], now: dt.datetime, alerts: list[AlertTuple]
+    ctx: Context, states: list[HostState], now: dt.datetime, alerts: list[Alert]
 ) -> list[HostState]:
     """Advance each paid host's idle record; the states come back with their ``idle_cost``, and an
     alert is appended when a host has been idle long enough (and again every repeat period)."""
@@ -45,10 +44,11 @@ def advance_idle(
         if burned is not None:
             mins = int((now - from_stamp(rec["since"])).total_seconds() // 60)
             alerts.append(
-                (
+                Alert(
                     f"Idle GPUs on {clean(st.name, max_len=40)}: {burned:.2f} burned",
                     f"all GPUs idle for {mins} min at {h.cost_per_hour:g}/h",
                     "normal",
+                    "gpu",
                 )
             )
     if changed:

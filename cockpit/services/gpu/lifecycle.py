@@ -11,9 +11,10 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from cockpit.core import jobs as jc
+from cockpit.core.alerts import Alert
 from cockpit.core.clock import from_stamp, to_stamp
 from cockpit.core.text import clean
-from cockpit.services.gpu.idle import AlertTuple, advance_idle
+from cockpit.services.gpu.idle import advance_idle
 from cockpit.services.gpu.records import jobs_collection, open_launched
 
 if TYPE_CHECKING:
@@ -22,9 +23,7 @@ if TYPE_CHECKING:
     from cockpit.store import Collection
 
 
-def record(
-    ctx: Context, states: list[HostState], all_states: list[HostState] | None = None
-) -> list[AlertTuple]:
+def record(ctx: Context, states: list[HostState], all_states: list[HostState] | None = None) -> list[Alert]:
     """Advance jobs, idle records and the status section after a poll of ``states``' hosts; send
     the alerts. Returns them (``record_states`` also returns the advanced states)."""
     return record_states(ctx, states, all_states)[1]
@@ -32,12 +31,12 @@ def record(
 
 def record_states(
     ctx: Context, states: list[HostState], all_states: list[HostState] | None = None
-) -> tuple[list[HostState], list[AlertTuple]]:
+) -> tuple[list[HostState], list[Alert]]:
     """As ``record``; returns the states with their jobs' new lifecycle and their idle cost. The
     status section counts ``all_states`` (default ``states``), the polled ones replaced."""
     now = ctx.clock.now()
     col = jobs_collection(ctx)
-    alerts: list[AlertTuple] = []
+    alerts: list[Alert] = []
     open_jobs = open_launched(ctx)
     for st in states:
         if st.observation is None:
@@ -55,14 +54,14 @@ def record_states(
 
 def _advance_discovered(
     ctx: Context, col: Collection, open_jobs: list[dict[str, Any]], st: HostState, now: dt.datetime
-) -> list[AlertTuple]:
+) -> list[Alert]:
     """GPU jobs found by process ancestry: kept as history, their end alerts too."""
     known = [j for j in open_jobs if j.get("discovered") and j.get("host") == st.name]
     views = [v.as_dict() for v in st.jobs if not v.launched and not v.slurm_id]
     new, changes = jc.discovered_changes(known, views, st.ok, now)
     if new:
         col.insert_many(new)
-    alerts: list[AlertTuple] = []
+    alerts: list[Alert] = []
     for jid, fields in changes.items():
         col.update(jid, fields)
         if fields.get("state") in jc.END_STATES:
@@ -100,9 +99,9 @@ def _advance_slurm_history(
         col.update(jid, fields)
 
 
-def _slurm_alerts(states: list[HostState]) -> list[AlertTuple]:
+def _slurm_alerts(states: list[HostState]) -> list[Alert]:
     """One alert per Slurm transition worth one (a job that ended), named with its host."""
-    alerts: list[AlertTuple] = []
+    alerts: list[Alert] = []
     if not any(st.slurm_transitions for st in states):
         return alerts
     from cockpit.sources.slurm import alert_for
@@ -111,7 +110,7 @@ def _slurm_alerts(states: list[HostState]) -> list[AlertTuple]:
         for t in st.slurm_transitions:
             if t.alert:
                 a = alert_for(t)
-                alerts.append((f"{a.title} on {clean(st.name, max_len=40)}", a.body, a.urgency))
+                alerts.append(replace(a, title=f"{a.title} on {clean(st.name, max_len=40)}"))
     return alerts
 
 
@@ -121,7 +120,7 @@ def _advance_launched(
     open_jobs: list[dict[str, Any]],
     states: list[HostState],
     now: dt.datetime,
-    alerts: list[AlertTuple],
+    alerts: list[Alert],
 ) -> list[HostState]:
     """Jobs cockpit launched: running -> finished / failed / lost from the host's observation.
     Their views in ``states`` take the new state; a finished run may be booked as training."""
@@ -170,11 +169,9 @@ def _book_training(ctx: Context, job: dict[str, Any], now: dt.datetime) -> None:
     )
 
 
-def _send(ctx: Context, alerts: list[AlertTuple]) -> None:
-    from cockpit.core.alerts import Alert
-
-    for title, body, urgency in alerts:
-        ctx.notifier.send(Alert(title=title, body=body, urgency=urgency, source="gpu"))  # type: ignore[arg-type]
+def _send(ctx: Context, alerts: list[Alert]) -> None:
+    for alert in alerts:
+        ctx.notifier.send(alert)
 
 
 def update_status(ctx: Context, states: list[HostState]) -> None:
