@@ -320,3 +320,22 @@ def test_the_poller_reaches_a_gpu_box_behind_a_bastion_from_an_included_file(
     assert st.ok, st.error
     assert st.gpus[0].power_w == 631.95
     assert j.forwards()[before:] == [(g.addr, g.port)]
+
+
+@pytest.mark.parametrize(
+    ("args", "encrypted"),
+    [
+        (["-t", "ed25519", "-N", "s3cret"], True),
+        (["-t", "ed25519", "-N", ""], False),
+        (["-t", "rsa", "-b", "2048", "-m", "PEM", "-N", "s3cret"], True),
+        (["-t", "rsa", "-b", "2048", "-m", "PEM", "-N", ""], False),
+        (["-t", "ecdsa", "-m", "PKCS8", "-N", "s3cret"], True),
+    ],
+)
+def test_key_is_encrypted_in_each_key_format(tmp_path, args, encrypted):
+    from cockpit.sources.ssh import key_is_encrypted
+
+    need_tool("ssh-keygen")
+    key = tmp_path / "k"
+    subprocess.run(["ssh-keygen", "-q", *args, "-f", str(key)], check=True, timeout=30)
+    assert key_is_encrypted(str(key)) is encrypted
