@@ -339,3 +339,27 @@ def test_key_is_encrypted_in_each_key_format(tmp_path, args, encrypted):
     key = tmp_path / "k"
     subprocess.run(["ssh-keygen", "-q", *args, "-f", str(key)], check=True, timeout=30)
     assert key_is_encrypted(str(key)) is encrypted
+
+
+def test_an_unknown_jump_host_key_is_refused_unless_trusted_on_first_use(ssh_home, net, tmp_path):
+    from cockpit.sources.ssh import HostKeyError, Link
+
+    j, g = net.hosts["jump"], net.hosts["gpu"]
+    kh = tmp_path / "tofu_known_hosts"
+    kh.write_text(g.host_key_line() + "\n")  # the target is known, the jump host is not
+    config(
+        ssh_home,
+        net,
+        f"Host gpu-tofu\n  ProxyJump jumpbox-tofu\n  UserKnownHostsFile {kh}\n"
+        f"Host jumpbox-tofu\n  HostName {j.addr}\n  Port {j.port}\n  UserKnownHostsFile {kh}\n",
+    )
+    with pytest.raises(
+        HostKeyError, match=rf"unknown host key for \[{j.addr}\]:{j.port} \(alias jumpbox-tofu\)"
+    ):
+        Link("gpu-tofu", "~/.ssh/config", None).run("true", 10, 1000)
+    link = Link("gpu-tofu", "~/.ssh/config", None, trust_on_first_use=True)
+    try:
+        assert link.run('printf %s "$HOME"', 10, 1000) == (0, str(g.home).encode())
+    finally:
+        link.close()
+    assert j.host_key_line() in kh.read_text().splitlines()
