@@ -7,15 +7,25 @@ Authentication is by agent or key files only; no password is ever asked for or s
 
 from __future__ import annotations
 
+import base64
+import getpass
 import logging
 import os
+import re
+import select
 import socket
+import subprocess
+import tempfile
 import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from cockpit.sources import ssh_route
+from cockpit.sources.ssh_config import SshConfigError
+from cockpit.sources.ssh_route import HostSpec
 
 # paramiko logs tracebacks of failed transports; never let them reach the terminal (the TUI)
 logging.getLogger("paramiko").addHandler(logging.NullHandler())
@@ -34,59 +44,133 @@ class HostKeyError(SshError):
     pass
 
 
-@dataclass(frozen=True)
-class Target:
-    alias: str
-    hostname: str
-    port: int = 22
-    user: str | None = None
-    identity_files: tuple[str, ...] = ()
-    proxy_jump: str | None = None
-    known_hosts: tuple[str, ...] = ()
-
-    @property
-    def key_name(self) -> str:
-        """How known_hosts names this host."""
-        return self.hostname if self.port == 22 else f"[{self.hostname}]:{self.port}"
-
-
-def _expand(path: str) -> str:
-    return os.path.expanduser(os.path.expandvars(path))
+Target = HostSpec  # what one connection (or one hop of it) uses
 
 
 def resolve(alias: str, ssh_config: str | os.PathLike[str] | None, known_hosts: str | None = None) -> Target:
-    """HostName, User, Port, IdentityFile, ProxyJump and UserKnownHostsFile of an alias."""
-    import paramiko
-
-    cfg = paramiko.SSHConfig()
-    path = Path(_expand(str(ssh_config))) if ssh_config else None
-    if path is not None and path.is_file():
-        try:
-            cfg = paramiko.SSHConfig.from_path(str(path))
-        except Exception as e:  # noqa: BLE001 - a broken config is a clear error, not a crash
-            raise SshError(f"cannot read {path}: {e}") from None
-    d: dict[str, Any] = cfg.lookup(alias)
+    """The alias as ``ssh alias`` resolves it from the user's ssh config (see ssh_config.py),
+    its ProxyJump hops included; a config cockpit cannot honour is a one-line SshError."""
+    path = os.path.expanduser(os.path.expandvars(str(ssh_config))) if ssh_config else None
     try:
-        port = int(d.get("port", 22))
+        return ssh_route.resolve(alias, path, known_hosts)
+    except SshConfigError as e:
+        raise SshError(str(e)) from None
+
+
+class ProxyProcess:
+    """A ProxyCommand run as ssh runs it (``$SHELL -c 'exec CMD'``), its stdin and stdout the
+    connection: the socket-like object paramiko's own ProxyCommand is, except that end of
+    output is end of connection (paramiko's spins until its timeout) and stderr goes to a
+    temp file (a pipe nobody reads could fill and stall the command), for the error line."""
+
+    def __init__(self, command: str) -> None:
+        self.command = command
+        self._err = tempfile.TemporaryFile()
+        shell = os.environ.get("SHELL") or "/bin/sh"
+        self.process = subprocess.Popen(
+            [shell, "-c", "exec " + command],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._err,
+            bufsize=0,
+        )
+        self.timeout: float | None = None
+        self.killed = False  # ended by close(), not on its own
+
+    def send(self, data: bytes) -> int:
+        assert self.process.stdin is not None
+        n = self.process.stdin.write(data)
+        return len(data) if n is None else n
+
+    def recv(self, size: int) -> bytes:
+        assert self.process.stdout is not None
+        ready, _, _ = select.select([self.process.stdout], [], [], self.timeout)
+        if not ready:
+            raise TimeoutError
+        return os.read(self.process.stdout.fileno(), size)
+
+    def settimeout(self, timeout: float | None) -> None:
+        self.timeout = timeout
+
+    @property
+    def closed(self) -> bool:
+        return self.process.returncode is not None
+
+    _closed = closed
+
+    def error_line(self) -> str:
+        """The first line the command wrote on stderr (after it ended), or its exit status."""
+        try:
+            self.process.wait(0.5)
+        except subprocess.TimeoutExpired:
+            return ""
+        self._err.seek(0)
+        lines = self._err.read(4096).decode(errors="replace").strip().splitlines()
+        if lines:
+            return lines[0][:200]
+        return "" if self.killed else f"exit status {self.process.returncode}"
+
+    def close(self) -> None:
+        """End the command (paramiko's transport calls this too); its stderr stays readable."""
+        if self.process.poll() is None:
+            self.killed = True
+            self.process.terminate()
+            try:
+                self.process.wait(2)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(2)
+        for f in (self.process.stdin, self.process.stdout):
+            if f is not None:
+                f.close()
+
+    def dispose(self) -> None:
+        self.close()
+        self._err.close()
+
+
+def key_is_encrypted(path: str) -> bool:
+    """Whether a private key file needs a passphrase (OpenSSH or PEM format)."""
+    try:
+        with open(path, "rb") as f:
+            text = f.read(65536)
+    except OSError:
+        return False
+    if b"BEGIN ENCRYPTED PRIVATE KEY" in text or b"Proc-Type: 4,ENCRYPTED" in text:
+        return True
+    m = re.search(rb"-----BEGIN OPENSSH PRIVATE KEY-----(.*?)-----END", text, re.DOTALL)
+    if not m:
+        return False
+    try:
+        blob = base64.b64decode(b"".join(m.group(1).split()))
     except ValueError:
-        raise SshError(f"bad Port for {alias} in ssh config: {d.get('port')!r}") from None
-    files = tuple(_expand(f) for f in d.get("identityfile", []))
-    kh = d.get("userknownhostsfile")
-    khs: tuple[str, ...] = tuple(_expand(p) for p in str(kh).split()) if kh else ()
-    if not khs and known_hosts:
-        khs = (_expand(known_hosts),)
-    jump = d.get("proxyjump")
-    if jump and jump.lower() == "none":
-        jump = None
-    return Target(
-        alias=alias,
-        hostname=d.get("hostname", alias),
-        port=port,
-        user=d.get("user"),
-        identity_files=files,
-        proxy_jump=jump.split(",")[0].strip() if jump else None,
-        known_hosts=khs,
-    )
+        return False
+    magic = b"openssh-key-v1\0"
+    if not blob.startswith(magic) or len(blob) < len(magic) + 4:
+        return False
+    n = int.from_bytes(blob[len(magic) : len(magic) + 4], "big")
+    return blob[len(magic) + 4 : len(magic) + 4 + n] != b"none"
+
+
+def _encrypted_keys(t: Target) -> list[str]:
+    """The key files paramiko tries for ``t`` that need a passphrase."""
+    files = list(t.identity_files) or [
+        os.path.expanduser(f"~/.ssh/id_{k}") for k in ("rsa", "ecdsa", "ed25519")
+    ]
+    return [f for f in files if os.path.isfile(f) and key_is_encrypted(f)]
+
+
+def _auth_failed(t: Target) -> str:
+    who = f"{t.user or getpass.getuser()}@{t.alias}"
+    enc = _encrypted_keys(t)
+    if enc:
+        return (
+            f"authentication failed for {who}: key {enc[0]} is encrypted (has a passphrase) and "
+            f"cockpit asks for none: load it into ssh-agent (ssh-add {enc[0]})"
+        )
+    if t.auth_unsupported:
+        return f"authentication failed for {who} (agent/key only; not supported: {', '.join(t.auth_unsupported)})"
+    return f"authentication failed for {who} (agent/key only)"
 
 
 def _describe(e: BaseException) -> str:
@@ -101,35 +185,76 @@ class Connection:
     target: Target
     trust_on_first_use: bool = False
     timeout: float = CONNECT_TIMEOUT_S
-    ssh_config: str | None = None
     _client: Any = None
     _jump: Connection | None = None
+    _proxy: ProxyProcess | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _recent: deque[int] = field(default_factory=lambda: deque(maxlen=RECENT_CHANNELS))
 
-    def connect(self) -> None:
-        import paramiko
-
+    def _open(self) -> Any:
+        """The byte stream to the target: through the jump host, the ProxyCommand, or TCP."""
         t = self.target
-        sock: Any
-        if t.proxy_jump:
-            jt = resolve(t.proxy_jump, self.ssh_config, t.known_hosts[0] if t.known_hosts else None)
-            self._jump = Connection(jt, self.trust_on_first_use, self.timeout, self.ssh_config)
+        if t.jump is not None:
+            self._jump = Connection(t.jump, self.trust_on_first_use, self.timeout)
             self._jump.connect()
             try:
-                sock = self._jump._client.get_transport().open_channel(
+                return self._jump._client.get_transport().open_channel(
                     "direct-tcpip", (t.hostname, t.port), ("127.0.0.1", 0), timeout=self.timeout
                 )
             except Exception as e:  # noqa: BLE001
                 raise SshError(
-                    f"jump via {t.proxy_jump} to {t.hostname}:{t.port} failed: {_describe(e)}"
+                    f"jump via {t.jump_name} to {t.hostname}:{t.port} failed: {_describe(e)}"
                 ) from None
-        else:
+        if t.proxy_command:
             try:
-                sock = socket.create_connection((t.hostname, t.port), timeout=self.timeout)
+                self._proxy = ProxyProcess(t.proxy_command)
             except OSError as e:
-                raise SshError(f"cannot reach {t.hostname}:{t.port}: {_describe(e)}") from None
+                raise SshError(f"ProxyCommand of {t.alias} cannot start: {_describe(e)}") from None
+            return self._proxy
+        family = {"inet": socket.AF_INET, "inet6": socket.AF_INET6}.get(t.address_family, 0)
+        try:
+            addrs = socket.getaddrinfo(t.hostname, t.port, family, socket.SOCK_STREAM)
+        except OSError as e:
+            raise SshError(f"cannot reach {t.hostname}:{t.port}: {_describe(e)}") from None
+        err: OSError | None = None
+        for fam, kind, proto, _, addr in addrs:
+            sock = socket.socket(fam, kind, proto)
+            sock.settimeout(self.timeout)
+            try:
+                sock.connect(addr)
+            except OSError as e:
+                sock.close()
+                err = e
+                continue
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            return sock
+        raise SshError(f"cannot reach {t.hostname}:{t.port}: {_describe(err or OSError('no address'))}")
+
+    def _proxy_gone(self) -> str | None:
+        """Why the ProxyCommand ended, if it did: the first line it wrote on stderr."""
+        if self._proxy is None:
+            return None
+        line = self._proxy.error_line()
+        return (
+            f"ProxyCommand of {self.target.alias} ended: {line} ({self.target.proxy_command})"
+            if line
+            else None
+        )
+
+    def connect(self) -> None:
+        try:
+            self._connect()
+        except SshError:
+            self.close()  # the jump host's connection, the ProxyCommand's process
+            raise
+
+    def _connect(self) -> None:
+        import paramiko
+
+        t = self.target
+        sock = self._open()
+        # known_hosts names the host by HostKeyAlias (as is), else by [hostname]:port
+        key_host, key_port = (t.host_key_alias, 22) if t.host_key_alias else (t.hostname, t.port)
         client = paramiko.SSHClient()
         for kh in t.known_hosts:
             if os.path.exists(kh):
@@ -149,12 +274,12 @@ class Connection:
             client.set_missing_host_key_policy(paramiko.RejectPolicy())
         try:
             client.connect(
-                t.hostname,
-                port=t.port,
+                key_host,
+                port=key_port,
                 username=t.user,
                 key_filename=list(t.identity_files) or None,
                 look_for_keys=not t.identity_files,
-                allow_agent=True,
+                allow_agent=t.use_agent,
                 password=None,
                 sock=sock,
                 timeout=self.timeout,
@@ -169,24 +294,26 @@ class Connection:
                 "refusing to connect (possible man-in-the-middle)"
             ) from None
         except paramiko.SSHException as e:
+            proxy_gone = self._proxy_gone()
             client.close()
             if "not found in known_hosts" in str(e):
                 raise HostKeyError(
                     f"unknown host key for {t.key_name} (alias {t.alias}): add it to known_hosts "
                     "(ssh to it once and check the fingerprint) or set trust_on_first_use = true"
                 ) from None
-            if isinstance(e, paramiko.AuthenticationException):
-                raise SshError(
-                    f"authentication failed for {t.user or ''}@{t.alias} (agent/key only)"
-                ) from None
+            if isinstance(e, paramiko.AuthenticationException) or "No authentication methods" in str(e):
+                raise SshError(_auth_failed(t)) from None
+            if proxy_gone:
+                raise SshError(proxy_gone) from None
             if "banner" in str(e) or "No existing session" in str(e):
                 raise SshError(
                     f"{t.hostname}:{t.port} accepted the connection but sent no SSH banner within {self.timeout:g} s"
                 ) from None
             raise SshError(f"ssh to {t.alias} failed: {_describe(e)}") from None
         except (OSError, EOFError) as e:
+            proxy_gone = self._proxy_gone()
             client.close()
-            raise SshError(f"ssh to {t.alias} failed: {_describe(e)}") from None
+            raise SshError(proxy_gone or f"ssh to {t.alias} failed: {_describe(e)}") from None
         transport = client.get_transport()
         if transport is not None:
             transport.set_keepalive(KEEPALIVE_S)
@@ -268,6 +395,9 @@ class Connection:
             except Exception:  # noqa: BLE001, S110
                 pass
             self._client = None
+        if self._proxy is not None:
+            self._proxy.dispose()
+            self._proxy = None
         if self._jump is not None:
             self._jump.close()
             self._jump = None
@@ -309,7 +439,7 @@ class Link:
                     if self.conn is not None:
                         self.conn.close()
                     target = resolve(self.alias, self.ssh_config, self.known_hosts)
-                    self.conn = Connection(target, self.trust_on_first_use, self.timeout, self.ssh_config)
+                    self.conn = Connection(target, self.trust_on_first_use, self.timeout)
                     self.conn.connect()
                 result = self.conn.run(command, timeout, max_bytes)
             except SshError as e:

@@ -12,6 +12,7 @@ The stand-in nvidia-smi is the only fake: it answers exactly the queries cockpit
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import shutil
 import socket
@@ -79,6 +80,7 @@ class SshHost:
     def __init__(self, root: Path, name: str, addr: str, client_key: Path) -> None:
         self.name, self.addr = name, addr
         self.force_command: str | None = None  # e.g. a host whose every command prints garbage
+        self.log_level = "ERROR"  # DEBUG1 logs each forwarded (ProxyJump) connection: see forwards()
         self.dir = root / name
         self.home = self.dir / "home"
         self.bin = self.dir / "bin"
@@ -163,7 +165,7 @@ PrintLastLog no
 UseDNS no
 X11Forwarding no
 AllowTcpForwarding yes
-LogLevel ERROR
+LogLevel {self.log_level}
 {f"ForceCommand {self.force_command}" if self.force_command else ""}
 # COLUMNS=80 as many login shells leave it: procps then cuts ps output at 80 columns unless -ww
 SetEnv SHLVL=1 HOME={self.home} PATH={self.path_env} TMUX_TMPDIR={self.tmux_tmpdir} COLUMNS=80
@@ -205,6 +207,14 @@ SetEnv SHLVL=1 HOME={self.home} PATH={self.path_env} TMUX_TMPDIR={self.tmux_tmpd
                 self.proc.wait(5)
             self.proc = None
         # per-connection sshd children of a terminated listener exit when their client goes
+
+    def forwards(self) -> list[tuple[str, int]]:
+        """(host, port) of each forwarded connection (a ProxyJump through this host) it opened;
+        needs ``log_level = "DEBUG1"`` before ``start``."""
+        log = self.dir / "sshd.log"
+        text = log.read_text(errors="replace") if log.exists() else ""
+        rx = r"server_request_direct_tcpip: originator \S+ port \d+, target (\S+) port (\d+)"
+        return [(m[1], int(m[2])) for m in re.finditer(rx, text)]
 
     def host_key_line(self) -> str:
         kind, key = (self.dir / "host_ed25519.pub").read_text().split()[:2]
