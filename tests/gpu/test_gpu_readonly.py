@@ -28,7 +28,9 @@ def test_gpu_json_on_a_read_only_data_folder_prints_the_snapshot_and_warns_once(
     with small_tmpfs(tmp_path, "8m") as mnt:
         home = mnt / "home"
         home.mkdir()
-        (home / "config.toml").write_text(fresh_hosts.config_toml(hosts=["h2"], gpu="connect_timeout_s = 2.0"))
+        (home / "config.toml").write_text(
+            fresh_hosts.config_toml(hosts=["h2"], gpu="connect_timeout_s = 2.0")
+        )
         r = cli(home, "launch", "h2", "--name", "ro", "--", "sh", "-c", "exit 3")
         assert r.returncode == 0, r.stderr
         time.sleep(0.5)  # the job ends; the next poll has a state change to save
