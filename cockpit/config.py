@@ -306,7 +306,8 @@ def _build(cls: type, data: Any, file: str, prefix: str) -> Any:
     fields = cls._fields  # type: ignore[attr-defined]
     kwargs: dict[str, Any] = {}
     for key, value in data.items():
-        dotted = f"{prefix}.{key}" if prefix else key
+        part = config_check.key_part(key)
+        dotted = f"{prefix}.{part}" if prefix else part
         if key not in fields:
             known = ", ".join(sorted(fields))
             raise ConfigError(file, dotted, f"unknown setting (known here: {known})")
@@ -351,7 +352,10 @@ def _convert(tp: Any, value: Any, file: str, key: str) -> Any:
     elif origin is dict:
         _, val_tp = get_args(tp)
         if isinstance(value, dict):
-            return {str(k): _convert(val_tp, v, file, f"{key}.{k}") for k, v in value.items()}
+            return {
+                str(k): _convert(val_tp, v, file, f"{key}.{config_check.key_part(k)}")
+                for k, v in value.items()
+            }
     elif _is_section(tp):
         return _build(tp, value, file, key)
     raise ConfigError(file, key, f"expected {_type_name(tp)}, got {_show(value)}")

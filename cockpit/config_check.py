@@ -83,6 +83,14 @@ def check(cfg: Config, file: str, local_host: str) -> None:
     _hosts(cfg, file, local_host)
 
 
+def key_part(name: str) -> str:
+    """A key of the file as an error message names it: as typed when it is a plain name, else
+    quoted with its control characters spelled out (a message never carries raw escapes)."""
+    if name and all(ch.isprintable() and not ch.isspace() for ch in name):
+        return name
+    return _show(name)
+
+
 def _in_range(file: str, key: str, value: float, lo: float, hi: float, lo_ok: bool) -> None:
     if (value < lo) if lo_ok else (value <= lo):
         if lo == 0:
@@ -124,7 +132,7 @@ def _url(file: str, key: str, url: str) -> None:
 
 def _keymap(cfg: Config, file: str) -> None:
     for binding, keys in cfg.keymap.items():
-        where = f"keymap.{binding}"
+        where = f"keymap.{key_part(binding)}"
         _name(file, where, binding, spaces=False)
         parts = keys.split(",")
         if any(not p.strip() for p in parts):
@@ -197,9 +205,10 @@ def _audit(cfg: Config, file: str) -> None:
     if a.timezone:
         _zone(file, "audit.timezone", a.timezone)
     for name, target in a.import_map.items():
-        _name(file, f"audit.import_map.{name}", name)
+        where = f"audit.import_map.{key_part(name)}"
+        _name(file, where, name)
         if not _category(target, a.categories):
-            raise ConfigError(file, f"audit.import_map.{name}", f"unknown category {_show(target)}")
+            raise ConfigError(file, where, f"unknown category {_show(target)}")
     if a.import_default and not _category(a.import_default, a.categories):
         raise ConfigError(file, "audit.import_default", f"unknown category {_show(a.import_default)}")
 

@@ -195,3 +195,29 @@ def test_the_channel_list_is_the_notifiers():
     from cockpit.sources.notify import CHANNELS
 
     assert config_check.NOTIFY_CHANNELS == CHANNELS
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ('[keymap]\n"\\u001b]0;pwned\\u0007" = "f"\n', "keymap.'\\x1b]0;pwned\\x07'"),
+        ('"\\u001b[2J" = 1\n', "'\\x1b[2J'"),
+        (
+            '[audit.import_map]\n"\\u001b]52;c;eA==\\u0007" = "nope"\n',
+            "audit.import_map.'\\x1b]52;c;eA==\\x07'",
+        ),
+    ],
+)
+def test_a_key_with_escapes_is_named_spelled_out(tmp_path, text, key):
+    path = tmp_path / "config.toml"
+    path.write_text(text)
+    r = subprocess.run(
+        [sys.executable, "-m", "cockpit", "--home", str(tmp_path), "task", "list"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=REPO,
+    )
+    assert r.returncode == 2 and len(r.stderr.splitlines()) == 1, r.stderr
+    assert r.stderr.startswith(f"cockpit: error: {path}: {key}: "), r.stderr
+    assert not any(ord(ch) < 32 and ch != "\n" for ch in r.stderr)
