@@ -2,11 +2,13 @@
 
 Each instrument owns one section record (a ``Section``) below. Validation is driven by the type
 annotations, so adding a setting is one annotated field with a default.
-An invalid file raises ConfigError naming the file, the dotted key and the problem.
+An invalid file raises ConfigError naming the file, the dotted key and the problem; the rules
+beyond the types (ranges, formats, names that must exist) are in ``cockpit.config_check``.
 """
 
 from __future__ import annotations
 
+import math
 import types
 import typing
 from collections.abc import Callable
@@ -14,6 +16,7 @@ from dataclasses import FrozenInstanceError
 from pathlib import Path
 from typing import Any, ClassVar, Literal, TypeVar, get_args, get_origin
 
+from cockpit import config_check
 from cockpit.errors import ConfigError
 
 # ---------------------------------------------------------------- settings records
@@ -271,47 +274,8 @@ def load(path: Path) -> Config:
 
 def from_dict(data: dict[str, Any], file: str = "config.toml") -> Config:
     cfg = _build(Config, data, file, "")
-    _check(cfg, file)
+    config_check.check(cfg, file, LOCAL_HOST)
     return cfg
-
-
-def _check(cfg: Config, file: str) -> None:
-    """Cross-field rules the types cannot say."""
-    if not 1 <= cfg.mits.max_mits <= 3:
-        raise ConfigError(file, "mits.max_mits", f"must be 1, 2 or 3, got {cfg.mits.max_mits}")
-    if not 1 <= cfg.papers.queue_size <= 3:
-        raise ConfigError(file, "papers.queue_size", f"must be 1, 2 or 3, got {cfg.papers.queue_size}")
-    if cfg.papers.request_delay_s < 0:
-        raise ConfigError(file, "papers.request_delay_s", "must be 0 or more (arXiv asks for 3)")
-    if cfg.papers.request_timeout_s <= 0:
-        raise ConfigError(file, "papers.request_timeout_s", "must be greater than 0")
-    if cfg.papers.retries < 0:
-        raise ConfigError(file, "papers.retries", "must be 0 or more")
-    for key in ("sprint_minutes", "break_minutes", "pomodoro_minutes", "timebox_minutes", "daily_goal"):
-        if getattr(cfg.focus, key) <= 0:
-            raise ConfigError(file, f"focus.{key}", "must be greater than 0")
-    seen_ids: set[str] = set()
-    seen_keys: set[str] = set()
-    for i, c in enumerate(cfg.audit.categories):
-        where = f"audit.categories[{i}]"
-        if c.id in seen_ids:
-            raise ConfigError(file, f"{where}.id", f"duplicate category id {c.id!r}")
-        if len(c.key) != 1 or not c.key.isalnum():
-            raise ConfigError(file, f"{where}.key", f"must be one letter or digit, got {c.key!r}")
-        if c.key.lower() in seen_keys:
-            raise ConfigError(file, f"{where}.key", f"key {c.key!r} is used by another category")
-        seen_ids.add(c.id)
-        seen_keys.add(c.key.lower())
-    names = [h.name for h in cfg.hosts]
-    for i, h in enumerate(cfg.hosts):
-        if not h.name or any(ch.isspace() or not ch.isprintable() for ch in h.name):
-            raise ConfigError(file, f"hosts[{i}].name", f"must be a non-empty ssh alias, got {_show(h.name)}")
-        if h.name.startswith("-"):  # `ssh -t NAME` would read it as an option (-oProxyCommand=...)
-            raise ConfigError(file, f"hosts[{i}].name", f"must not start with '-', got {_show(h.name)}")
-        if names.count(h.name) > 1:
-            raise ConfigError(file, f"hosts[{i}].name", f"duplicate host {_show(h.name)}")
-        if h.poll_seconds <= 0:
-            raise ConfigError(file, f"hosts[{i}].poll_seconds", "must be greater than 0")
 
 
 def _type_name(tp: Any) -> str:
@@ -342,7 +306,8 @@ def _build(cls: type, data: Any, file: str, prefix: str) -> Any:
     fields = cls._fields  # type: ignore[attr-defined]
     kwargs: dict[str, Any] = {}
     for key, value in data.items():
-        dotted = f"{prefix}.{key}" if prefix else key
+        part = config_check.key_part(key)
+        dotted = f"{prefix}.{part}" if prefix else part
         if key not in fields:
             known = ", ".join(sorted(fields))
             raise ConfigError(file, dotted, f"unknown setting (known here: {known})")
@@ -371,6 +336,8 @@ def _convert(tp: Any, value: Any, file: str, key: str) -> Any:
             return value
     elif tp is float:
         if isinstance(value, int | float) and not isinstance(value, bool):
+            if not math.isfinite(value):  # TOML has nan and inf; no setting wants them
+                raise ConfigError(file, key, f"expected a finite number, got {value!r}")
             return float(value)
     elif tp is str:
         if isinstance(value, str):
@@ -385,7 +352,10 @@ def _convert(tp: Any, value: Any, file: str, key: str) -> Any:
     elif origin is dict:
         _, val_tp = get_args(tp)
         if isinstance(value, dict):
-            return {str(k): _convert(val_tp, v, file, f"{key}.{k}") for k, v in value.items()}
+            return {
+                str(k): _convert(val_tp, v, file, f"{key}.{config_check.key_part(k)}")
+                for k, v in value.items()
+            }
     elif _is_section(tp):
         return _build(tp, value, file, key)
     raise ConfigError(file, key, f"expected {_type_name(tp)}, got {_show(value)}")

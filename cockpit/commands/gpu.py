@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import TYPE_CHECKING, Any
 
 from cockpit.core.text import dumps_clean
@@ -83,7 +84,10 @@ def cmd_gpu(args: argparse.Namespace, ctx: Context) -> int:
     poller = svc.Poller(ctx, only=args.host)
     try:
         states = poller.poll()
-        svc.record(ctx, states)
+        try:
+            svc.record(ctx, states)
+        except svc.StoreWriteError as e:  # a read-only or full disk: the snapshot is still right
+            print(f"cockpit: warning: the job state could not be saved: {e}", file=sys.stderr)
     finally:
         poller.close()
     if args.json:

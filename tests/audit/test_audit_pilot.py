@@ -262,7 +262,7 @@ key = "m"
 id = "grant"
 name = "Grant writing"
 key = "g"
-color = "not-a-colour"
+color = "#c0ffee"
 """
     )
     ctx = Context.open(home, clock=FakeClock(at(2026, 11, 25, 8), tz="Europe/Berlin"))
@@ -278,7 +278,7 @@ color = "not-a-colour"
         await pilot.press("d")  # no category has this key any more: nothing happens
         assert audit.running(ctx).category == "model"
         assert now_text(app).endswith(" Modelling")
-        await pilot.press("o")  # the report draws the mistyped colour as grey, without crashing
+        await pilot.press("o")  # the report draws the added category
         await pilot.pause()
         assert "Grant writing" in str(app.screen.query_one("#report-body", Static).render())
 

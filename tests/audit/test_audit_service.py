@@ -10,7 +10,7 @@ import pytest
 from cockpit import status
 from cockpit.core import audit as core
 from cockpit.core.clock import from_stamp, to_stamp
-from cockpit.errors import UsageError
+from cockpit.errors import ConfigError, UsageError
 from cockpit.services import audit
 from cockpit.store import CorruptFileError
 from tests.audit.conftest import at
@@ -246,9 +246,8 @@ def test_import_map_and_default_in_config_are_checked(home, write_config, tmp_pa
     f = tmp_path / "frames"
     f.write_text(json.dumps([[1730707200, 1730710800, "misc", "abc", [], 1730710800]]))
     write_config('[audit]\nimport_map = { "x" = "naps" }\n')
-    ctx = Context.open(home, clock=FakeClock(at(2026, 11, 25), tz="UTC"))
-    with pytest.raises(UsageError, match=r"audit.import_map.x: unknown category 'naps'"):
-        audit.import_file(ctx, "watson", f)
+    with pytest.raises(ConfigError, match=r"audit.import_map.x: unknown category 'naps'"):
+        Context.open(home, clock=FakeClock(at(2026, 11, 25), tz="UTC"))  # checked at load
     write_config('[audit]\nimport_default = "a"\n')
     ctx = Context.open(home, clock=FakeClock(at(2026, 11, 25), tz="UTC"))
     assert [e.category for e in audit.import_file(ctx, "watson", f).new] == ["admin"]

@@ -27,7 +27,7 @@ from cockpit.services.gpu.lifecycle import record, record_states, update_status
 from cockpit.services.gpu.poller import LOCAL, MAX_OUTPUT, SLURM_HISTORY_S, SLURM_MISSING, Poller, SlurmRead
 from cockpit.services.gpu.records import jobs_collection, list_jobs, open_launched, recent_launched
 from cockpit.services.gpu.views import build_jobs
-from cockpit.store import CorruptFileError  # what a poll's record may raise (the TUI catches it)
+from cockpit.store import CorruptFileError, StoreWriteError  # what a poll's record may raise
 
 __all__ = [
     "CorruptFileError",
@@ -41,6 +41,7 @@ __all__ = [
     "JobView",
     "Poller",
     "SlurmRead",
+    "StoreWriteError",
     "attach",
     "attach_command",
     "build_jobs",

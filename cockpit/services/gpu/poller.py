@@ -35,6 +35,9 @@ SLURM_MISSING = "slurm support not installed"
 #: many seconds per host; the polls between only run squeue (docs: 30-60 s, not every poll).
 SLURM_HISTORY_S = 45.0
 
+#: a caller's timer may fire a little before a deadline; a host this close to it counts as due
+DUE_SLACK_S = 0.01
+
 
 def _slurm() -> ModuleType | None:
     """``cockpit.sources.slurm``, or None when Slurm support is not installed."""
@@ -90,7 +93,8 @@ class Poller:
         )
         self._lock = threading.Lock()
         self.in_flight: set[str] = set()
-        self.polled_at: dict[str, float] = {}
+        self.polled_at: dict[str, float] = {}  # monotonic start of each host's last poll
+        self.next_due: dict[str, float] = {}  # monotonic deadline of each host's next poll
         # Slurm, per host: the last probe whose squeue answered (compared with the next one),
         # when history was last asked for, and the ended jobs that history reported
         self.slurm_history_s = SLURM_HISTORY_S
@@ -240,14 +244,46 @@ class Poller:
         out.views = [slurm_view(host, j, src.stdout_path) for j in jobs]
         return out
 
+    # ------------------------------------------------------------ scheduling
+    #
+    # Each host has its own deadline. A poll that starts at ``now`` for a deadline ``due`` sets the
+    # next one to ``due + interval`` (a late start keeps the host's rhythm: no drift), or to
+    # ``now + interval`` when it started early (a forced poll) or more than an interval late (no
+    # burst of catch-up polls). So the next poll is due at most one interval after the last start,
+    # whatever a slow poll of another host or a busy caller did; a host in flight is never due.
+
     def due(self, now: float) -> list[HostConfig]:
-        """Hosts whose own poll interval has passed (monotonic seconds) and that are not in flight."""
+        """Hosts whose deadline has come (monotonic seconds) and that are not in flight."""
         return [
             h
             for h in self.hosts
-            if h.name not in self.in_flight
-            and now - self.polled_at.get(h.name, -1e18) >= h.poll_seconds - 0.05
+            if h.name not in self.in_flight and now >= self.next_due.get(h.name, -1e18) - DUE_SLACK_S
         ]
+
+    def next_wake(self) -> float | None:
+        """The earliest deadline of a host not in flight (monotonic), or None when every host is
+        in flight (each one's end is the next moment to look again)."""
+        return min(
+            (self.next_due.get(h.name, -1e18) for h in self.hosts if h.name not in self.in_flight),
+            default=None,
+        )
+
+    def claim(self, hosts: list[HostConfig], now: float | None = None) -> list[HostConfig]:
+        """Mark ``hosts`` in flight and set their next deadlines; those already in flight are left
+        out (never two polls of one host at once). Poll the result with ``poll(claimed=True)``."""
+        now = self.ctx.clock.monotonic() if now is None else now
+        with self._lock:
+            free = [h for h in hosts if h.name not in self.in_flight]
+            for h in free:
+                self.in_flight.add(h.name)
+                due = self.next_due.get(h.name, now)
+                start = due if due - DUE_SLACK_S <= now < due + h.poll_seconds else now
+                self.next_due[h.name] = start + h.poll_seconds
+        return free
+
+    def release(self, hosts: list[HostConfig]) -> None:
+        with self._lock:
+            self.in_flight.difference_update(h.name for h in hosts)
 
     def _safe_poll(self, h: HostConfig, launched: list[dict[str, Any]]) -> HostState:
         try:
@@ -269,21 +305,27 @@ class Poller:
         self,
         on_result: Callable[[HostState], None] | None = None,
         hosts: list[HostConfig] | None = None,
+        claimed: bool = False,
     ) -> list[HostState]:
+        """Poll ``hosts`` (default all) concurrently; a host still answering the previous poll is
+        not asked again. ``claimed``: the caller has claimed them already (``claim``)."""
         hosts = hosts if hosts is not None else self.hosts
         from cockpit.store import CorruptFileError
 
+        if not claimed:
+            hosts = self.claim(hosts)
         try:
-            launched = recent_launched(self.ctx)
-        except CorruptFileError:
-            launched = []  # the store reports the file; the GPUs are still watched meanwhile
-        with self._lock:  # a host still answering the previous poll is not asked again
-            hosts = [h for h in hosts if h.name not in self.in_flight]
-            self.in_flight.update(h.name for h in hosts)
-        futures = [
-            self._pool.submit(self._safe_poll, h, [j for j in launched if j.get("host") == h.name])
-            for h in hosts
-        ]
+            try:
+                launched = recent_launched(self.ctx)
+            except CorruptFileError:
+                launched = []  # the store reports the file; the GPUs are still watched meanwhile
+            futures = [
+                self._pool.submit(self._safe_poll, h, [j for j in launched if j.get("host") == h.name])
+                for h in hosts
+            ]
+        except BaseException:
+            self.release(hosts)  # nothing was started: the hosts are free for the next poll
+            raise
         from concurrent.futures import as_completed
 
         done: dict[int, HostState] = {}

@@ -20,6 +20,7 @@ from cockpit.core.text import clean
 from cockpit.tui.shell.pane import Command, Pane
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
     from textual.widgets import DataTable
 
     from cockpit.core.gpu_records import HostState, JobView
@@ -117,6 +118,7 @@ class GpuPane(Pane):
         self.rows: dict[str, tuple[str, ...]] = {}
         self.jobs: dict[str, JobView] = {}
         self.updates = 0  # widget updates made (benchmarks and tests read it)
+        self._wake: Timer | None = None  # the one-shot timer of the next host deadline
 
     def compose(self) -> ComposeResult:
         cfg = self.ctx.config
@@ -142,10 +144,7 @@ class GpuPane(Pane):
     def _start(self) -> None:
         from cockpit.services.gpu import Poller
 
-        cfg = self.ctx.config
         self.poller = Poller(self.ctx)
-        interval = min([cfg.gpu.poll_seconds] + [h.poll_seconds for h in cfg.hosts])
-        self.set_interval(interval, self.poll, name="gpu-poll")
         self.poll(force=True)
 
     def _table(self, create: bool = False) -> DataTable[str] | None:
@@ -168,12 +167,21 @@ class GpuPane(Pane):
     # ------------------------------------------------------------ polling
 
     def poll(self, force: bool = False) -> None:
-        """Poll the hosts that are due (each has its own interval); never one still answering."""
+        """Poll the hosts that are due (each by its own deadline); never one still answering.
+        Then sleep until the next deadline: a one-shot timer, set again after each poll and each
+        host's answer, so a late timer or a slow host never makes another host wait a tick more."""
         if self.poller is None:
             return
-        hosts = self.poller.hosts if force else self.poller.due(self.ctx.clock.monotonic())
+        now = self.ctx.clock.monotonic()
+        hosts = self.poller.claim(self.poller.hosts if force else self.poller.due(now), now)
         if hosts:
             self._poll_worker(hosts)
+        if self._wake is not None:
+            self._wake.stop()
+            self._wake = None
+        wake = self.poller.next_wake()
+        if wake is not None:
+            self._wake = self.set_timer(max(0.0, wake - now), self.poll, name="gpu-poll")
 
     @work(thread=True, exit_on_error=False, group="gpu")
     def _poll_worker(self, hosts: list[Any]) -> None:
@@ -182,7 +190,9 @@ class GpuPane(Pane):
 
         assert self.poller is not None
         # post_message is thread-safe and keeps order: each host's result, then the recorded jobs
-        states = self.poller.poll(on_result=lambda st: self.post_message(HostPolled(st)), hosts=hosts)
+        states = self.poller.poll(
+            on_result=lambda st: self.post_message(HostPolled(st)), hosts=hosts, claimed=True
+        )
         if not states:
             return
         try:
@@ -197,6 +207,7 @@ class GpuPane(Pane):
     def on_host_polled(self, message: HostPolled) -> None:
         message.stop()
         self.apply_host(message.state)
+        self.poll()  # the host is free again: poll it now if its deadline passed meanwhile
 
     def on_jobs_recorded(self, message: JobsRecorded) -> None:
         message.stop()
