@@ -29,7 +29,7 @@ from textual.widgets import Input
 
 from cockpit.core.text import clean
 
-__all__ = ["SafeInput", "clean_or", "safe", "safe_content", "select_choices"]
+__all__ = ["SafeInput", "clean_or", "safe", "safe_content", "safe_markup", "select_choices"]
 
 
 def safe(text: object, max_len: int | None = None, newlines: bool = False) -> str:
@@ -51,6 +51,14 @@ def safe_content(
     return Content.styled(s, style) if style else Content(s)
 
 
+def safe_markup(text: object, max_len: int | None = None) -> str:
+    """Cleaned ``text`` with its markup escaped: for the few Textual places that parse a plain
+    string as markup and take no Content (the command palette's prompts and help)."""
+    from textual.markup import escape
+
+    return escape(safe(text, max_len))
+
+
 class SafeInput(Input):
     """An Input for outside text. ``stored`` (the record's value) is shown cleaned; typed and
     pasted text is cleaned as it arrives. :meth:`result` is what to save: the stored bytes while
@@ -60,6 +68,12 @@ class SafeInput(Input):
         self.stored = "" if stored is None else str(stored)
         self.shown = safe(self.stored)
         super().__init__(self.shown, **kwargs)
+
+    def load(self, stored: object) -> None:
+        """Show another stored value (cleaned), as if the input had been opened with it."""
+        self.stored = "" if stored is None else str(stored)
+        self.shown = safe(self.stored)
+        self.value = self.shown
 
     @property
     def changed(self) -> bool:
