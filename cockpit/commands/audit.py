@@ -316,7 +316,8 @@ def _list(args: argparse.Namespace, ctx: Context) -> int:
         end = r["local_end"][11:16] if r["local_end"] else "now  "
         note = f"  {clean(r['note'], 40)}" if r["note"] else ""
         print(
-            f"{r['id']:>12}  {r['local_start'][11:16]}-{end}  {fmt_hm(r['seconds']):>6}  {r['category_name']}  [{r['source']}]{note}"
+            f"{r['id']:>12}  {r['local_start'][11:16]}-{end}  {fmt_hm(r['seconds']):>6}  "
+            f"{clean(r['category_name'], 40)}  [{clean(r['source'], 60)}]{note}"
         )
     return 0
 

@@ -24,6 +24,7 @@ from cockpit.services import settings, storecheck
 from cockpit.tui.shell.help import HelpScreen
 from cockpit.tui.shell.main import PANE_CLASSES, MainScreen
 from cockpit.tui.shell.pane import Pane
+from cockpit.tui.shell.safe import safe
 from cockpit.tui.shell.themes import DEFAULT_THEME, VARIABLE_DEFAULTS, builtin_themes, user_themes
 
 if TYPE_CHECKING:
@@ -119,8 +120,10 @@ class CockpitApp(App[int]):
         timeout: float | None = None,
         markup: bool = False,
     ) -> None:
-        """Every toast (the app's, a pane's, a dialog's) shows its text literally: messages carry
-        file names, errors and user data, never markup. ``markup`` is accepted and ignored."""
+        """Every toast (the app's, a pane's, a dialog's) shows its text literally and cleaned
+        (tui/shell/safe.py): messages carry file names, errors and user data, never markup.
+        ``markup`` is accepted and ignored."""
+        message, title = safe(message, 2000, newlines=True), safe(title, 200)  # the one rule
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     # ------------------------------------------------------------------ lifecycle

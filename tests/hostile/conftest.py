@@ -39,17 +39,21 @@ def seed(ctx: Context, tmp_path: Path) -> None:
             ctx, value, notes=value, project=value[:40], mit=key in ("markup", "osc_title", "rtl")
         )
         ids.append(t.id)
+        # add_task cleans what it is given; an import or a hand edit stores the raw bytes
+        mits.tasks(ctx).update(t.id, {"title": value[:300] or "x", "notes": value, "project": value[:40]})
     base = dt.datetime.combine(seed_day(ctx), dt.time(1, 0), tzinfo=audit.zone(ctx))
     for i, value in enumerate(HOSTILE.values()):
         start = base + dt.timedelta(minutes=10 * i)
-        audit.add_entry(
+        eid = audit.add_entry(
             ctx,
             start=start,
             end=start + dt.timedelta(minutes=8),
             category="model",
-            source="manual",
+            source="manual" if i % 2 else f"import:{value[:60]}",
             note=value,
         )
+        if i % 3 == 0:
+            audit.entries(ctx).update(eid, {"task": value[:60]})  # a task link as an import left it
     # A sprint abandoned with a hostile reason, then a running one with hostile interruptions.
     focus.start(ctx, task=ids[0])
     focus.interrupt(ctx, "external", ALL_IN_ONE)
@@ -61,6 +65,14 @@ def seed(ctx: Context, tmp_path: Path) -> None:
     feed.write_bytes(hostile_feed())
     report, _ = papers.ingest(ctx, [str(feed)])
     assert report.added if hasattr(report, "added") else True
+    # the feed's categories and announce type, raw as the store keeps them (issue 12 #2)
+    col = papers.papers(ctx)
+    values = list(HOSTILE.values())
+    for part in col.parts():
+        with col.transaction(part) as p:
+            for n, doc in enumerate(p.all()):
+                value = values[n % len(values)][:200]
+                p.update(doc["id"], {"categories": [f"cs.LG{value}", value], "announce_type": f"new{value}"})
     jobs = gsvc.jobs_collection(ctx)
     stamp = ctx.clock.now() - dt.timedelta(minutes=5)
     for i, value in enumerate(HOSTILE.values()):

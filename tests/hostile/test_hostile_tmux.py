@@ -49,6 +49,10 @@ def grid_regions(lines: list[str]) -> dict[str, tuple[int, int, int, int]]:
     return out
 
 
+def pane_fmt(s: TmuxScreen, fmt: str) -> str:
+    return s.tmux("display-message", "-p", "-t", s.target, fmt).strip()
+
+
 def check_screen(s: TmuxScreen, panes: int) -> str:
     text = s.screen()
     lines = text.rstrip("\n").split("\n")
@@ -117,6 +121,24 @@ def test_everything_hostile_at_once_in_real_tmux(hostile_ctx, tmp_path):
         s.send("Escape")
         s.wait_for("5 GPU jobs")
         check_screen(s, 5)
+        # every task through the task form, every time entry through the entry editor
+        for pane, zoom, key, title in (("2", False, "e", "Edit task"), ("3", True, "i", "Edit entry")):
+            s.send(pane)
+            if zoom:
+                s.send("z")
+                s.wait_gone("1 Focus")
+            for _ in range(len(HOSTILE)):
+                s.send(key)
+                s.wait_for(title)
+                assert pane_fmt(s, "#{alternate_on}") == "1", f"{title}: the alternate screen went off"
+                s.send("Escape")
+                s.wait_gone(title)
+                s.send("Down")
+            if zoom:
+                s.send("z")
+                s.wait_for("1 Focus")
+        s.wait_for("5 GPU jobs")
+        assert pane_fmt(s, "#{alternate_on}") == "1"
         escaped = s.screen(escapes=True)
         assert "\x1b]" not in escaped and "\x1bP" not in escaped
         assert s.tmux("display-message", "-p", "-t", s.target, "#{pane_title}").strip() == before_title

@@ -14,6 +14,7 @@ from textual.widgets import Static
 
 from cockpit.core import audit as core
 from cockpit.services import audit
+from cockpit.tui.shell.safe import safe
 
 if TYPE_CHECKING:
     from cockpit.context import Context
@@ -49,7 +50,7 @@ class AwayScreen(ModalScreen[tuple[str, str | None] | None]):
             "suspended": "the clock jumped (suspend or clock change)",
         }.get(self.away.reason, "no input reached cockpit")
         cur = audit.running(self.ctx)
-        name = audit.names(self.ctx).get(cur.category, cur.category) if cur else "?"
+        name = safe(audit.names(self.ctx).get(cur.category, cur.category), 40) if cur else "?"
         with Vertical() as v:
             v.border_title = "Welcome back"
             yield Static(
@@ -58,7 +59,7 @@ class AwayScreen(ModalScreen[tuple[str, str | None] | None]):
                 ),
             )
             yield Static(Content("k keep it   d discard it   b book it to another category"))
-            keys = "  ".join(f"{c.key} {c.name}" for c in self.ctx.config.audit.categories)
+            keys = safe("  ".join(f"{c.key} {c.name}" for c in self.ctx.config.audit.categories), 300)
             yield Static(Content(f"Which category? {keys}"), id="away-cats")
 
     def action_choose(self, choice: str) -> None:

@@ -8,14 +8,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Label, Static
 
 from cockpit.core import audit as core
-from cockpit.core.text import clean
 from cockpit.errors import CockpitError
 from cockpit.services import audit
+from cockpit.tui.shell.safe import SafeInput, safe, safe_content
 
 if TYPE_CHECKING:
     from cockpit.context import Context
@@ -56,31 +55,31 @@ class EntryEditor(ModalScreen[str | None]):
             v.border_title = title
             if self.mode == "split" and e is not None:
                 mid = e.start + (e.end_or(now) - e.start) / 2
-                yield Static(Content(core.describe(e, tz, audit.names(self.ctx), now)))
+                yield Static(safe_content(core.describe(e, tz, audit.names(self.ctx), now)))
                 yield Label("Split at (HH:MM or YYYY-MM-DD HH:MM, local)")
-                yield Input(f"{mid.astimezone(tz):%Y-%m-%d %H:%M}", id="at", compact=True)
+                yield SafeInput(f"{mid.astimezone(tz):%Y-%m-%d %H:%M}", id="at", compact=True)
             else:
                 start = e.start if e else now - (now - now.replace(second=0, microsecond=0)) - core.DAY / 24
                 end = e.end_or(now) if e else now.replace(second=0, microsecond=0)
                 running = e is not None and e.id == audit.RUNNING_ID
                 yield Label("Start (YYYY-MM-DD HH:MM, local)")
-                yield Input(f"{start.astimezone(tz):%Y-%m-%d %H:%M}", id="start", compact=True)
+                yield SafeInput(f"{start.astimezone(tz):%Y-%m-%d %H:%M}", id="start", compact=True)
                 if not running:
                     yield Label("End")
-                    yield Input(f"{end.astimezone(tz):%Y-%m-%d %H:%M}", id="end", compact=True)
+                    yield SafeInput(f"{end.astimezone(tz):%Y-%m-%d %H:%M}", id="end", compact=True)
                 yield Label(
                     "Category (key or name: "
-                    + " ".join(c.key for c in self.ctx.config.audit.categories)
+                    + safe(" ".join(c.key for c in self.ctx.config.audit.categories), 200)
                     + ")"
                 )
                 cat = e.category if e else self.ctx.config.audit.categories[0].id
-                yield Input(cat, id="category", compact=True)
+                yield SafeInput(cat, id="category", compact=True)
                 yield Label("Note")
-                yield Input(e.note if e else "", id="note", max_length=2000, compact=True)
+                yield SafeInput(e.note if e else "", id="note", max_length=2000, compact=True)
                 yield Label("Task id (optional link to a task)")
-                yield Input((e.task or "") if e else "", id="task", compact=True)
+                yield SafeInput((e.task or "") if e else "", id="task", compact=True)
                 if e is not None and e.source != "manual":
-                    yield Static(Content(f"source: {clean(e.source, 40)}"))
+                    yield Static(safe_content(f"source: {safe(e.source, 40)}"))
             yield Static("", id="entry-error", markup=False)
             with Horizontal():
                 yield Button("Save (^s)", id="save", variant="primary", compact=True)
@@ -88,8 +87,15 @@ class EntryEditor(ModalScreen[str | None]):
                 yield Button("Cancel", id="cancel", compact=True)
 
     def _value(self, wid: str) -> str | None:
+        """What to save from field ``wid``: the stored bytes while the user left it alone."""
         found = self.query(f"#{wid}")
-        return found.first(Input).value if found else None
+        return found.first(SafeInput).result() if found else None
+
+    def _changed(self, wid: str) -> str | None:
+        """The field's value if the user changed it, else None (the record keeps its bytes)."""
+        found = self.query(f"#{wid}")
+        box = found.first(SafeInput) if found else None
+        return box.value if box is not None and box.changed else None
 
     def save(self, adjust: bool) -> None:
         ctx = self.ctx
@@ -129,17 +135,17 @@ class EntryEditor(ModalScreen[str | None]):
                         e.id,
                         start=changed(start, e.start),
                         end=changed(end, e.end),
-                        cat=cat,
-                        note=note,
-                        task=task,
+                        cat=self._changed("category"),
+                        note=self._changed("note"),
+                        task=None if (t := self._changed("task")) is None else t.strip(),
                         adjust=adjust,
                     )
         except audit.OverlapRefused as err:
             self.add_class("-overlap")
-            self.query_one("#entry-error", Static).update(Content(str(err)))
+            self.query_one("#entry-error", Static).update(safe_content(err, 300))
             return
         except (CockpitError, ValueError) as err:
-            self.query_one("#entry-error", Static).update(Content(str(err)))
+            self.query_one("#entry-error", Static).update(safe_content(err, 300))
             return
         self.dismiss(result)
 
@@ -155,6 +161,6 @@ class EntryEditor(ModalScreen[str | None]):
     def action_cancel(self) -> None:
         self.dismiss(None)
 
-    @on(Input.Submitted)
+    @on(SafeInput.Submitted)
     def _submitted(self) -> None:
         self.save(adjust=False)

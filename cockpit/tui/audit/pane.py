@@ -15,11 +15,11 @@ from textual.widgets import Static
 
 from cockpit.config import DEFAULT_CATEGORIES
 from cockpit.core import audit as core
-from cockpit.core.text import clean
 from cockpit.errors import CockpitError
 from cockpit.services import audit
 from cockpit.tui.audit.render import bar, safe_color, source_label
 from cockpit.tui.shell.pane import Command, Pane
+from cockpit.tui.shell.safe import safe, safe_content, safe_markup
 
 if TYPE_CHECKING:
     from textual.widgets import DataTable
@@ -131,7 +131,7 @@ class AuditPane(Pane):
         for e in reversed(self._rows):
             c = cats.get(e.category)
             end = e.end.astimezone(tz).strftime("%H:%M") if e.end else "now"
-            name = Text(clean(c.name if c else e.category, 24), style=safe_color(c.color) if c else "")
+            name = Text(safe(c.name if c else e.category, 24), style=safe_color(c.color) if c else "")
             secs = e.seconds(now)
             fragment = e.end is not None and 0 < secs < self.ctx.config.audit.fragment_minutes * 60
             table.add_row(
@@ -139,7 +139,7 @@ class AuditPane(Pane):
                 Text(core.fmt_hm(secs) + ("!" if fragment else ""), style="bold" if fragment else ""),
                 name,
                 Text(source_label(e.source)),
-                Text(clean(e.note, 60)),
+                Text(safe(e.note, 60)),
                 key=e.id,
             )
         if self._rows:
@@ -158,7 +158,7 @@ class AuditPane(Pane):
         else:
             c = cats.get(cur.category)
             secs = (now - cur.since).total_seconds()
-            note = f" - {clean(cur.note, 40)}" if cur.note else ""
+            note = f" - {safe(cur.note, 40)}" if cur.note else ""
             src = source_label(cur.source)
             text = (
                 f"● {core.fmt_hm(secs)} {c.name if c else cur.category}" + (f" [{src}]" if src else "") + note
@@ -169,7 +169,7 @@ class AuditPane(Pane):
         if text != self._shown or force:
             self._shown = text
             now_w = self.query_one("#audit-now", Static)
-            now_w.update(Content(text))
+            now_w.update(safe_content(text))
             now_w.set_class(cur is not None, "-tracking")
             if force or cur is not None and int(now.timestamp()) % 60 == 0:
                 self._draw_today()
@@ -356,8 +356,8 @@ class AuditPane(Pane):
     def commands(self) -> Iterable[Command]:
         for c in self.ctx.config.audit.categories:
             yield (
-                f"Track: {c.name}",
-                f"Start or switch tracking (key {c.key})",
+                f"Track: {safe_markup(c.name, 40)}",
+                f"Start or switch tracking (key {safe_markup(c.key, 10)})",
                 lambda k=c.key: self.action_track(k),
             )
         yield ("Track: stop", "Stop time tracking", self.action_stop)

@@ -7,11 +7,13 @@ from collections.abc import Sequence
 from textual.content import Content
 
 from cockpit.core import audit as core
+from cockpit.tui.shell.safe import safe
 
 SOURCE_LABEL = {"manual": "", "sprint": "sprint", "break": "break", "reading": "read", "job": "job"}
 
 
 def source_label(source: str) -> str:
+    source = safe(source, 40)
     if source.startswith("import:"):
         return "imp:" + source.split(":", 1)[1][:5]
     return SOURCE_LABEL.get(source, source[:6])

@@ -12,12 +12,13 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Footer, Static
 
 from cockpit.core import audit as core
 from cockpit.errors import CockpitError
 from cockpit.services import audit
 from cockpit.tui.audit.render import bar, safe_color
+from cockpit.tui.shell.safe import SafeInput, safe
 
 if TYPE_CHECKING:
     from cockpit.context import Context
@@ -33,7 +34,7 @@ def render(r: core.Report, cats: Sequence[core.CategoryInfo], width: int, kind: 
     span = f"{r.first:%a %d %b %Y}" if r.first == last else f"{r.first:%d %b} - {last:%d %b %Y}"
     lines: list[Content] = [
         Content.styled(
-            f"{KIND_LABEL.get(kind, kind)} {span} · {r.tz} · {core.fmt_hm(r.total_s)} tracked", "bold"
+            safe(f"{KIND_LABEL.get(kind, kind)} {span} · {r.tz} · {core.fmt_hm(r.total_s)} tracked"), "bold"
         )
     ]
     if r.previous is not None:
@@ -53,7 +54,7 @@ def render(r: core.Report, cats: Sequence[core.CategoryInfo], width: int, kind: 
     trend = r.trend()
     for cid in sorted(r.categories, key=lambda c: -r.categories[c]):
         c = info.get(cid)
-        name = (c.name if c else cid)[:name_w]
+        name = safe(c.name if c else cid, name_w)
         n = max(1, int(round(r.categories[cid] / top * bar_w)))
         delta = trend.get(cid)
         tr = "" if delta is None else f" {'+' if delta >= 0 else ''}{core.fmt_hm(delta)}"
@@ -85,7 +86,7 @@ def render(r: core.Report, cats: Sequence[core.CategoryInfo], width: int, kind: 
     lines.append(
         Content(
             f"Admin share {100 * r.admin_share:.0f}% · sources: "
-            + ", ".join(f"{k} {core.fmt_hm(v)}" for k, v in sorted(r.sources.items()))
+            + ", ".join(f"{safe(k, 30)} {core.fmt_hm(v)}" for k, v in sorted(r.sources.items()))
         )
     )
     active_days = max(1, sum(1 for d in r.days if d.total_s))
@@ -100,7 +101,9 @@ def render(r: core.Report, cats: Sequence[core.CategoryInfo], width: int, kind: 
         lines.append(
             Content(
                 "Time sinks: "
-                + ", ".join(f"{info[c].name if c in info else c} {core.fmt_hm(s)}" for c, s in sinks)
+                + ", ".join(
+                    f"{safe(info[c].name if c in info else c, 30)} {core.fmt_hm(s)}" for c, s in sinks
+                )
             )
         )
     return Content("\n").join(lines)
@@ -131,7 +134,7 @@ class ReportScreen(Screen[None]):
         self.first, self.end = audit.period(ctx, kind)
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="from to, e.g. 2026-11-02 2026-11-13 (Enter)", id="report-range")
+        yield SafeInput(placeholder="from to, e.g. 2026-11-02 2026-11-13 (Enter)", id="report-range")
         with VerticalScroll():
             yield Static("", id="report-body", markup=False)
         yield Footer()
@@ -166,10 +169,10 @@ class ReportScreen(Screen[None]):
 
     def action_custom(self) -> None:
         self.add_class("-custom")
-        self.query_one("#report-range", Input).focus()
+        self.query_one("#report-range", SafeInput).focus()
 
-    @on(Input.Submitted, "#report-range")
-    def _range(self, event: Input.Submitted) -> None:
+    @on(SafeInput.Submitted, "#report-range")
+    def _range(self, event: SafeInput.Submitted) -> None:
         parts = event.value.split()
         try:
             if len(parts) != 2:

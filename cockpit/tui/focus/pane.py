@@ -16,16 +16,15 @@ from typing import TYPE_CHECKING, Any
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.content import Content
 from textual.timer import Timer
 from textual.widgets import Static
 
 from cockpit.core import focus as core
-from cockpit.core.text import clean
 from cockpit.errors import CockpitError
 from cockpit.services import focus as svc
 from cockpit.tui.focus.render import day_line, session_texts
 from cockpit.tui.shell.pane import Command, Pane
+from cockpit.tui.shell.safe import safe, safe_content
 
 if TYPE_CHECKING:
     from textual.widgets import Digits
@@ -137,7 +136,7 @@ class FocusPane(Pane):
 
     def _toast(self, alert: Alert) -> None:
         severity = "warning" if alert.urgency == "critical" else "information"
-        self._on_ui(self.app.notify, clean(alert.body), title=clean(alert.title), severity=severity)
+        self._on_ui(self.app.notify, safe(alert.body), title=safe(alert.title), severity=severity)
 
     def _terminal(self, data: bytes) -> None:
         def write() -> None:
@@ -286,9 +285,9 @@ class FocusPane(Pane):
         if widget_id == "focus-clock":
             clock = self._clock(create=not self.has_class("-compact"))
             if clock is not None:
-                clock.update(text)
+                clock.update(safe(text, 12))
             return
-        self.query_one(f"#{widget_id}", Static).update(Content(text))
+        self.query_one(f"#{widget_id}", Static).update(safe_content(text))
 
     def _clock(self, create: bool = False) -> Digits | None:
         """The big clock: hidden in the compact form and while idle, so built on first use."""

@@ -8,7 +8,9 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Input, Static
+from textual.widgets import Static
+
+from cockpit.tui.shell.safe import SafeInput, safe_content
 
 _CSS = """
 {name} {{ align: center middle; }}
@@ -32,8 +34,8 @@ class ChoiceScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical() as v:
-            v.border_title = self.title_text
-            yield Static(Content(self.message), classes="choice-message")
+            v.border_title = safe_content(self.title_text, 80)
+            yield Static(safe_content(self.message, newlines=True), classes="choice-message")
             keys = "   ".join(f"{k} {label}" for k, label, _ in self.choices) + "   Esc cancel"
             yield Static(Content(keys), classes="choice-keys")
 
@@ -60,16 +62,16 @@ class TextScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical() as v:
-            v.border_title = self.title_text
-            yield Static(Content(self.message))
-            yield Input(placeholder=self.placeholder, max_length=500, id="prompt-text")
+            v.border_title = safe_content(self.title_text, 80)
+            yield Static(safe_content(self.message, newlines=True))
+            yield SafeInput(placeholder=self.placeholder, max_length=500, id="prompt-text")
             yield Static(Content("Enter confirm   Esc cancel"), classes="choice-keys")
 
     def on_mount(self) -> None:
-        self.query_one(Input).cursor_blink = False
-        self.query_one(Input).focus()
+        self.query_one(SafeInput).cursor_blink = False
+        self.query_one(SafeInput).focus()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    def on_input_submitted(self, event: SafeInput.Submitted) -> None:
         event.stop()
         self.dismiss(event.value)
 

@@ -9,7 +9,7 @@ import datetime as dt
 import math
 
 from cockpit.core import focus as core
-from cockpit.core.text import clean
+from cockpit.tui.shell.safe import safe
 
 BAR_WIDTH = 20
 
@@ -50,9 +50,9 @@ def session_texts(s: core.Session, now: dt.datetime, width: int, category: str) 
     }.get(st, title)
     # big digits: whole minutes (they change once a minute; the exact time is the line below)
     mins = math.ceil(rem / 60) if rem >= 0 else -math.ceil(-rem / 60)
-    task = clean(s.task_title or "", 200) or (f"task {s.task}" if s.task else "")
+    task = safe(s.task_title or "", 200) or (f"task {s.task}" if s.task else "")
     if s.paper:
-        task = f"paper {clean(s.paper, 60)}"
+        task = f"paper {safe(s.paper, 60)}"
     return {
         "focus-head": head,
         "focus-clock": f"{mins}",

@@ -9,12 +9,12 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Input, OptionList, Select, Static
+from textual.widgets import OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from cockpit.core.focus_plan import TaskChoice
 from cockpit.core.focus_records import MODE_LABELS
-from cockpit.core.text import clean
+from cockpit.tui.shell.safe import SafeInput, safe
 
 NO_TASK = "-"
 
@@ -64,7 +64,7 @@ class StartScreen(ModalScreen[StartRequest | None]):
         with Vertical() as v:
             v.border_title = f"Start a {label} ({self.default_minutes:g} min)"
             yield Static(Content("Task (today's MITs):"))
-            options = [Option(Content(clean(t.title, 56) or t.id), id=t.id) for t in self.mits]
+            options = [Option(Content(safe(t.title, 56) or t.id), id=t.id) for t in self.mits]
             options.append(Option(Content("(no task)"), id=NO_TASK))
             yield OptionList(*options, id="start-task")
             yield Select(
@@ -73,7 +73,7 @@ class StartScreen(ModalScreen[StartRequest | None]):
                 allow_blank=False,
                 id="start-category",
             )
-            yield Input(
+            yield SafeInput(
                 placeholder=f"{self.default_minutes:g}", type="number", id="start-minutes", max_length=6
             )
             yield Static(Content("Enter start   Tab next field   Esc cancel"), classes="start-hint")
@@ -82,7 +82,7 @@ class StartScreen(ModalScreen[StartRequest | None]):
         ol = self.query_one(OptionList)
         ids = [t.id for t in self.mits]
         ol.highlighted = ids.index(self.default_task) if self.default_task in ids else len(ids)
-        self.query_one(Input).cursor_blink = False
+        self.query_one(SafeInput).cursor_blink = False
         ol.focus()
 
     def _result(self) -> StartRequest:
@@ -90,7 +90,7 @@ class StartScreen(ModalScreen[StartRequest | None]):
         opt = ol.get_option_at_index(ol.highlighted) if ol.highlighted is not None else None
         task = None if opt is None or opt.id == NO_TASK else opt.id
         minutes: float | None = None
-        raw = self.query_one(Input).value.strip()
+        raw = self.query_one(SafeInput).value.strip()
         if raw:
             try:
                 minutes = float(raw)
@@ -102,7 +102,7 @@ class StartScreen(ModalScreen[StartRequest | None]):
         event.stop()
         self.dismiss(self._result())
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    def on_input_submitted(self, event: SafeInput.Submitted) -> None:
         event.stop()
         self.dismiss(self._result())
 

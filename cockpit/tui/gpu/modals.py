@@ -10,9 +10,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Static
+from textual.widgets import Button, Checkbox, Static
 
-from cockpit.core.text import clean
+from cockpit.tui.shell.safe import SafeInput, safe, safe_content
 
 if TYPE_CHECKING:
     from cockpit.context import Context
@@ -39,7 +39,7 @@ class TailScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="box") as box:
             where = self.job.tmux_target or self.job.stdout or self.job.slurm_id
-            box.border_title = f"tail {clean(str(where), max_len=40)}  (Esc closes)"
+            box.border_title = safe_content(f"tail {safe(where, 40)}  (Esc closes)")
             yield Static("loading…", id="tail-body", markup=False)
 
     def on_mount(self) -> None:
@@ -51,9 +51,9 @@ class TailScreen(ModalScreen[None]):
 
         try:
             text = svc.tail_job(self.poller, self.job, 200)
-            body = clean(text, keep_newlines=True) or "(no output)"
+            body = safe(text, newlines=True) or "(no output)"
         except Exception as e:  # noqa: BLE001
-            body = f"tail failed: {clean(str(e), max_len=200)}"
+            body = f"tail failed: {safe(str(e), max_len=200)}"
         self.app.call_from_thread(self._show, body)
 
     def _show(self, body: str) -> None:
@@ -79,8 +79,8 @@ class ConfirmKill(ModalScreen[bool]):
         with Vertical(classes="box"):
             yield Static(
                 Content(
-                    f"Kill {clean(str(where), max_len=40)} on {clean(str(self.job.host), max_len=30)}?\n"
-                    f"{clean(str(self.job.command or ''), max_len=100)}\n\n"
+                    f"Kill {safe(str(where), max_len=40)} on {safe(str(self.job.host), max_len=30)}?\n"
+                    f"{safe(str(self.job.command or ''), max_len=100)}\n\n"
                     f"y: {action}   n / Esc: keep it running"
                 )
             )
@@ -106,20 +106,20 @@ class LaunchForm(ModalScreen[None]):
         hosts = [h.name for h in self.poller.hosts]
         with VerticalScroll(classes="box") as box:
             box.border_title = "Launch a job  (Esc cancels)"
-            yield Input(value=hosts[0] if hosts else "", placeholder="host", id="launch-host")
-            yield Input(placeholder="command, e.g. python train.py --lr 3e-4", id="launch-cmd")
-            yield Input(placeholder="name (tmux session)", id="launch-name")
-            yield Input(placeholder="note / hypothesis", id="launch-note")
-            yield Input(placeholder="GPUs, e.g. 0,1", id="launch-gpus")
-            yield Input(placeholder="directory on the host", id="launch-cwd")
+            yield SafeInput(hosts[0] if hosts else "", placeholder="host", id="launch-host")
+            yield SafeInput(placeholder="command, e.g. python train.py --lr 3e-4", id="launch-cmd")
+            yield SafeInput(placeholder="name (tmux session)", id="launch-name")
+            yield SafeInput(placeholder="note / hypothesis", id="launch-note")
+            yield SafeInput(placeholder="GPUs, e.g. 0,1", id="launch-gpus")
+            yield SafeInput(placeholder="directory on the host", id="launch-cwd")
             for i, item in enumerate(self.ctx.config.gpu.preflight):
-                yield Checkbox(Content(clean(item, max_len=100)), id=f"preflight-{i}")
+                yield Checkbox(Content(safe(item, max_len=100)), id=f"preflight-{i}")
             yield Static("", id="launch-error", markup=False)
             with Horizontal():
                 yield Button("Launch", id="launch-go", variant="primary")
 
     def _value(self, name: str) -> str:
-        return self.query_one(f"#launch-{name}", Input).value.strip()
+        return self.query_one(f"#launch-{name}", SafeInput).value.strip()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "launch-go":
@@ -139,7 +139,7 @@ class LaunchForm(ModalScreen[None]):
         try:
             cmd = shlex.split(self._value("cmd"))
         except ValueError as e:
-            err.update(f"command: {e}")
+            err.update(safe_content(f"command: {safe(e, 200)}"))
             return
         if not cmd:
             err.update("give a command")
@@ -163,13 +163,13 @@ class LaunchForm(ModalScreen[None]):
                 self._value("cwd") or None,
             )
         except Exception as e:  # noqa: BLE001
-            msg = clean(str(e), max_len=200)
+            msg = safe(str(e), max_len=200)
             self.app.call_from_thread(self.query_one("#launch-error", Static).update, msg)
             return
         self.app.call_from_thread(self._done, job)
 
     def _done(self, job: Job) -> None:
         self.app.notify(
-            f"launched {clean(job.session or '', max_len=40)} on {clean(job.host or '', max_len=30)}"
+            f"launched {safe(job.session or '', max_len=40)} on {safe(job.host or '', max_len=30)}"
         )
         self.dismiss(None)

@@ -16,8 +16,8 @@ from textual.content import Content
 from textual.widgets import Static
 
 from cockpit.config import LOCAL_HOST
-from cockpit.core.text import clean
 from cockpit.tui.shell.pane import Command, Pane
+from cockpit.tui.shell.safe import safe, safe_content
 
 if TYPE_CHECKING:
     from textual.timer import Timer
@@ -36,18 +36,18 @@ def render_host(st: HostState, history: dict[int, deque[float | None]], wide: bo
     """Plain text of one host block (shown with markup off)."""
     from cockpit.core.gpu import bar, sparkline  # after the first frame: hosts start "connecting…"
 
-    name = clean(st.name, max_len=24)
+    name = safe(st.name, max_len=24)
     if not st.ok:
         seen = f"last seen {st.last_seen[11:19]} UTC" if st.last_seen else "never seen"
-        return f"{name}  ERROR {clean(st.error or '', max_len=160)} ({seen})"
+        return f"{name}  ERROR {safe(st.error or '', max_len=160)} ({seen})"
     head = name
     if st.error:
-        head += f"  {clean(st.error, max_len=60)}"
+        head += f"  {safe(st.error, max_len=60)}"
     if st.idle_cost:
         head += f"  idle, {st.idle_cost:.2f} burned"
     lines = [head]
     for n in st.notes:
-        lines.append(f"  {clean(n, max_len=70)}")
+        lines.append(f"  {safe(n, max_len=70)}")
     for g in st.gpus:
         mem_pct = (
             g.mem_used_mib / g.mem_total_mib * 100 if g.mem_used_mib is not None and g.mem_total_mib else None
@@ -58,7 +58,7 @@ def render_host(st: HostState, history: dict[int, deque[float | None]], wide: bo
             f" {_n(g.temp_c, 'C', 4)} {_n(g.power_w, 'W', 5)}"
         )
         if wide:
-            line += f" {sparkline(list(history.get(g.index, [])), 12):12} {clean(g.name, max_len=16)}"
+            line += f" {sparkline(list(history.get(g.index, [])), 12):12} {safe(g.name, max_len=16)}"
         lines.append(line)
     return "\n".join(lines)
 
@@ -71,12 +71,12 @@ def job_row(j: JobView) -> tuple[str, ...]:
     if not gpus and j.gpu_count:  # a Slurm job whose GPU indices Slurm did not say
         gpus = f"{j.gpu_count}x"
     return (
-        clean(str(j.host), max_len=12),
-        clean(str(where), max_len=18),
+        safe(str(j.host), max_len=12),
+        safe(str(where), max_len=18),
         str(j.state or ""),
         gpus,
         prog,
-        clean(str(j.last_line or j.command or ""), max_len=120),
+        safe(str(j.last_line or j.command or ""), max_len=120),
     )
 
 
@@ -129,7 +129,7 @@ class GpuPane(Pane):
         names = ([LOCAL_HOST] if cfg.gpu.local else []) + [h.name for h in cfg.hosts]
         with Vertical(id="gpu-hosts"):
             for name in names:
-                yield Static(Content(f"{clean(name, max_len=24)}  connecting…"), classes="gpu-host")
+                yield Static(Content(f"{safe(name, max_len=24)}  connecting…"), classes="gpu-host")
         # the jobs table is mounted when the first job shows up (see apply_jobs)
         yield Static("No jobs running.", id="gpu-nojobs", classes="empty")
 
@@ -228,7 +228,7 @@ class GpuPane(Pane):
         widgets = list(self.query(".gpu-host").results(Static))
         if st.name in names and names.index(st.name) < len(widgets):
             w = widgets[names.index(st.name)]
-            w.update(Content(text))
+            w.update(safe_content(text, newlines=True))
             w.set_class(not st.ok, "-error")
             self.updates += 1
 
@@ -258,11 +258,11 @@ class GpuPane(Pane):
         for k, row in rows.items():
             old = self.rows.get(k)
             if old is None:
-                table.add_row(*[Content(c) for c in row], key=k)
+                table.add_row(*[safe_content(c) for c in row], key=k)
             else:
                 for i, (a, b) in enumerate(zip(old, row, strict=True)):
                     if a != b:
-                        table.update_cell(k, cols[i], Content(b))
+                        table.update_cell(k, cols[i], safe_content(b))
         self.rows = rows
         self.updates += 1
 
@@ -316,12 +316,10 @@ class GpuPane(Pane):
         try:
             svc.kill(self.poller, job.host, job)
         except Exception as e:  # noqa: BLE001
-            self.app.call_from_thread(self.app.notify, clean(str(e), max_len=200), severity="error")
+            self.app.call_from_thread(self.app.notify, safe(str(e), max_len=200), severity="error")
             return
         what = f"scancel {job.slurm_id}" if job.slurm_id else "sent SIGTERM to"
-        self.app.call_from_thread(
-            self.app.notify, clean(f"{what} {job.tmux_target or job.pid or ''}".strip())
-        )
+        self.app.call_from_thread(self.app.notify, safe(f"{what} {job.tmux_target or job.pid or ''}".strip()))
         self.app.call_from_thread(self.poll, True)
 
     def action_attach(self) -> None:
@@ -334,7 +332,7 @@ class GpuPane(Pane):
         session = str(job.tmux_target).rsplit(":", 1)[0]
         problem = attach(job.host, session)
         if problem:
-            self.app.notify(clean(problem, max_len=160), severity="warning", timeout=10)
+            self.app.notify(safe(problem, max_len=160), severity="warning", timeout=10)
 
     def action_launch(self) -> None:
         if self.poller is None:

@@ -250,7 +250,8 @@ class TaskActions:
         from cockpit.services import mits
 
         want_mit = fields.pop("mit", None)
-        self.change(tid, fields, lambda: [mits.update_task(self.ctx, tid, fields)[1]])
+        if fields:  # the form gives only the changed fields: none changed, nothing is written
+            self.change(tid, fields, lambda: [mits.update_task(self.ctx, tid, fields)[1]])
         if want_mit is not None and want_mit != core.is_mit(self.model[tid], self.day):
             self.toggle_mit(tid)
 

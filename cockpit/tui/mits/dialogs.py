@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from cockpit.tui.mits.rows import TaskList, task_row
+from cockpit.tui.shell.safe import safe_content
 
 if TYPE_CHECKING:
     from cockpit.core.mits_records import Task
@@ -49,7 +50,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self.question, markup=False, id="question")
+            yield Static(safe_content(self.question, 300), id="question")
             yield Static(f"y {self.yes}   n {self.no}", markup=False, classes="hint")
 
     def action_answer(self, value: bool) -> None:

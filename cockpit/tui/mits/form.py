@@ -8,10 +8,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Checkbox, Input, Label, Select, Static
+from textual.widgets import Checkbox, Label, Select, Static
 
 from cockpit.core import tasks as core
 from cockpit.errors import UsageError
+from cockpit.tui.shell.safe import SafeInput, safe_content, select_choices
 
 if TYPE_CHECKING:
     from cockpit.context import Context
@@ -52,52 +53,42 @@ class TaskForm(ModalScreen[dict[str, Any] | None]):
 
         t = self.item or Task("")
         cats = [(c.name, c.id) for c in self.ctx.config.categories]
+        # Selects show the stored value even when it is not one of the choices (so the form opens);
+        # saved unchanged, it stays as stored.
+        self.initial: dict[str, str] = {}
+
+        def choice(name: str, choices: list[tuple[str, str]], stored: object, fallback: str) -> Select:
+            options, value = select_choices(choices, stored, fallback)
+            self.initial[name] = value
+            return Select(options, value=value, allow_blank=False, id=name)
+
         with VerticalScroll():
             yield Static("Edit task" if self.item else "New task", markup=False)
             with Horizontal():
                 yield Label("Title")
-                yield Input(t.title, id="title", placeholder="what to do")
+                yield SafeInput(t.title, id="title", placeholder="what to do")
             with Horizontal():
                 yield Label("Impact")
-                yield Select(
-                    [("high", "high"), ("low", "low")],
-                    value=t.impact,
-                    allow_blank=False,
-                    id="impact",
-                )
+                yield choice("impact", [("high", "high"), ("low", "low")], t.impact, "high")
             with Horizontal():
                 yield Label("Effort")
-                yield Select(
-                    [(e, e) for e in core.EFFORTS],
-                    value=t.effort,
-                    allow_blank=False,
-                    id="effort",
-                )
+                yield choice("effort", [(e, e) for e in core.EFFORTS], t.effort, "hours")
             with Horizontal():
                 yield Label("Stage")
-                yield Select(
-                    [("none", "none"), *((core.STAGE_NAMES[s], s) for s in core.STAGES)],
-                    value=t.stage or "none",
-                    allow_blank=False,
-                    id="stage",
-                )
+                stages = [("none", "none"), *((core.STAGE_NAMES[s], s) for s in core.STAGES)]
+                yield choice("stage", stages, t.stage, "none")
             with Horizontal():
                 yield Label("Category")
-                yield Select(
-                    [("none", "none"), *cats],
-                    value=t.category or "none",
-                    allow_blank=False,
-                    id="category",
-                )
+                yield choice("category", [("none", "none"), *cats], t.category, "none")
             with Horizontal():
                 yield Label("Estimate")
-                yield Input(str(t.estimate or 0), id="estimate", type="integer", placeholder="sprints")
+                yield SafeInput(t.estimate or 0, id="estimate", type="integer", placeholder="sprints")
             with Horizontal():
                 yield Label("Project")
-                yield Input(t.project, id="project")
+                yield SafeInput(t.project, id="project")
             with Horizontal():
                 yield Label("Notes")
-                yield Input(t.notes, id="notes")
+                yield SafeInput(t.notes, id="notes")
             yield Checkbox("Today's MIT", self.is_mit, id="mit")
             yield Static("", id="form-error", markup=False)
             yield Static(
@@ -105,31 +96,35 @@ class TaskForm(ModalScreen[dict[str, Any] | None]):
             )
 
     def on_mount(self) -> None:
-        for box in self.query(Input):
+        for box in self.query(SafeInput):
             box.cursor_blink = False  # nothing repaints while idle
-        self.query_one("#title", Input).focus()
+        self.query_one("#title", SafeInput).focus()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    def on_input_submitted(self, event: SafeInput.Submitted) -> None:
         event.stop()
         self.action_save()
 
     def values(self) -> dict[str, Any]:
+        """The fields to save: all of them for a new task; for an edit only those the user changed,
+        so every other field keeps its stored bytes (the inputs show them cleaned)."""
         from cockpit.services.mits import parse
+
+        editing = self.item is not None
 
         def sel(name: str) -> str | None:
             v = self.query_one(f"#{name}", Select).value
             return None if v in ("none", Select.BLANK) else str(v)
 
-        raw = {
-            "title": self.query_one("#title", Input).value,
-            "impact": sel("impact") or "high",
-            "effort": sel("effort") or "hours",
-            "stage": sel("stage"),
-            "category": sel("category"),
-            "estimate": self.query_one("#estimate", Input).value or "0",
-            "project": self.query_one("#project", Input).value,
-            "notes": self.query_one("#notes", Input).value,
-        }
+        raw: dict[str, Any] = {}
+        for name in ("title", "estimate", "project", "notes"):
+            box = self.query_one(f"#{name}", SafeInput)
+            if not editing or box.changed:
+                raw[name] = box.value
+        for name in ("impact", "effort", "stage", "category"):
+            if not editing or self.query_one(f"#{name}", Select).value != self.initial[name]:
+                raw[name] = sel(name)
+        if "estimate" in raw:
+            raw["estimate"] = raw["estimate"] or "0"
         out = {k: parse(self.ctx, k, v) for k, v in raw.items()}
         out["mit"] = self.query_one("#mit", Checkbox).value
         return out
@@ -138,7 +133,7 @@ class TaskForm(ModalScreen[dict[str, Any] | None]):
         try:
             values = self.values()
         except UsageError as e:
-            self.query_one("#form-error", Static).update(str(e))
+            self.query_one("#form-error", Static).update(safe_content(e, 300))
             return
         self.dismiss(values)
 

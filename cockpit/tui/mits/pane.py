@@ -21,6 +21,7 @@ from cockpit.tui.mits import messages
 from cockpit.tui.mits.actions import TaskActions
 from cockpit.tui.mits.rows import EMPTY, Entry, Snapshot, TaskList
 from cockpit.tui.shell.pane import Command, Pane
+from cockpit.tui.shell.safe import safe_content
 
 if TYPE_CHECKING:
     from cockpit.context import Context
@@ -147,7 +148,7 @@ class MitsPane(TaskActions, Pane):
         self._ordered = []
         self.tasklist.empty = "Tasks unreadable: see the banner above."
         self.tasklist.set_rows([])
-        self.query_one("#mits-head", Static).update(str(error)[:200])
+        self.query_one("#mits-head", Static).update(safe_content(error, 200))
 
     def apply_read(self, data: Read) -> None:
         """Take what ``read`` returned; redraw only when something changed."""
@@ -298,7 +299,7 @@ class MitsPane(TaskActions, Pane):
         if event.task_list is not self.tasklist:
             return
         event.stop()
-        self.query_one("#mits-detail", Static).update(self.detail(event.task_id))
+        self.query_one("#mits-detail", Static).update(safe_content(self.detail(event.task_id), 300))
 
     def detail(self, tid: str | None) -> str:
         t = self.model.get(tid or "")

@@ -13,6 +13,7 @@ from textual.widgets import Static
 from cockpit.core import tasks as core
 from cockpit.tui.mits import messages
 from cockpit.tui.mits.rows import Snapshot, TaskList, task_row
+from cockpit.tui.shell.safe import safe_content
 
 if TYPE_CHECKING:
     from textual.message_pump import MessagePump
@@ -89,7 +90,7 @@ class MorningPlanScreen(ModalScreen[list[str] | None]):
 
     def _status(self, warn: str = "") -> None:
         text = warn or f"{len(self.picked)} of at most {self.snapshot.cap} picked."
-        self.query_one("#plan-status", Static).update(text)
+        self.query_one("#plan-status", Static).update(safe_content(text, 200))
 
     def action_toggle(self) -> None:
         lst = self.query_one(TaskList)

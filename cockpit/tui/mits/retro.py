@@ -9,9 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Static
+from textual.widgets import Label, Static
 
 from cockpit.core import tasks as core
+from cockpit.tui.shell.safe import SafeInput, safe, safe_content
 
 if TYPE_CHECKING:
     from cockpit.context import Context
@@ -73,13 +74,13 @@ class RetroScreen(ModalScreen[None]):
             yield Static("", id="retro-numbers", markup=False)
             for key, prompt in PROMPTS:
                 yield Label(prompt)
-                yield Input(id=f"retro-{key}")
+                yield SafeInput(id=f"retro-{key}")
             yield Static("Ctrl+S save   PgUp/PgDn past retros   Esc close", classes="hint", markup=False)
 
     def on_mount(self) -> None:
-        for box in self.query(Input):
+        for box in self.query(SafeInput):
             box.cursor_blink = False  # nothing repaints while idle
-        self.query_one("#retro-worked", Input).focus()
+        self.query_one("#retro-worked", SafeInput).focus()
         self._read()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="mits-read")
@@ -105,22 +106,21 @@ class RetroScreen(ModalScreen[None]):
             doc = self.saved[self.index]
             numbers = doc.numbers
             where = f"Past retro {self.index + 1} of {len(self.saved)} · {doc.week} (read only)"
-        self.query_one("#retro-where", Static).update(where)
+        self.query_one("#retro-where", Static).update(safe_content(where))
         text = numbers_text(self.ctx, numbers) if numbers else "adding up the week…"
-        self.query_one("#retro-numbers", Static).update(text)
+        self.query_one("#retro-numbers", Static).update(safe_content(text, newlines=True))
         for key, _ in PROMPTS:
-            box = self.query_one(f"#retro-{key}", Input)
+            box = self.query_one(f"#retro-{key}", SafeInput)
             answer = doc.answer(key) if doc else ""
-            if self.index >= 0:
-                box.value = answer
-            else:
-                box.value = self.draft.get(key) or answer
+            box.load(answer)  # shown cleaned; saved unchanged, the stored answer keeps its bytes
+            if self.index < 0 and self.draft.get(key):
+                box.value = self.draft[key]
             box.disabled = self.index >= 0
 
     def action_browse(self, step: int) -> None:
         new = max(-1, min(len(self.saved) - 1, self.index + step))
         if self.index < 0:
-            self.draft = {key: self.query_one(f"#retro-{key}", Input).value for key, _ in PROMPTS}
+            self.draft = {key: self.query_one(f"#retro-{key}", SafeInput).value for key, _ in PROMPTS}
         if new != self.index:
             self.index = new
             self.show()
@@ -129,7 +129,7 @@ class RetroScreen(ModalScreen[None]):
         if self.index >= 0:
             self.app.notify("A past retro is read only; PgDn goes back to this week.", severity="warning")
             return
-        self._save({key: self.query_one(f"#retro-{key}", Input).value for key, _ in PROMPTS})
+        self._save({key: self.query_one(f"#retro-{key}", SafeInput).result() for key, _ in PROMPTS})
 
     @work(thread=True, exit_on_error=False, group="mits-retro-save")
     def _save(self, answers: dict[str, str]) -> None:
@@ -138,7 +138,7 @@ class RetroScreen(ModalScreen[None]):
         try:
             mits.save_retro(self.ctx, answers, self.day)
         except Exception as e:  # noqa: BLE001 - shown as a toast; nothing else changed
-            self.app.call_from_thread(self.app.notify, str(e), severity="error", timeout=8, markup=False)
+            self.app.call_from_thread(self.app.notify, safe(e, 300), severity="error", timeout=8)
             return
         self.app.call_from_thread(self.app.notify, "Retro saved.")
         self.app.call_from_thread(self._read)

@@ -18,7 +18,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from cockpit.core import tasks as core
-from cockpit.core.text import clean
+from cockpit.tui.shell.safe import safe
 
 if TYPE_CHECKING:
     from cockpit.core.mits_records import Task
@@ -61,7 +61,7 @@ def show_title(title: Any, limit: int = 300) -> str:
     key = str(title)
     hit = _TITLE_CACHE.get(key)
     if hit is None:
-        hit = clean(key, limit) or "(untitled)"
+        hit = safe(key, limit) or "(untitled)"
         if len(_TITLE_CACHE) > 20000:
             _TITLE_CACHE.clear()
         _TITLE_CACHE[key] = hit
@@ -83,7 +83,7 @@ def task_row(t: Task, today: str, sprint_minutes: int, board: bool = False) -> R
         pva = core.planned_vs_actual(t, sprint_minutes)
         info += f" {pva['sprints']:g}/{est}"
     kind = "done" if done else ("mit" if mit else "open")
-    return (t.id, mark, show_title(t.title), info, kind)
+    return (t.id, mark, show_title(t.title), safe(info, 60), kind)
 
 
 class TaskList(ScrollView, can_focus=True):

@@ -13,6 +13,7 @@ from textual.widgets import Static
 
 from cockpit.core import tasks as core
 from cockpit.tui.mits.rows import show_title
+from cockpit.tui.shell.safe import safe_content
 
 if TYPE_CHECKING:
     from cockpit.context import Context
@@ -86,7 +87,9 @@ class ShutdownScreen(ModalScreen[bool]):
         from cockpit.services import mits
 
         text = shutdown_text(self.ctx, mits.day_summary(self.ctx, self.day), self.tasks, self.day)
-        self.app.call_from_thread(self.query_one("#shutdown-body", Static).update, text)
+        self.app.call_from_thread(
+            self.query_one("#shutdown-body", Static).update, safe_content(text, newlines=True)
+        )
 
     def action_close_day(self) -> None:
         self.dismiss(True)

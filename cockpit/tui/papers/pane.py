@@ -15,8 +15,8 @@ from textual.content import Content
 from textual.widgets import Static
 
 from cockpit.core import papers as core
-from cockpit.core.text import clean
 from cockpit.tui.shell.pane import Command, Pane
+from cockpit.tui.shell.safe import safe, safe_content
 
 if TYPE_CHECKING:
     from textual.widgets import OptionList
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 
 def item_prompt(item: QueueItem, week: str) -> Content:
-    title = clean(item.title or item.arxiv_id, 200)
+    title = safe(item.title or item.arxiv_id, 200)
     extra = []
     if item.newer_version:
         extra.append(f"v{item.newer_version} available")
@@ -36,7 +36,7 @@ def item_prompt(item: QueueItem, week: str) -> Content:
     line2 = f"{item.status} · {core.minutes_summary(item)}"
     if extra:
         line2 += " · " + ", ".join(extra)
-    return Content.assemble((title, "bold"), "\n", (line2, "dim"))
+    return Content.assemble((title, "bold"), "\n", (safe(line2, 200), "dim"))
 
 
 class PapersPane(Pane):
@@ -103,9 +103,9 @@ class PapersPane(Pane):
         decided = svc.decided_count(self.ctx, digest_week)
         if total:
             summary += f"\nDigest {digest_week}: {decided} / {total} triaged"
-        self.query_one("#papers-summary", Static).update(summary)
+        self.query_one("#papers-summary", Static).update(safe_content(summary, newlines=True))
         warn = self.query_one("#papers-warning", Static)
-        warn.update(view.warning)
+        warn.update(safe_content(view.warning, 300, newlines=True))
         warn.display = bool(view.warning)
         ol = self._queue(create=bool(self._items))
         if ol is not None:
@@ -147,7 +147,7 @@ class PapersPane(Pane):
 
     def say(self, text: str) -> None:
         self._said = text
-        self.query_one("#papers-status", Static).update(clean(text, 300))
+        self.query_one("#papers-status", Static).update(safe(text, 300))
 
     # -------------------------------------------------------------- actions
 
@@ -181,7 +181,7 @@ class PapersPane(Pane):
 
     def _fetched(self, msg: str, errors: int) -> None:
         self.say(msg)
-        self.app.notify(clean(msg, 200), severity="warning" if errors else "information", timeout=8)
+        self.app.notify(safe(msg, 200), severity="warning" if errors else "information", timeout=8)
         self._force_reload()
 
     def action_read(self) -> None:
@@ -198,7 +198,7 @@ class PapersPane(Pane):
             else:
                 _, msg = svc.start_pass(self.ctx, item.arxiv_id)
         except CockpitError as e:
-            self.app.notify(clean(str(e), 200), severity="warning")
+            self.app.notify(safe(str(e), 200), severity="warning")
             return
         self.say(msg)
         self._force_reload()
@@ -213,7 +213,7 @@ class PapersPane(Pane):
         try:
             svc.drop(self.ctx, item.arxiv_id)
         except CockpitError as e:
-            self.app.notify(clean(str(e), 200), severity="warning")
+            self.app.notify(safe(str(e), 200), severity="warning")
             return
         self.say(f"Dropped {item.arxiv_id}")
         self._force_reload()
@@ -245,7 +245,7 @@ class PapersPane(Pane):
             except SuspendNotSupported:
                 subprocess.run(cmd, check=False, stdin=subprocess.DEVNULL, capture_output=True, timeout=60)
         except (OSError, subprocess.SubprocessError) as e:
-            self.app.notify(f"cannot run {clean(editor, 60)}: {e}", severity="error")
+            self.app.notify(f"cannot run {safe(editor, 60)}: {e}", severity="error")
             return
         self.say(f"Notes: {path.name}")
 

@@ -17,7 +17,7 @@ from textual.style import Style
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from cockpit.core.text import clean
+from cockpit.tui.shell.safe import safe, safe_content
 
 if TYPE_CHECKING:
     from cockpit.context import Context
@@ -102,7 +102,7 @@ class TriageScreen(Screen[None]):
         err = fut.exception()
         if err is None:
             return
-        msg = f"decision not saved: {clean(str(err), 200)}"
+        msg = f"decision not saved: {safe(err, 200)}"
         if threading.current_thread() is threading.main_thread():
             self.app.notify(msg, severity="error")
         else:
@@ -152,17 +152,17 @@ class TriageScreen(Screen[None]):
             return
         p = r.paper
         prog.update(self.progress_text())
-        self.query_one("#triage-title", Static).update(clean(p.title or p.arxiv_id, 600))
-        authors = ", ".join(p.authors)
-        cats = " ".join(p.categories)
-        meta = f"{clean(authors, 400)}\n{cats} · {p.announce_type} · {p.announced}"
-        self.query_one("#triage-meta", Static).update(meta)
-        url = f"https://arxiv.org/abs/{p.arxiv_id}"
+        self.query_one("#triage-title", Static).update(safe_content(p.title or p.arxiv_id, 600))
+        authors = safe(", ".join(p.authors), 400)
+        cats = safe(" ".join(p.categories), 200)
+        meta = f"{authors}\n{cats} · {safe(p.announce_type, 40)} · {safe(p.announced, 40)}"
+        self.query_one("#triage-meta", Static).update(safe_content(meta, newlines=True))
+        url = f"https://arxiv.org/abs/{safe(p.arxiv_id, 60)}"
         self.query_one("#triage-link", Static).update(Content.styled(url, Style(link=url, underline=True)))
         why = "why: " + ", ".join(r.why) if r.why else "why: no match with your profile yet"
-        self.query_one("#triage-why", Static).update(f"{clean(why, 300)}  (score {r.score:.3f})")
+        self.query_one("#triage-why", Static).update(safe_content(f"{safe(why, 300)}  (score {r.score:.3f})"))
         self.query_one("#triage-decision", Static).update(MARK.get(p.decision, ""))
-        self.query_one("#triage-abstract", Static).update(clean(p.abstract, 20000))
+        self.query_one("#triage-abstract", Static).update(safe_content(p.abstract, 20000))
         self.query_one("#triage-abstract-box", VerticalScroll).scroll_home(animate=False)
         if self.has_class("-list"):
             ol = self.query_one("#triage-list", OptionList)
@@ -171,7 +171,7 @@ class TriageScreen(Screen[None]):
 
     def _list_prompt(self, r: Ranked) -> Content:
         d = {"keep": "✓", "skip": "✗", "later": "…"}.get(r.paper.decision or "", " ")
-        return Content(f"{d} {r.score:6.2f}  {clean(r.paper.title, 66)}")
+        return safe_content(f"{d} {r.score:6.2f}  {safe(r.paper.title or r.paper.arxiv_id, 66)}")
 
     def refresh_list(self, only: int | None = None) -> None:
         """Redraw the list view (built lazily: only while it is shown)."""
@@ -248,7 +248,7 @@ class TriageScreen(Screen[None]):
                 )
                 return
             except CockpitError as e:
-                self.app.notify(clean(str(e), 200), severity="error")
+                self.app.notify(safe(e, 200), severity="error")
                 return
             self._set_paper(idx, res.paper)
             self.undo_stack.append((idx, prev, res.undo))
@@ -370,12 +370,12 @@ class SwapScreen(ModalScreen[str | None]):
         with Vertical() as v:
             v.border_title = f"{self.week} is full ({len(self.occupants)}/{self.limit})"
             yield Static(
-                f"Keep “{clean(self.paper.title, 120)}” instead of one of these, or defer it:",
+                safe_content(f"Keep “{safe(self.paper.title, 120)}” instead of one of these, or defer it:"),
                 markup=False,
             )
             options = [
                 Option(
-                    Content(f"Swap out: {clean(o.title or o.arxiv_id, 100)}"),
+                    safe_content(f"Swap out: {safe(o.title or o.arxiv_id, 100)}"),
                     id=f"swap:{o.arxiv_id}",
                 )
                 for o in self.occupants

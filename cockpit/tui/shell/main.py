@@ -16,6 +16,7 @@ from cockpit.tui.gpu.pane import GpuPane
 from cockpit.tui.mits.pane import MitsPane
 from cockpit.tui.papers.pane import PapersPane
 from cockpit.tui.shell.pane import Pane
+from cockpit.tui.shell.safe import safe_content
 
 if TYPE_CHECKING:
     from cockpit.context import Context
@@ -78,7 +79,7 @@ class MainScreen(Screen[None]):
         if text == self._problems_text:
             return  # nothing changed: no refresh
         self._problems_text = text
-        banner.update(text)
+        banner.update(safe_content(text, newlines=True))
         banner.display = bool(lines)
 
     def toggle_zoom(self) -> None:
