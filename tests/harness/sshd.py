@@ -76,6 +76,16 @@ cat "$D/$f"
 """
 
 
+def shifted_clock_env() -> str:
+    """The shifted clock of the suite's second run (tests/run: libfaketime) for the remote
+    sessions too, as on one real machine where every process shares the clock: sshd clears a
+    session's environment, so the variables go on its ``SetEnv`` line."""
+    keys = ("LD_PRELOAD", "FAKETIME", "TZ")
+    if not os.environ.get("FAKETIME"):
+        return ""
+    return "".join(f" {k}={os.environ[k]}" for k in keys if os.environ.get(k))
+
+
 class SshHost:
     def __init__(self, root: Path, name: str, addr: str, client_key: Path) -> None:
         self.name, self.addr = name, addr
@@ -168,7 +178,7 @@ AllowTcpForwarding yes
 LogLevel {self.log_level}
 {f"ForceCommand {self.force_command}" if self.force_command else ""}
 # COLUMNS=80 as many login shells leave it: procps then cuts ps output at 80 columns unless -ww
-SetEnv SHLVL=1 HOME={self.home} PATH={self.path_env} TMUX_TMPDIR={self.tmux_tmpdir} COLUMNS=80
+SetEnv SHLVL=1 HOME={self.home} PATH={self.path_env} TMUX_TMPDIR={self.tmux_tmpdir} COLUMNS=80{shifted_clock_env()}
 """
 
     def start(self) -> SshHost:
