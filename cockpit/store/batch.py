@@ -14,8 +14,10 @@ only reads through ``select`` come from the cache, which is provably current (se
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, Any
+
+from cockpit.store.storage import TABLE
 
 if TYPE_CHECKING:
     from cockpit.store.collection import Collection, Part
@@ -99,8 +101,11 @@ class Batch:
                 return max(ids) + 1
         return 1
 
-    def _names(self, extra: Iterable[str] = ()) -> list[str]:
-        return self._c.sort_parts({*self._c.parts(), *self._open, *extra})
+    def _names(self) -> list[str]:
+        names = self._c.parts()
+        if all(name in names for name in self._open):
+            return names
+        return self._c.sort_parts({*names, *self._open})
 
     def select(self, key: Hashable, pred: Callable[[Doc], bool]) -> list[Doc]:
         """The records of every partition for which ``pred`` holds, as this change leaves them so
@@ -109,8 +114,9 @@ class Batch:
         out: list[Doc] = []
         for name in self._names():
             got = self._open.get(name)
-            if got is not None:
-                out.extend(d for d in got[1].all() if pred(d))
+            if got is not None:  # TinyDB keeps the partition's current state in its storage's data
+                table = got[2].data.get(TABLE, {})
+                out.extend({**d, "id": self._c.make_id(name, int(k))} for k, d in table.items() if pred(d))
                 continue
             seen = self._seen.get((key, name))
             if seen is None:
