@@ -53,7 +53,7 @@ Bare().run()
 
 def seed(home: str | Path, quick: bool) -> dict[str, int]:
     """Five years of synthetic data, written through the store API."""
-    from cockpit.store import Store, by_iso_week, by_month
+    from cockpit.store import Store, by_id, by_iso_week, by_month
 
     home = Path(home)
     now = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
@@ -61,7 +61,7 @@ def seed(home: str | Path, quick: bool) -> dict[str, int]:
     store = Store(home / "data" / "store")
     n_entries, n_tasks, n_papers, n_jobs = 50_000 // scale, 5_000 // scale, 13_000 // scale, 10_000 // scale
     store.collection("time_entries", by_month("start")).insert_many(entries(n_entries, now))
-    store.collection("tasks").insert_many(
+    store.collection("tasks", by_id()).insert_many(
         {
             "title": f"task {i}: try a cosine schedule on the {i % 7}B model",
             "status": ("open", "done", "dropped")[i % 3],

@@ -1,6 +1,6 @@
 """The task record of the mits instrument, built from (and back to) the store's dict in one place.
 
-A stored task (collection "tasks", one file) holds: title, notes, impact "high"|"low", effort
+A stored task (collection "tasks", files of 100 ids) holds: title, notes, impact "high"|"low", effort
 "quick"|"hours"|"days", stage None|"hypothesis"|"data"|"training"|"evaluation"|"deployment",
 category (category id), estimate (sprints), project, created (stamp), done (stamp|None),
 mit_date (local ISO date it is an MIT for, or None), mit_order, focus_s (seconds),

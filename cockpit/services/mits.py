@@ -12,6 +12,10 @@ from cockpit.core.mits_records import Task, tasks_of
 from cockpit.core.rituals import ClosedDay, DaySummary, MitsDay, Retro, WeekNumbers
 from cockpit.core.text import clean
 from cockpit.errors import CockpitError, UsageError
+from cockpit.services.mits_tasks import fingerprint as fingerprint
+from cockpit.services.mits_tasks import get_task as get_task
+from cockpit.services.mits_tasks import mit_records, tasks
+from cockpit.services.mits_tasks import tasks_bytes as tasks_bytes
 from cockpit.store import Collection, schema
 from cockpit.store import CorruptFileError as CorruptFileError  # re-exported for the TUI
 
@@ -34,30 +38,6 @@ class MitCapError(CockpitError):
         super().__init__(str(err))
         self.cap = err.cap
         self.mits = err.mits
-
-
-def tasks(ctx: Context) -> Collection:
-    return schema.tasks(ctx.store)
-
-
-def get_task(ctx: Context, task_id: str) -> Task | None:
-    doc = tasks(ctx).get(task_id)
-    return None if doc is None else Task.from_doc(doc)
-
-
-def _mit_records(docs: list[dict[str, Any]]) -> list[Task]:
-    """The tasks that carry-over and the MIT cap look at (those with an MIT date)."""
-    return [Task.from_doc(d) for d in docs if d.get("mit_date")]
-
-
-def fingerprint(ctx: Context) -> int:
-    """Changes whenever the tasks file changes (this process or another)."""
-    return tasks(ctx).fingerprint()
-
-
-def tasks_bytes(ctx: Context) -> int:
-    c = tasks(ctx)
-    return sum(c.path(p).stat().st_size for p in c.parts() if c.path(p).exists())
 
 
 def snapshot(ctx: Context) -> tuple[int, str, list[Task]]:
@@ -83,7 +63,8 @@ def cap(ctx: Context) -> int:
 
 def todays_mits(ctx: Context) -> list[Task]:
     """Today's MITs (local date), open ones first, in their order (unfinished ones carried over)."""
-    return core.effective_mits(_mit_records(tasks(ctx).all()), today(ctx), cap(ctx))
+    day = today(ctx)
+    return core.effective_mits(mit_records(tasks(ctx), day), day, cap(ctx))
 
 
 def add_focus_time(ctx: Context, task_id: str, seconds: int) -> None:
@@ -147,10 +128,10 @@ def carry_over(ctx: Context) -> int:
     """Write today's carry-over of unfinished MITs; returns how many tasks changed."""
     c = tasks(ctx)
     day = today(ctx)
-    if not any(t.get("mit_date") and t["mit_date"] < day and not t.get("done") for t in c.all()):
+    if not any(t.mit_date and t.mit_date < day and not t.done for t in mit_records(c, day)):
         return 0
-    with c.transaction("all") as p:
-        updates = core.rollover(_mit_records(p.all()), day, cap(ctx))
+    with c.batch() as p:
+        updates = core.rollover(mit_records(p, day), day, cap(ctx))
         for tid, fields in updates:
             p.update(tid, fields)
     if updates:
@@ -190,10 +171,10 @@ def add_task(
         "focus_s": 0,
     }
     day = today(ctx)
-    with tasks(ctx).transaction("all") as p:
+    with tasks(ctx).batch() as p:
         _rollover_in(ctx, p, day)
         if mit:
-            mits = core.effective_mits(_mit_records(p.all()), day, cap(ctx))
+            mits = core.effective_mits(mit_records(p, day), day, cap(ctx))
             if len(mits) >= cap(ctx):
                 raise MitCapError(core.CapReached(cap(ctx), mits))
             order = max((t.mit_order for t in mits), default=0) + 1
@@ -205,7 +186,7 @@ def add_task(
 
 
 def _rollover_in(ctx: Context, p: Any, day: str) -> None:
-    for tid, fields in core.rollover(_mit_records(p.all()), day, cap(ctx)):
+    for tid, fields in core.rollover(mit_records(p, day), day, cap(ctx)):
         p.update(tid, fields)
 
 
@@ -214,14 +195,15 @@ def _change(ctx: Context, task_id: str, fn: Any) -> tuple[Task, Undo]:
     c = tasks(ctx)
     c.split_id(task_id)  # NotFound (a UsageError) for a malformed id
     day = today(ctx)
-    with c.transaction("all") as p:
+    with c.batch() as p:
         _rollover_in(ctx, p, day)
         old = p.get(task_id)
         if old is None:
             raise UsageError(f"no task with id {task_id}; `cockpit task list --all` shows the ids")
         fields = fn(p, Task.from_doc(old))
         new = p.update(task_id, fields) if fields else old
-    publish_status(ctx)
+        mits_now = core.effective_mits(mit_records(p, day), day, cap(ctx))
+    publish_status(ctx, mits_now)
     return Task.from_doc(new), (task_id, old)
 
 
@@ -243,7 +225,7 @@ def toggle_done(ctx: Context, task_id: str) -> tuple[Task, Undo]:
 def delete(ctx: Context, task_id: str) -> Undo:
     c = tasks(ctx)
     c.split_id(task_id)
-    with c.transaction("all") as p:
+    with c.batch() as p:
         if p.get(task_id) is None:
             raise UsageError(f"no task with id {task_id}; `cockpit task list --all` shows the ids")
         old = p.remove(task_id)
@@ -254,7 +236,7 @@ def delete(ctx: Context, task_id: str) -> Undo:
 def undo(ctx: Context, record: Undo) -> None:
     tid, doc = record
     c = tasks(ctx)
-    with c.transaction("all") as p:
+    with c.batch() as p:
         if doc is None:
             if p.get(tid) is not None:
                 p.remove(tid)
@@ -271,7 +253,7 @@ def make_mit(ctx: Context, task_id: str) -> tuple[Task, Undo]:
         if t.done:
             raise UsageError(f"task {task_id} is done; an MIT must be open")
         try:
-            f = core.pick_mit(_mit_records(p.all()), task_id, day, cap(ctx))
+            f = core.pick_mit(mit_records(p, day), task_id, day, cap(ctx))
         except core.CapReached as e:
             raise MitCapError(e) from None
         if f:
@@ -297,7 +279,7 @@ def swap_mit(ctx: Context, new_id: str, old_id: str) -> list[Undo]:
     """Replace MIT ``old_id`` by ``new_id`` in its place in the order."""
     day = today(ctx)
     c = tasks(ctx)
-    with c.transaction("all") as p:
+    with c.batch() as p:
         _rollover_in(ctx, p, day)
         old, new = p.get(old_id), p.get(new_id)
         if old is None or new is None:
@@ -315,12 +297,11 @@ def set_mits(ctx: Context, ids: list[str]) -> list[Undo]:
         raise MitCapError(core.CapReached(cap(ctx), []))
     day = today(ctx)
     undos: list[Undo] = []
-    with tasks(ctx).transaction("all") as p:
+    with tasks(ctx).batch() as p:
         _rollover_in(ctx, p, day)
-        for doc in p.all():
-            t = Task.from_doc(doc)
+        for t in mit_records(p, day):
             if t.mit_date == day and t.id not in ids and not t.done:
-                undos.append((t.id, doc))
+                undos.append((t.id, p.get(t.id)))
                 p.update(t.id, core.unpick_fields(t, day))
         for i, tid in enumerate(ids, 1):
             doc = p.get(tid)
@@ -476,11 +457,11 @@ def save_retro(ctx: Context, answers: dict[str, str], day: str | None = None) ->
 # ---------------------------------------------------------------- status file
 
 
-def publish_status(ctx: Context) -> None:
-    """Keep the ``mits`` section of the status file current."""
+def publish_status(ctx: Context, mits: list[Task] | None = None) -> None:
+    """Keep the ``mits`` section of the status file current (``mits``: today's, when known)."""
     from cockpit import status
 
-    mits = todays_mits(ctx)
+    mits = todays_mits(ctx) if mits is None else mits
     current = next((t.title for t in mits if not t.done), None)
     done = sum(1 for t in mits if t.done)
     value = {"current": current, "done": done, "total": len(mits)}

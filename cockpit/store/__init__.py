@@ -3,7 +3,8 @@
 Layout under the data folder::
 
     store/meta.json                 schema version
-    store/<collection>/<part>.json  one TinyDB file per partition (month, ISO week, or "all")
+    store/<collection>/<part>.json  one TinyDB file per partition (month, ISO week, id bucket
+                                    such as tasks/0042xx.json for ids 4200-4299, or "all")
     store/<collection>/.lock        flock held around each read-modify-write
     store/.backups/<collection>/<part>/<time>.json   rotating backups (5 kept)
 
@@ -22,27 +23,34 @@ from pathlib import Path
 from typing import Any
 
 from cockpit.errors import CockpitError, UsageError
+from cockpit.store import migrations
+from cockpit.store.batch import Batch, IdBuckets, by_id
 from cockpit.store.collection import SINGLE, Collection, Doc, NotFound, Part
 from cockpit.store.fs import StoreWriteError, atomic_write, ensure_dir, locked
 from cockpit.store.storage import CorruptFileError
 
 __all__ = [
+    "Batch",
     "Collection",
     "CorruptFileError",
     "Doc",
     "DocRef",
+    "IdBuckets",
     "NotFound",
     "Part",
     "Store",
     "StoreWriteError",
+    "by_id",
     "by_iso_week",
     "by_month",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
-# version -> function upgrading a store from (version - 1) to version
-MIGRATIONS: dict[int, Callable[[Store], None]] = {}
+# version -> function upgrading a store from (version - 1) to version, run under the store's lock
+# before anything else reads it. Each must be restartable: a kill midway leaves the old version
+# in meta.json, so the next open runs it again over what the killed run left.
+MIGRATIONS: dict[int, Callable[[Store], None]] = {2: migrations.tasks_by_id}
 
 
 def by_month(field: str) -> Callable[[Doc], str]:
@@ -108,7 +116,7 @@ class Store:
     # ------------------------------------------------------------------ collections
 
     def collection(
-        self, name: str, partition: Callable[[Doc], str] | None = None, label: str | None = None
+        self, name: str, partition: Callable[[Doc], str] | IdBuckets | None = None, label: str | None = None
     ) -> Collection:
         with self._lock:
             c = self._collections.get(name)
@@ -208,7 +216,8 @@ class Store:
             version = SCHEMA_VERSION  # a new store starts at the current schema
         while version < SCHEMA_VERSION:
             version += 1
-            MIGRATIONS[version](self)
+            if version in MIGRATIONS:
+                MIGRATIONS[version](self)
         if version != self._written_version():
             atomic_write(self.meta_path, json.dumps({"schema": version}).encode())
 

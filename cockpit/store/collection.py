@@ -2,7 +2,8 @@
 
 A write locks the collection, reads only its partition, and rewrites only that file,
 so its cost grows with recent data, not with all history. Record ids carry their
-partition (``2026-11-42``), so a lookup by id opens one file.
+partition (``2026-11-42``), or the partition is derived from the id (``IdBuckets``: id
+``4217`` lives in ``0042xx``), so a lookup by id opens one file.
 """
 
 from __future__ import annotations
@@ -12,13 +13,14 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from cockpit.errors import CockpitError, UsageError
 from cockpit.paths import file_clock_now, make_private_dir
+from cockpit.store.batch import Batch, IdBuckets
 from cockpit.store.fs import StoreWriteError, atomic_write, ensure_dir, locked, write_error
 from cockpit.store.storage import (
     TABLE,
@@ -69,6 +71,8 @@ class Part:
         return None if d is None else {**copy.deepcopy(dict(d)), "id": id}
 
     def insert(self, doc: Doc) -> str:
+        if self._c.buckets is not None:
+            raise TypeError(f"{self._c.name}: ids are numbered across files; insert through batch()")
         body = {k: v for k, v in doc.items() if k != "id"}
         return self._id(self._t.insert(body))
 
@@ -102,7 +106,7 @@ class Collection:
         self,
         root: Path,
         name: str,
-        partition: Callable[[Doc], str] | None = None,
+        partition: Callable[[Doc], str] | IdBuckets | None = None,
         label: str | None = None,
         on_corrupt: Callable[[CorruptFileError], None] | None = None,
     ) -> None:
@@ -112,18 +116,37 @@ class Collection:
         self.label = label or name.rstrip("s")
         self._backups = root / ".backups" / name
         self._cache: dict[str, Loaded] = {}
+        self._paths: dict[str, Path] = {}
         self._cache_lock = threading.Lock()
         self._last_backup: dict[str, float] = {}
         self._on_corrupt = on_corrupt
         self.refuse_writes: str | None = None  # set when the store is newer than this cockpit
 
+    @property
+    def partition(self) -> Callable[[Doc], str] | IdBuckets | None:
+        return self._partition
+
+    @partition.setter
+    def partition(self, value: Callable[[Doc], str] | IdBuckets | None) -> None:
+        self._partition = value
+        self._listed: tuple[list[str], list[str]] = ([], [])  # the folder's names, its partitions
+
     # ------------------------------------------------------------------ ids
 
+    @property
+    def buckets(self) -> IdBuckets | None:
+        return self.partition if isinstance(self.partition, IdBuckets) else None
+
     def make_id(self, part: str, doc_id: int) -> str:
-        return str(doc_id) if self.partition is None else f"{part}-{doc_id}"
+        return str(doc_id) if self.partition is None or self.buckets else f"{part}-{doc_id}"
 
     def split_id(self, id: str) -> tuple[str, int]:
         id = str(id).strip()
+        buckets = self.buckets
+        if buckets is not None:
+            if not id.isdigit():
+                raise NotFound(f"no {self.label} with id {id!r}")
+            return buckets.part(int(id)), int(id)
         if self.partition is None:
             part, num = SINGLE, id
         else:
@@ -133,21 +156,39 @@ class Collection:
         return part, int(num)
 
     def part_of(self, doc: Doc) -> str:
-        return SINGLE if self.partition is None else self.partition(doc)
+        if self.partition is None:
+            return SINGLE
+        if isinstance(self.partition, IdBuckets):
+            return self.split_id(doc["id"])[0]
+        return self.partition(doc)
 
     # ------------------------------------------------------------------ files
 
     def path(self, part: str) -> Path:
-        if "/" in part or part.startswith("."):
-            raise NotFound(f"no {self.label} partition {part!r}")
-        return self.dir / f"{part}.json"
+        got = self._paths.get(part)  # a select stats every partition: spare it the Path building
+        if got is None:
+            if "/" in part or part.startswith("."):
+                raise NotFound(f"no {self.label} partition {part!r}")
+            got = self._paths[part] = self.dir / f"{part}.json"
+        return got
 
     def parts(self) -> list[str]:
         try:
             names = os.listdir(self.dir)
         except FileNotFoundError:
             return []
-        return sorted(n[:-5] for n in names if n.endswith(".json") and not n.startswith("."))
+        seen, ordered = self._listed
+        if names != seen:
+            ordered = self.sort_parts(n[:-5] for n in names if n.endswith(".json") and not n.startswith("."))
+            self._listed = (names, ordered)
+        return list(ordered)
+
+    def sort_parts(self, names: Iterable[str]) -> list[str]:
+        """Partition names in order (an id-bucketed collection: its buckets only, by number)."""
+        buckets = self.buckets
+        if buckets is None:
+            return sorted(names)
+        return sorted((n for n in names if buckets.is_part(n)), key=buckets.order)
 
     def fingerprint(self) -> int:
         """Changes whenever any partition is replaced (by this or another process) or written
@@ -198,7 +239,7 @@ class Collection:
         now = time.time()
         stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
         if hit is not None and hit.raw == raw:
-            loaded = Loaded(stamp, hit.data, raw, now)
+            loaded = Loaded(stamp, hit.data, raw, now, hit.views)
         else:
             try:
                 data = parse(path, raw)
@@ -234,6 +275,24 @@ class Collection:
         for p in self.parts() if parts is None else parts:
             yield p, self.read_part(p)
 
+    def select(
+        self, key: Hashable, pred: Callable[[Doc], bool], parts: Iterable[str] | None = None
+    ) -> list[Doc]:
+        """The records for which ``pred`` holds. ``key`` names the test (same key, same test): the
+        matches of each file's version are remembered, so asking again costs a stat per file."""
+        out: list[Doc] = []
+        for p in self.parts() if parts is None else parts:
+            loaded = self._load(p)
+            if loaded is None:
+                continue
+            hit = loaded.views.get(key)
+            if hit is None:
+                table = loaded.data.get(TABLE, {})
+                hit = [{**d, "id": self.make_id(p, int(k))} for k, d in table.items() if pred(d)]
+                loaded.views[key] = hit
+            out.extend(dict(d) for d in hit)
+        return out
+
     def get(self, id: str) -> Doc | None:
         part, n = self.split_id(id)
         loaded = self._load(part)
@@ -262,33 +321,67 @@ class Collection:
         if self.refuse_writes is not None:
             raise StoreWriteError(self.refuse_writes)
         ensure_dir(self.dir)
-        path = self.path(part)
         with locked(self.dir / ".lock"):
-            loaded = self._load(part, verify=True)  # raises CorruptFileError: never written over
-            data = {name: dict(t) for name, t in loaded.data.items()} if loaded is not None else {}
-            table, storage = open_table(data)
+            loaded, p, storage = self.open_part(part)  # raises CorruptFileError: never written over
             try:
-                yield Part(self, part, table, storage)
+                yield p
                 if storage.dirty:
-                    if loaded is not None:
-                        self._maybe_backup(part, path)
-                    raw = (
-                        dumps_after(loaded.raw, loaded.data, storage.data) if loaded else dumps(storage.data)
-                    )
-                    atomic_write(path, raw)
-                    stamp = stamp_of(path) or (0, 0, 0)
-                    with self._cache_lock:
-                        self._cache[part] = Loaded(stamp, storage.data, raw, time.time())
+                    self.write_part(part, loaded, storage)
             except BaseException:
-                with self._cache_lock:
-                    self._cache.pop(part, None)
+                self.forget([part])
                 raise
 
+    @contextmanager
+    def batch(self) -> Iterator[Batch]:
+        """Lock, let the caller read and change records of any partitions, write the changed ones
+        (see ``Batch``). Cost: a stat per partition read through ``select``, one read, one
+        serialisation and one durable write per partition changed."""
+        if self.refuse_writes is not None:
+            raise StoreWriteError(self.refuse_writes)
+        ensure_dir(self.dir)
+        with locked(self.dir / ".lock"):
+            b = Batch(self)
+            try:
+                yield b
+                b.commit()
+            except BaseException:
+                b.abandon()
+                raise
+
+    def open_part(self, part: str) -> tuple[Loaded | None, Part, Any]:
+        """Under the lock: the partition, verified, as a private copy to change (see transaction)."""
+        loaded = self._load(part, verify=True)  # raises CorruptFileError: never written over
+        data = {name: dict(t) for name, t in loaded.data.items()} if loaded is not None else {}
+        table, storage = open_table(data)
+        return loaded, Part(self, part, table, storage), storage
+
+    def write_part(self, part: str, loaded: Loaded | None, storage: Any) -> None:
+        """Under the lock: write a changed partition (after its periodic backup) and cache it."""
+        path = self.path(part)
+        if loaded is not None:
+            self._maybe_backup(part, path)
+        raw = dumps_after(loaded.raw, loaded.data, storage.data) if loaded else dumps(storage.data)
+        atomic_write(path, raw)
+        stamp = stamp_of(path) or (0, 0, 0)
+        with self._cache_lock:
+            self._cache[part] = Loaded(stamp, storage.data, raw, time.time())
+
+    def forget(self, parts: Iterable[str]) -> None:
+        with self._cache_lock:
+            for part in parts:
+                self._cache.pop(part, None)
+
     def insert(self, doc: Doc, part: str | None = None) -> str:
+        if self.buckets is not None:
+            with self.batch() as b:
+                return b.insert(doc)
         with self.transaction(part or self.part_of(doc)) as p:
             return p.insert(doc)
 
     def insert_many(self, docs: Iterable[Doc]) -> list[str]:
+        if self.buckets is not None:
+            with self.batch() as b:
+                return [b.insert(d) for d in docs]
         by_part: dict[str, list[Doc]] = {}
         for d in docs:
             by_part.setdefault(self.part_of(d), []).append(d)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from cockpit.store import by_iso_week, by_month
+from cockpit.store import by_id, by_iso_week, by_month
 
 if TYPE_CHECKING:
     from cockpit.store import DocRef, Store
@@ -35,7 +35,9 @@ DOC_SETTINGS = "settings"
 
 
 def tasks(store: Store) -> Collection:
-    return store.collection(TASKS, label="task")
+    """Ids are plain numbers (time entries, focus records and papers hold them); task n lives in
+    the file of its hundred (``tasks/0042xx.json``), so a task write rewrites 100 tasks at most."""
+    return store.collection(TASKS, by_id(), label="task")
 
 
 def retros(store: Store) -> Collection:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,13 +18,15 @@ class Loaded:
     """A parsed partition file and what identifies the version it was read from.
 
     ``stamp`` is (inode, mtime_ns, size); ``raw`` the exact bytes; ``checked`` the
-    wall-clock time at which ``raw`` was last confirmed to be the file's content.
+    wall-clock time at which ``raw`` was last confirmed to be the file's content; ``views``
+    what ``Collection.select`` found in ``data``, by the key of its test.
     """
 
     stamp: tuple[int, int, int]
     data: dict[str, Any]
     raw: bytes = b""
     checked: float = 0.0
+    views: dict[Any, list[dict[str, Any]]] = field(default_factory=dict)
 
 
 def stamp_of(path: Path) -> tuple[int, int, int] | None:

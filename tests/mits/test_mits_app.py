@@ -361,7 +361,7 @@ async def test_adding_a_fourth_mit_from_the_form_offers_the_swap(no_plan):
 async def test_unreadable_tasks_file_is_shown_not_fatal_and_left_untouched(no_plan):
     ctx = no_plan
     mits.add_task(ctx, "precious")
-    path = mits.tasks(ctx).path("all")
+    path = mits.tasks(ctx).path("0000xx")  # task 1 lives in the file of ids 0-99
     path.write_text('{"_default": {"1": {"title": "prec')
     before = path.read_bytes()
     from cockpit.context import Context

@@ -20,7 +20,7 @@ def run(capsys, *args: str) -> tuple[int, str, str]:  # noqa: ANN001
 
 
 def store_bytes(home) -> bytes:  # noqa: ANN001
-    path = home / "data" / "store" / "tasks" / "all.json"
+    path = home / "data" / "store" / "tasks" / "0000xx.json"
     return path.read_bytes() if path.exists() else b""
 
 
@@ -145,7 +145,7 @@ def test_task_command_in_a_subprocess(home):
 
 def test_unreadable_tasks_file_one_line_error_and_untouched(home, capsys):
     run(capsys, "task", "add", "precious")
-    path = home / "data" / "store" / "tasks" / "all.json"
+    path = home / "data" / "store" / "tasks" / "0000xx.json"
     path.write_text("not json")
     for args in (("task", "list"), ("task", "add", "x"), ("task", "done", "1")):
         code, _, err = run(capsys, *args)

@@ -106,8 +106,10 @@ def test_doc_ref(store):
 
 
 def test_schema_version_written_and_newer_store_flagged(tmp_path):
+    from cockpit.store import SCHEMA_VERSION
+
     s = Store(tmp_path / "s")
-    assert json.loads(s.meta_path.read_text()) == {"schema": 1}
+    assert json.loads(s.meta_path.read_text()) == {"schema": SCHEMA_VERSION}
     s.meta_path.write_text('{"schema": 99}')
     s2 = Store(tmp_path / "s")
     assert s2.read_only_reason and "newer cockpit" in s2.read_only_reason
@@ -127,13 +129,14 @@ def test_migration_runs_once(tmp_path, monkeypatch):
         for d in c.all():
             c.update(d["id"], {"impact": "low"})
 
-    monkeypatch.setattr(st, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(st.MIGRATIONS, 2, upgrade)
+    nxt = st.SCHEMA_VERSION + 1
+    monkeypatch.setattr(st, "SCHEMA_VERSION", nxt)
+    monkeypatch.setitem(st.MIGRATIONS, nxt, upgrade)
     s2 = Store(root)
     assert s2.collection("tasks").all()[0]["impact"] == "low"
     Store(root)
     assert calls == [1]
-    assert json.loads(s2.meta_path.read_text()) == {"schema": 2}
+    assert json.loads(s2.meta_path.read_text()) == {"schema": nxt}
 
 
 def test_insert_splices_bytes_identical_to_a_full_rewrite(store):
