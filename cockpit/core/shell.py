@@ -20,7 +20,9 @@ class Settings:
     def from_doc(cls, doc: dict[str, Any]) -> Settings:
         theme = doc.get("theme") or None
         if theme is not None and not isinstance(theme, str):
-            raise RecordError(f"settings: theme must be a theme name, not {type(theme).__name__} {theme!r:.40}")
+            raise RecordError(
+                f"settings: theme must be a theme name, not {type(theme).__name__} {theme!r:.40}"
+            )
         return cls(theme=theme)
 
 

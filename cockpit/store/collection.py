@@ -19,7 +19,15 @@ from typing import Any
 
 from cockpit.errors import CockpitError, UsageError
 from cockpit.paths import make_private_dir
-from cockpit.store.fs import StoreWriteError, atomic_write, ensure_dir, file_clock_now, locked, write_error
+from cockpit.store.fs import (
+    StoreWriteError,
+    atomic_write,
+    ensure_dir,
+    file_clock_now,
+    held,
+    locked,
+    write_error,
+)
 from cockpit.store.storage import (
     TABLE,
     CorruptFileError,
@@ -108,6 +116,7 @@ class Collection:
     ) -> None:
         self.name = name
         self.dir = root / name
+        self.store_lock = root / ".lock"  # held (reentrantly) around every write: see Store.atomic
         self.partition = partition
         self.label = label or name.rstrip("s")
         self._backups = root / ".backups" / name
@@ -263,7 +272,7 @@ class Collection:
             raise StoreWriteError(self.refuse_writes)
         ensure_dir(self.dir)
         path = self.path(part)
-        with locked(self.dir / ".lock"):
+        with held(self.store_lock, read_only_ok=True), locked(self.dir / ".lock"):
             loaded = self._load(part, verify=True)  # raises CorruptFileError: never written over
             data = {name: dict(t) for name, t in loaded.data.items()} if loaded is not None else {}
             table, storage = open_table(data)
