@@ -6,6 +6,7 @@ stdins at once, then reads the real store files."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 import sys
@@ -113,3 +114,59 @@ def test_four_racing_track_starts_leave_no_orphan(home):
     assert (orphans, len(bad_rounds)) == ([], 0), (
         f"{len(bad_rounds)} of {rounds} rounds left open entries that `track status` does not show: {bad_rounds[:5]}"
     )
+
+
+async def test_tui_m_races_cli_track_start(home):
+    """The TUI's `m` and a CLI `track start m` at the same moment, 60 times (the TUI side waits a
+    different few milliseconds each round, so the two meet at every point of each other's write)."""
+    from cockpit.context import Context
+    from cockpit.tui.app import CockpitApp
+    from tests.hostile.race_driver import SharedClock
+
+    rounds, bad_rounds, seen = 60, [], set()
+    with racers(home, 1) as r:
+        app = CockpitApp(Context.open(home, clock=SharedClock(r.t0)))
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause(0.3)
+            await pilot.press("3")
+            for i in range(rounds):
+                r.send(0, "track start m")
+                await asyncio.sleep((i % 30) * 0.0015)
+                await pilot.press("m")
+                assert r.answer(0).startswith("rc 0")
+                live, shown = open_entries(home), tracked(home)
+                new = [e for e in live if e != shown and e not in seen]
+                if new or shown not in live:
+                    bad_rounds.append((i, new, shown))
+                seen.update(live)
+                assert r.one("track stop").startswith("rc 0")
+            assert app.is_running
+    orphans = open_entries(home)
+    assert (orphans, len(bad_rounds)) == ([], 0), (
+        f"{len(bad_rounds)} of {rounds} rounds left open entries that `track status` does not show: {bad_rounds[:5]}"
+    )
+
+
+def test_four_racing_mit_adds_never_pass_the_cap(home):
+    """10 rounds: 4 processes run `task add --mit` (or `task mit ID` on 4 open tasks) at once while
+    no task is an MIT today. Exactly 3 win, the fourth is refused with the cap error."""
+    from cockpit.context import Context
+    from cockpit.services import mits
+    from tests.hostile.race_driver import SharedClock
+
+    with racers(home, 4) as r:
+        ctx = Context.open(home, clock=SharedClock(r.t0))
+        for i in range(10):
+            if i % 2:
+                ids = [mits.add_task(ctx, f"r{i} open {k}").id for k in range(4)]
+                lines = [f"task mit {ids[k]}" for k in range(4)]
+            else:
+                lines = [f"task add 'r{i} p{k}' --mit" for k in range(4)]
+            for k in range(4):
+                r.send(k, lines[k])
+            answers = [r.answer(k) for k in range(4)]
+            today = mits.todays_mits(ctx)
+            assert len(today) == 3, (i, answers, [t.title for t in today])
+            assert sorted(a[:4] for a in answers) == ["rc 0"] * 3 + ["rc 1"], answers
+            for t in today:
+                assert r.one(f"task mit {t.id} --off").startswith("rc 0")
