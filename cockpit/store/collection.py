@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from cockpit.errors import CockpitError, UsageError
+from cockpit.errors import BadRecordError, CockpitError, UsageError
 from cockpit.paths import make_private_dir
 from cockpit.store.fs import (
     StoreWriteError,
@@ -28,6 +28,7 @@ from cockpit.store.fs import (
     locked,
     write_error,
 )
+from cockpit.store.records import checker, problem
 from cockpit.store.storage import (
     TABLE,
     CorruptFileError,
@@ -125,6 +126,7 @@ class Collection:
         self._last_backup: dict[str, float] = {}
         self._on_corrupt = on_corrupt
         self.refuse_writes: str | None = None  # set when the store is newer than this cockpit
+        self._check = checker(name)  # the typed record each record must build (store/records.py)
 
     # ------------------------------------------------------------------ ids
 
@@ -215,10 +217,24 @@ class Collection:
                 err = CorruptFileError(path, e.detail, self.latest_backup(part))
                 self._report(err)
                 raise err from None
+            self._check_records(part, path, data)
             loaded = Loaded(stamp, data, raw, now)
         with self._cache_lock:
             self._cache[part] = loaded
         return loaded
+
+    def _check_records(self, part: str, path: Path, data: dict[str, Any]) -> None:
+        """Every record of a freshly parsed file builds its typed record: else BadRecordError
+        (the file is then treated as damaged: reported, never written over)."""
+        document = self.name.startswith("doc-")
+        for key, doc in data.get(TABLE, {}).items():
+            rid = self.make_id(part, int(key))
+            bad = problem(self._check, doc if document else {**doc, "id": rid}, document)
+            if bad is not None:
+                name = self.name[4:] if document else rid
+                err = BadRecordError(path, repr(name), bad, self.latest_backup(part))
+                self._report(err)
+                raise err
 
     def _report(self, err: CorruptFileError) -> None:
         if self._on_corrupt is not None:
