@@ -46,6 +46,22 @@ class CorruptFileError(CockpitError):
         super().__init__(f"store file {path} is unreadable ({detail}); it was left untouched; {how}")
 
 
+class BadRecordError(CorruptFileError):
+    """A well-formed store file with a record that does not fit its type (a wrong-typed value, a
+    missing field, an empty record). Treated as damage: the file is named and never written over;
+    ``detail`` names the record and the field."""
+
+    def __init__(self, path: Path, record_id: str, detail: str, backup: Path | None = None) -> None:
+        detail = detail if len(detail) <= 160 else detail[:159] + "…"
+        super().__init__(path, f"record {record_id}: {detail}", backup)
+        self.record_id = record_id
+        if backup is not None:
+            how = f"fix that value by hand, or restore the last good copy with: cockpit store restore {path}  (backup {backup})"
+        else:
+            how = "no backup exists; fix that value by hand or move the file away"
+        self.args = (f"store file {path} has a bad record ({self.detail}); it was left untouched; {how}",)
+
+
 class RecordError(CockpitError, ValueError):
     """A stored record that does not fit its type (a wrong-typed or missing field).
 

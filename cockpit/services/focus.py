@@ -30,6 +30,7 @@ from cockpit.core.clock import from_stamp
 from cockpit.core.focus import FocusDoc, FocusRecord, Session
 from cockpit.core.text import clean
 from cockpit.errors import CockpitError, UsageError
+from cockpit.services.atomic import atomic
 from cockpit.services.focus_gap import heartbeat, unclean_gap
 from cockpit.services.focus_state import (
     JUMP_TOLERANCE_S,
@@ -71,6 +72,7 @@ class FocusStateError(CockpitError):
 # ---------------------------------------------------------------------------- the commit loop
 
 
+@atomic
 def _commit(ctx: Context, fn: Step) -> tuple[Session | None, list[FocusRecord]]:
     """Run ``fn(session, now) -> (new session or None, finished records)`` under the lock.
 
@@ -402,6 +404,7 @@ def interrupt(ctx: Context, kind: str = "external", note: str = "") -> Session |
 # ---------------------------------------------------------------------------- unclean stops
 
 
+@atomic
 def resolve_gap(ctx: Context, keep: bool, since: dt.datetime) -> Session | None:
     """Keep the time cockpit was down (the session ran on), or discard it (it becomes a pause).
 

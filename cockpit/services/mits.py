@@ -12,6 +12,7 @@ from cockpit.core.mits_records import Task, tasks_of
 from cockpit.core.rituals import ClosedDay, DaySummary, MitsDay, Retro, WeekNumbers
 from cockpit.core.text import clean
 from cockpit.errors import CockpitError, UsageError
+from cockpit.services.atomic import atomic
 from cockpit.services.mits_tasks import fingerprint as fingerprint
 from cockpit.services.mits_tasks import get_task as get_task
 from cockpit.services.mits_tasks import mit_records, tasks
@@ -217,6 +218,7 @@ def complete(ctx: Context, task_id: str, done: bool = True) -> tuple[Task, Undo]
     return _change(ctx, task_id, lambda _p, t: {"done": stamp} if bool(t.done) != done else {})
 
 
+@atomic
 def toggle_done(ctx: Context, task_id: str) -> tuple[Task, Undo]:
     t = get_task(ctx, task_id)
     return complete(ctx, task_id, not (t and t.done))
@@ -268,6 +270,7 @@ def unmake_mit(ctx: Context, task_id: str) -> tuple[Task, Undo]:
     return _change(ctx, task_id, lambda _p, t: core.unpick_fields(t, day) if t.mit_date == day else {})
 
 
+@atomic
 def toggle_mit(ctx: Context, task_id: str) -> tuple[Task, Undo]:
     t = get_task(ctx, task_id)
     if t is not None and t.mit_date == today(ctx):
@@ -407,6 +410,7 @@ def first_start_today(ctx: Context) -> bool:
     return seen["first"]
 
 
+@atomic
 def close_day(ctx: Context) -> ClosedDay:
     """The evening shutdown: record the day as closed with its numbers."""
     day = today(ctx)
@@ -435,6 +439,7 @@ def list_retros(ctx: Context) -> list[Retro]:
     return sorted((Retro.from_doc(r) for r in retros(ctx).all()), key=lambda r: r.week, reverse=True)
 
 
+@atomic
 def save_retro(ctx: Context, answers: dict[str, str], day: str | None = None) -> Retro:
     """Save (or replace) the retro of the week holding ``day`` with its numbers."""
     day = day or today(ctx)

@@ -5,7 +5,8 @@ Layout under the data folder::
     store/meta.json                 schema version
     store/<collection>/<part>.json  one TinyDB file per partition (month, ISO week, id bucket
                                     such as tasks/0042xx.json for ids 4200-4299, or "all")
-    store/<collection>/.lock        flock held around each read-modify-write
+    store/.lock                     flock held around every write and every Store.atomic() block
+    store/<collection>/.lock        flock held around each read-modify-write of the collection
     store/.backups/<collection>/<part>/<time>.json   rotating backups (5 kept)
 
 Every write is atomic and durable; a corrupt file is never written over.
@@ -19,6 +20,7 @@ import json
 import os
 import threading
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +28,7 @@ from cockpit.errors import CockpitError, UsageError
 from cockpit.store import migrations
 from cockpit.store.batch import Batch, IdBuckets, by_id
 from cockpit.store.collection import SINGLE, Collection, Doc, NotFound, Part
-from cockpit.store.fs import StoreWriteError, atomic_write, ensure_dir, locked
+from cockpit.store.fs import StoreWriteError, atomic_write, ensure_dir, held
 from cockpit.store.storage import CorruptFileError
 
 __all__ = [
@@ -173,6 +175,19 @@ class Store:
                 continue
         return tuple(out)
 
+    # ------------------------------------------------------------------ atomic blocks
+
+    def atomic(self) -> AbstractContextManager[None]:
+        """One read-decide-write across any documents and collections, as one step.
+
+        Holds the store's lock (``store/.lock``), which every write of every collection also takes:
+        so no other process or thread writes anything while the block reads, decides and writes.
+        Reentrant within a thread (blocks and transactions nest). Keep blocks short: no network or
+        user input inside. On a read-only data folder the block runs unlocked (nobody can write
+        there; a write inside fails with its own error).
+        """
+        return held(self.root / ".lock", read_only_ok=True)
+
     # ------------------------------------------------------------------ schema
 
     @property
@@ -193,7 +208,7 @@ class Store:
 
     def _migrate(self) -> None:
         try:
-            with locked(self.root / ".lock"):
+            with held(self.root / ".lock"):
                 self._migrate_locked()
         except StoreWriteError as e:
             # A read-only data folder can still be read; writes will fail with a clear error.

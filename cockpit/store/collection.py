@@ -18,10 +18,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from cockpit.errors import CockpitError, UsageError
+from cockpit.errors import BadRecordError, CockpitError, UsageError
 from cockpit.paths import file_clock_now, make_private_dir
 from cockpit.store.batch import Batch, IdBuckets
-from cockpit.store.fs import StoreWriteError, atomic_write, ensure_dir, locked, write_error
+from cockpit.store.fs import StoreWriteError, atomic_write, ensure_dir, held, locked, write_error
+from cockpit.store.records import checker, problem
 from cockpit.store.storage import (
     TABLE,
     CorruptFileError,
@@ -112,6 +113,7 @@ class Collection:
     ) -> None:
         self.name = name
         self.dir = root / name
+        self.store_lock = root / ".lock"  # held (reentrantly) around every write: see Store.atomic
         self.partition = partition
         self.label = label or name.rstrip("s")
         self._backups = root / ".backups" / name
@@ -121,6 +123,7 @@ class Collection:
         self._last_backup: dict[str, float] = {}
         self._on_corrupt = on_corrupt
         self.refuse_writes: str | None = None  # set when the store is newer than this cockpit
+        self._check = checker(name)  # the typed record each record must build (store/records.py)
 
     @property
     def partition(self) -> Callable[[Doc], str] | IdBuckets | None:
@@ -247,10 +250,24 @@ class Collection:
                 err = CorruptFileError(path, e.detail, self.latest_backup(part))
                 self._report(err)
                 raise err from None
+            self._check_records(part, path, data)
             loaded = Loaded(stamp, data, raw, now)
         with self._cache_lock:
             self._cache[part] = loaded
         return loaded
+
+    def _check_records(self, part: str, path: Path, data: dict[str, Any]) -> None:
+        """Every record of a freshly parsed file builds its typed record: else BadRecordError
+        (the file is then treated as damaged: reported, never written over)."""
+        document = self.name.startswith("doc-")
+        for key, doc in data.get(TABLE, {}).items():
+            rid = self.make_id(part, int(key))
+            bad = problem(self._check, doc if document else {**doc, "id": rid}, document)
+            if bad is not None:
+                name = self.name[4:] if document else rid
+                err = BadRecordError(path, repr(name), bad, self.latest_backup(part))
+                self._report(err)
+                raise err
 
     def _report(self, err: CorruptFileError) -> None:
         if self._on_corrupt is not None:
@@ -321,7 +338,7 @@ class Collection:
         if self.refuse_writes is not None:
             raise StoreWriteError(self.refuse_writes)
         ensure_dir(self.dir)
-        with locked(self.dir / ".lock"):
+        with held(self.store_lock, read_only_ok=True), locked(self.dir / ".lock"):
             loaded, p, storage = self.open_part(part)  # raises CorruptFileError: never written over
             try:
                 yield p
@@ -339,7 +356,7 @@ class Collection:
         if self.refuse_writes is not None:
             raise StoreWriteError(self.refuse_writes)
         ensure_dir(self.dir)
-        with locked(self.dir / ".lock"):
+        with held(self.store_lock, read_only_ok=True), locked(self.dir / ".lock"):
             b = Batch(self)
             try:
                 yield b

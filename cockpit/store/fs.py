@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -107,3 +108,42 @@ def locked(lock_path: Path) -> Iterator[None]:
         yield
     finally:
         os.close(fd)  # closing releases the flock
+
+
+_held = threading.local()
+
+
+@contextmanager
+def held(lock_path: Path, *, read_only_ok: bool = False) -> Iterator[None]:
+    """``locked``, reentrant within a thread: a ``held`` of the same file inside it just passes.
+
+    Other threads and processes wait, as with ``locked`` (each holder has its own open file, and
+    flock excludes open files, not processes). With ``read_only_ok`` a folder that refuses the lock
+    file (read-only, no permission) is read without the lock: nobody can write there, and a write
+    inside fails with its own clear error.
+    """
+    key = os.path.abspath(lock_path)
+    depth: dict[str, int] = _held.__dict__.setdefault("depth", {})
+    if depth.get(key):
+        depth[key] += 1
+        try:
+            yield
+        finally:
+            depth[key] -= 1
+        return
+    fd: int | None
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as e:
+        if not (read_only_ok and e.errno in (errno.EROFS, errno.EACCES, errno.EPERM)):
+            raise write_error(lock_path.parent, e) from e
+        fd = None
+    try:
+        if fd is not None:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        depth[key] = 1
+        yield
+    finally:
+        depth.pop(key, None)
+        if fd is not None:
+            os.close(fd)  # closing releases the flock

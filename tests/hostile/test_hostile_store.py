@@ -199,3 +199,83 @@ async def test_full_disk_and_read_only_folder_in_app_and_cli(tmpfs_home, tmp_pat
     after = snapshot(tmpfs_home)
     for name, data in before.items():
         assert after.get(name) == data or name.endswith(("doc-focus/all.json", "status.json")), name
+
+
+# instrument -> (a wrong-typed value written into its first record, the record's id as messages show it)
+WRONG_TYPES = {
+    "tasks": ("mit_order", "x"),
+    "time_entries": ("note", 5),
+    "papers": ("title", ["not", "text"]),
+    "jobs": ("name", 7),
+    "focus": ("last", {"task": None, "category": 7}),
+}
+
+
+def spoil(path: Path, which: str, empty: bool = False) -> tuple[bytes, str]:
+    """Put a wrong-typed value (or ``{}``) into the first record of the well-formed file ``path``;
+    returns the file's new bytes and the record as messages name it."""
+    import json
+
+    data = json.loads(path.read_bytes())
+    key = sorted(data["docs"], key=int)[0]
+    if empty:
+        data["docs"][key] = {}
+    else:
+        field, value = WRONG_TYPES[which]
+        data["docs"][key][field] = value
+    raw = json.dumps(data).encode()
+    path.write_bytes(raw)
+    part = path.name.removesuffix(".json")
+    record = "focus" if which == "focus" else key if part == "all" else f"{part}-{key}"
+    return raw, repr(record)
+
+
+def assert_cli_names(home: Path, command: tuple[str, ...], path: Path, record: str) -> None:
+    r = cli(home, *command)
+    assert r.returncode == 1, (r.stdout, r.stderr)
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1, r.stderr
+    assert str(path) in lines[0] and f"record {record}" in lines[0] and "left untouched" in lines[0], r.stderr
+    assert "Traceback" not in r.stderr and control_bytes(r.stderr) == []
+
+
+@pytest.mark.parametrize("which", list(CASES))
+async def test_wrong_typed_record_in_app_and_cli(home, tmp_path, write_config, which):
+    """A well-formed file whose record holds a wrong-typed value: the CLI says so in one line (file,
+    record, field) and exits 1; the app starts, names the file in the banner, and the other
+    instruments keep working; the file is never written."""
+    write_config("[gpu]\npoll_seconds = 1.0\n")
+    ctx = Context.open(home, clock=PinnedClock(DAY, tz="Europe/Berlin"))
+    seed(ctx, tmp_path)
+    path = target(ctx, which)
+    raw, record = spoil(path, which)
+    field = WRONG_TYPES[which][0]
+    pane_id, command, other, key = CASES[which]
+    assert_cli_names(home, command, path, record)
+    app = CockpitApp(Context.open(home, clock=PinnedClock(DAY, tz="Europe/Berlin")))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        banner = app.main.query_one("#store-banner", Static)
+        await wait_until(pilot, lambda: banner.display and str(path) in str(banner.render()))
+        assert field in str(banner.render()) or record in str(banner.render())
+        number = {"focus": "1", "mits": "2", "audit": "3", "papers": "4", "gpu": "5"}[pane_id]
+        await pilot.press(number, "z")
+        await pilot.pause(0.3)
+        await pilot.press("z")
+        await pilot.press(other, key)
+        await wait_until(pilot, lambda: other_write_happened(ctx, key))
+        assert app.is_running
+        assert path.read_bytes() == raw
+    assert path.read_bytes() == raw
+    assert_cli_names(home, command, path, record)
+    assert path.read_bytes() == raw
+
+
+@pytest.mark.parametrize("which", ["tasks", "time_entries"])
+def test_empty_record_is_reported_not_dropped(home, tmp_path, which):
+    """A ``{}`` record (no id, no fields) is named like a wrong-typed one; it does not vanish."""
+    ctx = Context.open(home, clock=PinnedClock(DAY, tz="Europe/Berlin"))
+    seed(ctx, tmp_path)
+    path = target(ctx, which)
+    raw, record = spoil(path, which, empty=True)
+    assert_cli_names(home, CASES[which][1], path, record)
+    assert path.read_bytes() == raw

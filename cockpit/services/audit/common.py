@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from cockpit.core import audit as core
 from cockpit.core.clock import UTC, to_stamp
 from cockpit.errors import UsageError
+from cockpit.services.atomic import atomic
 from cockpit.store import Collection, DocRef, NotFound, schema
 
 if TYPE_CHECKING:
@@ -70,6 +71,7 @@ def add_entry(
     return entries(ctx).insert(doc)
 
 
+@atomic
 def update_entry(ctx: Context, id: str, fields: dict[str, Any]) -> str:
     """Update an entry; a new start in another month moves it (new id)."""
     c = entries(ctx)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from cockpit.core import audit as core
 from cockpit.core.clock import from_stamp, to_stamp
 from cockpit.errors import CockpitError, UsageError
+from cockpit.services.atomic import atomic
 from cockpit.services.audit.common import (
     RUNNING_ID,
     add_entry,
@@ -89,6 +90,7 @@ def _guard(
     _apply(ctx, core.adjust_plan(clashes, start, end, now), start, end)
 
 
+@atomic
 def add(
     ctx: Context,
     start: dt.datetime,
@@ -107,6 +109,7 @@ def add(
     return add_entry(ctx, start=start, end=end, category=c.id, source="manual", note=note, task=task)
 
 
+@atomic
 def edit(
     ctx: Context,
     id: str,
@@ -157,6 +160,7 @@ def edit(
     return update_entry(ctx, id, fields) if fields else id
 
 
+@atomic
 def split(ctx: Context, id: str, at: dt.datetime) -> tuple[str, str]:
     doc = entries(ctx).require(id)
     e = core.Entry.from_doc(doc)
@@ -169,6 +173,7 @@ def split(ctx: Context, id: str, at: dt.datetime) -> tuple[str, str]:
     return id, entries(ctx).insert({**rest, **second})
 
 
+@atomic
 def merge(ctx: Context, a: str, b: str) -> str:
     c = entries(ctx)
     ea, eb = core.Entry.from_doc(c.require(a)), core.Entry.from_doc(c.require(b))
@@ -187,12 +192,14 @@ def get(ctx: Context, id: str) -> core.Entry:
     return core.Entry.from_doc(entries(ctx).require(id))
 
 
+@atomic
 def delete(ctx: Context, id: str) -> Deleted:
     """Remove an entry; returns it, so that ``undo_delete`` can put it back."""
     doc = entries(ctx).remove(id)
     return Deleted(core.Entry.from_doc(doc), dict(doc))
 
 
+@atomic
 def undo_delete(ctx: Context, gone: Deleted) -> str:
     doc = dict(gone._doc)
     entries(ctx).put(doc["id"], doc)

@@ -113,17 +113,18 @@ def import_file(
         )
     c = entries(ctx)
     parts = sorted({c.part_of(d) for d in docs})
-    known = {d.get("import_key") for p in parts for d in c.read_part(p) if d.get("import_key")}
-    seen: set[str] = set()
-    fresh: list[dict[str, Any]] = []
-    for d in docs:
-        if d["import_key"] in known or d["import_key"] in seen:
-            res.duplicates += 1
-            continue
-        seen.add(d["import_key"])
-        fresh.append(d)
-    if not dry_run and fresh:
-        ids = c.insert_many(fresh)
-        fresh = [{**d, "id": i} for d, i in zip(fresh, ids, strict=True)]
+    with ctx.store.atomic():  # two imports of one file at once book it once
+        known = {d.get("import_key") for p in parts for d in c.read_part(p) if d.get("import_key")}
+        seen: set[str] = set()
+        fresh: list[dict[str, Any]] = []
+        for d in docs:
+            if d["import_key"] in known or d["import_key"] in seen:
+                res.duplicates += 1
+                continue
+            seen.add(d["import_key"])
+            fresh.append(d)
+        if not dry_run and fresh:
+            ids = c.insert_many(fresh)
+            fresh = [{**d, "id": i} for d, i in zip(fresh, ids, strict=True)]
     res.new = [core.Entry.from_doc(d) for d in fresh]
     return res

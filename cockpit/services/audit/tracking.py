@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from cockpit.core import audit as core
 from cockpit.core.clock import UTC, to_stamp
+from cockpit.services.atomic import atomic
 from cockpit.services.audit.common import (
     RUNNING_ID,
     category,
@@ -67,6 +68,7 @@ def _publish(ctx: Context, state: core.Tracking | None) -> None:
     )
 
 
+@atomic
 def start(
     ctx: Context, cat: str, note: str = "", task: str | None = None, source: str = "manual"
 ) -> core.Tracking:
@@ -113,6 +115,7 @@ def start(
     return replace(new, id=new_id)
 
 
+@atomic
 def stop(ctx: Context) -> core.Entry | None:
     """Stop tracking; returns the closed entry (with its id) or None when nothing ran."""
     now = to_stamp(ctx.clock.now())
@@ -137,6 +140,7 @@ def stop(ctx: Context) -> core.Entry | None:
     return None if closed is None else core.Entry.from_doc(closed)
 
 
+@atomic
 def set_running(ctx: Context, state: core.Tracking | None) -> None:
     """Replace the running entry's fields (``since``, ``category``, ...); None deletes it."""
     col = entries(ctx)
@@ -157,6 +161,7 @@ def set_running(ctx: Context, state: core.Tracking | None) -> None:
     _publish(ctx, state)
 
 
+@atomic
 def resolve_away(ctx: Context, away: core.Away, choice: str, cat: str | None = None) -> None:
     """Apply keep / discard / book-to-another-category for an away span of the running entry."""
     cur = running(ctx)

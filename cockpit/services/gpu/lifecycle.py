@@ -37,15 +37,18 @@ def record_states(
     now = ctx.clock.now()
     col = jobs_collection(ctx)
     alerts: list[Alert] = []
-    open_jobs = open_launched(ctx)
-    for st in states:
-        if st.observation is None:
-            continue
-        _advance_slurm_history(col, open_jobs, st, now)
-        alerts += _advance_discovered(ctx, col, open_jobs, st, now)
-    alerts += _slurm_alerts(states)
-    states = _advance_launched(ctx, col, open_jobs, states, now, alerts)
-    states = advance_idle(ctx, states, now, alerts)
+    # One step under the store's lock: two pollers (the TUI, `cockpit gpu`) never both advance a
+    # job from the same state (two records of one discovered job, two alerts for one end).
+    with ctx.store.atomic():
+        open_jobs = open_launched(ctx)
+        for st in states:
+            if st.observation is None:
+                continue
+            _advance_slurm_history(col, open_jobs, st, now)
+            alerts += _advance_discovered(ctx, col, open_jobs, st, now)
+        alerts += _slurm_alerts(states)
+        states = _advance_launched(ctx, col, open_jobs, states, now, alerts)
+        states = advance_idle(ctx, states, now, alerts)
     _send(ctx, alerts)
     done = {s.name: s for s in states}
     update_status(ctx, [done.get(s.name, s) for s in all_states] if all_states is not None else states)

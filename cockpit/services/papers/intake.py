@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from cockpit.core import papers as core
 from cockpit.core.clock import to_stamp
 from cockpit.errors import CockpitError, UsageError
+from cockpit.services.atomic import atomic
 from cockpit.services.papers.base import papers, parse_id, queue, queue_items, today
 from cockpit.store import SINGLE, schema
 
@@ -41,6 +42,7 @@ def kept_ids(ctx: Context) -> set[str]:
     return {i.arxiv_id for i in queue_items(ctx) if i.status != "dropped"}
 
 
+@atomic
 def store_papers(ctx: Context, incoming: list[Doc]) -> StoreReport:
     """Fold parsed papers into their weeks (dedupe on versionless id) and note replacements."""
     rep = StoreReport()

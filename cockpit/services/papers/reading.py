@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from cockpit.core import papers as core
 from cockpit.core.clock import from_stamp, to_stamp
 from cockpit.errors import CockpitError, UsageError
+from cockpit.services.atomic import atomic
 from cockpit.services.papers.base import (
     DECISIONS,
     QueueFull,
@@ -55,6 +56,7 @@ def _require_paper(ctx: Context, arxiv_id: str) -> core.Paper:
     return p
 
 
+@atomic
 def decide(
     ctx: Context,
     arxiv_id: str,
@@ -134,6 +136,7 @@ def decide(
     )
 
 
+@atomic
 def undo(ctx: Context, u: Undo) -> None:
     """Put the decision and the queue back as they were before one ``decide``."""
     coll = decisions(ctx)
@@ -190,6 +193,7 @@ def _save_passes(ctx: Context, item: core.QueueItem) -> None:
     queue(ctx).update(item.id, {"passes": [p.to_doc() for p in item.passes], "status": item.status})
 
 
+@atomic
 def start_pass(ctx: Context, arxiv_id: str, n: int | None = None) -> tuple[core.QueueItem, str]:
     """Start a reading pass: a focus time-box in Research/Learning booked to the paper.
 
@@ -226,6 +230,7 @@ def start_pass(ctx: Context, arxiv_id: str, n: int | None = None) -> tuple[core.
     return started, msg
 
 
+@atomic
 def finish_pass(ctx: Context, arxiv_id: str, minutes: float | None = None) -> tuple[core.QueueItem, str]:
     item = _queue_item(ctx, arxiv_id)
     n = core.running_pass(item)
@@ -268,6 +273,7 @@ def finish_pass(ctx: Context, arxiv_id: str, minutes: float | None = None) -> tu
     return done, msg
 
 
+@atomic
 def drop(ctx: Context, arxiv_id: str) -> core.QueueItem:
     item = _queue_item(ctx, arxiv_id)
     doc = queue(ctx).update(

@@ -15,7 +15,7 @@ from textual.widgets import Static
 
 from cockpit.config import DEFAULT_CATEGORIES
 from cockpit.core import audit as core
-from cockpit.errors import CockpitError
+from cockpit.errors import CockpitError, CorruptFileError
 from cockpit.services import audit
 from cockpit.tui.audit.render import bar, safe_color, source_label
 from cockpit.tui.shell.pane import Command, Pane
@@ -97,7 +97,10 @@ class AuditPane(Pane):
 
     def on_mount(self) -> None:
         self.last_input = self.ctx.clock.now()
-        self.reload()
+        try:
+            self.reload()
+        except CorruptFileError:
+            pass  # a damaged file: the banner names it; the pane reads again once it is fixed
         self.set_interval(1.0, self._tick, name="audit-tick")
         self.set_interval(
             max(1.0, self.ctx.config.audit.away_poll_seconds), self.poll_away, name="audit-away"

@@ -15,6 +15,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from cockpit.core import papers as core
+from cockpit.errors import CorruptFileError
 from cockpit.tui.shell.pane import Command, Pane
 from cockpit.tui.shell.safe import safe, safe_content
 
@@ -75,7 +76,10 @@ class PapersPane(Pane):
         # the queue list is built when the first paper is queued (see _queue)
 
     def on_mount(self) -> None:
-        self.reload()
+        try:
+            self.reload()
+        except CorruptFileError:
+            pass  # a damaged file: the banner names it; the pane reads again once it is fixed
 
     # -------------------------------------------------------------- data
 
