@@ -226,7 +226,8 @@ def spoil(path: Path, which: str, empty: bool = False) -> tuple[bytes, str]:
     raw = json.dumps(data).encode()
     path.write_bytes(raw)
     part = path.name.removesuffix(".json")
-    record = "focus" if which == "focus" else key if part == "all" else f"{part}-{key}"
+    # a record id names its partition, except in "all" and in the id buckets of tasks (0042xx)
+    record = "focus" if which == "focus" else key if part == "all" or part.endswith("xx") else f"{part}-{key}"
     return raw, repr(record)
 
 

@@ -74,7 +74,18 @@ def old_store(home: Path) -> Path:
         for k in range(2_000)
     )
     schema.focus_sessions(s).insert_many(
-        {"start": f"2024-03-{1 + k % 28:02d}T10:00:00+00:00", "task": str(live[(k * 101) % len(live)])}
+        {
+            "session": f"s{k}",
+            "mode": "sprint",
+            "phase": "focus",
+            "round": 1,
+            "start": f"2024-03-{1 + k % 28:02d}T10:00:00+00:00",
+            "end": f"2024-03-{1 + k % 28:02d}T10:25:00+00:00",
+            "planned_s": 1500,
+            "active_s": 1500,
+            "outcome": "completed",
+            "task": str(live[(k * 101) % len(live)]),
+        }
         for k in range(300)
     )
     (root / "meta.json").write_text(json.dumps({"schema": 1}))
