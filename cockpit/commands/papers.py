@@ -34,19 +34,28 @@ def register(sub: argparse._SubParsersAction) -> None:
     r.add_argument("--json", action="store_true")
     r.set_defaults(func=cmd_rank)
 
+    d = ps.add_parser("keep", help="keep a paper (queues it)")
+    d.add_argument("id", metavar="ID", help="arXiv id (version optional)")
+    d.add_argument("--swap", metavar="ID", help="when the week is full: drop this queued paper instead")
+    d.add_argument("--defer", action="store_true", help="queue it for the next week with room")
+    d.set_defaults(func=cmd_decide, decision="keep")
     for name, text in (
-        ("keep", "keep a paper (queues it)"),
-        ("skip", "skip a paper"),
+        ("skip", "skip papers"),
         ("later", "decide later"),
+        ("like", "like papers: interesting, not for this week's reading (the library; no queue slot)"),
     ):
         d = ps.add_parser(name, help=text)
-        d.add_argument("id", metavar="ID", help="arXiv id (version optional)")
-        if name == "keep":
-            d.add_argument(
-                "--swap", metavar="ID", help="when the week is full: drop this queued paper instead"
-            )
-            d.add_argument("--defer", action="store_true", help="queue it for the next week with room")
-        d.set_defaults(func=cmd_decide, decision=name)
+        d.add_argument("ids", nargs="+", metavar="ID", help="arXiv ids (version optional)")
+        d.set_defaults(func=cmd_decide_many, decision=name)
+
+    lb = ps.add_parser("library", help="the liked and imported papers")
+    lb.add_argument("--search", metavar="TEXT", default="", help="only papers with every word of TEXT")
+    lb.add_argument("--json", action="store_true")
+    lb.set_defaults(func=cmd_library)
+
+    im = ps.add_parser("import", help="like the arXiv papers of a BibTeX / Zotero CSV / id list file")
+    im.add_argument("file", metavar="FILE")
+    im.set_defaults(func=cmd_import)
 
     q = ps.add_parser("queue", help="this week's queue, rolled-over and deferred papers")
     q.add_argument("--json", action="store_true")
@@ -68,7 +77,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     dr.add_argument("id", metavar="ID")
     dr.set_defaults(func=cmd_drop)
 
-    b = ps.add_parser("bibtex", help="BibTeX of the kept and read papers")
+    b = ps.add_parser("bibtex", help="BibTeX of the kept and read papers and the library")
+    b.add_argument("--library", action="store_true", help="only the library (liked papers)")
     b.set_defaults(func=cmd_bibtex)
 
     se = ps.add_parser("search", help="search arXiv through the API; the results are stored")
@@ -178,6 +188,80 @@ def cmd_decide(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
+def cmd_decide_many(args: argparse.Namespace, ctx: Context) -> int:
+    from cockpit.services import papers as svc
+
+    outcomes = svc.decide_many(ctx, args.ids, args.decision)
+    verb = {"skip": "skipped", "later": "later", "like": "liked"}[args.decision]
+    for o in outcomes:
+        title = _clean(o.paper.title if o.paper else "", 70)
+        if not o.ok:
+            print(f"{o.arxiv_id}: not decided: {_clean(o.message, 200)}", file=sys.stderr)
+        elif args.decision == "like" and o.message == "keep":
+            print(f"liked {o.arxiv_id} (still queued): {title}")
+        else:
+            print(f"{verb} {o.arxiv_id}: {title}")
+    return 1 if any(not o.ok for o in outcomes) else 0
+
+
+def cmd_library(args: argparse.Namespace, ctx: Context) -> int:
+    from cockpit.services import papers as svc
+
+    rows = svc.library(ctx, args.search)
+    if args.json:
+        out = [
+            {
+                "id": x.paper.arxiv_id,
+                "title": x.paper.title,
+                "authors": list(x.paper.authors),
+                "categories": list(x.paper.categories),
+                "announced": x.paper.announced,
+                "liked": x.liked,
+                "imported": x.via == "import",
+                "queued": x.queued,
+            }
+            for x in rows
+        ]
+        print(dumps_clean(out, ensure_ascii=False, indent=1))
+        return 0
+    if not rows:
+        what = (
+            f"no liked paper matches {_clean(args.search, 60)!r}" if args.search else "the library is empty"
+        )
+        print(f"{what}; like papers with `cockpit papers like ID` or `cockpit papers import FILE`")
+        return 0
+    print(f"{len(rows)} liked papers")
+    for x in rows:
+        mark = "K" if x.queued else ("I" if x.via == "import" else " ")
+        print(f"{mark} {x.liked[:10]}  {x.paper.arxiv_id:<16} {_clean(x.paper.title, 90)}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
+    from cockpit.services import papers as svc
+
+    def progress(done: int, total: int) -> None:
+        end = "\n" if done == total or not sys.stderr.isatty() else ""
+        print(
+            f"\rlooking up on arXiv: {done}/{total}\x1b[K"
+            if sys.stderr.isatty()
+            else f"looking up on arXiv: {done}/{total}",
+            end=end,
+            file=sys.stderr,
+            flush=True,
+        )
+
+    rep = svc.import_file(ctx, args.file, progress=progress)
+    for line in rep.problems:
+        print(_clean(line, 300), file=sys.stderr)
+    skipped = f"; {rep.without_id} entries without an arXiv id skipped" if rep.without_id else ""
+    print(
+        f"{args.file}: {rep.total} arXiv papers ({rep.kind}): {len(rep.liked)} liked, "
+        f"{len(rep.already)} already in the library, {rep.looked_up} looked up on arXiv{skipped}"
+    )
+    return 1 if rep.problems else 0
+
+
 def _item_json(item: QueueItem, week: str) -> dict[str, object]:
     return {
         "id": item.arxiv_id,
@@ -254,9 +338,9 @@ def cmd_drop(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_bibtex(args: argparse.Namespace, ctx: Context) -> int:
     from cockpit.services import papers as svc
 
-    text = svc.bibtex(ctx)
+    text = svc.bibtex(ctx, library_only=args.library)
     if not text:
-        print("no kept papers", file=sys.stderr)
+        print("no liked papers" if args.library else "no kept or liked papers", file=sys.stderr)
         return 0
     sys.stdout.write(text)
     return 0

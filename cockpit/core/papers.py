@@ -21,7 +21,8 @@ A paper (collection ``papers``, one file per ISO week of ``announced``)::
     doi, journal_ref, link, source ("rss"|"api"|"ingest"), fetched (stamp)
 
 Its decision (collection ``paper_decisions``, same week partition): arxiv_id, announced,
-decision ("keep"|"skip"|"later"), decided (stamp).
+decision ("keep"|"skip"|"later"|"like"), decided (stamp), liked (stamp, only while the paper is
+in the library: set by a like, kept by a later keep), via ("import" for imported seeds).
 """
 
 from __future__ import annotations
@@ -185,13 +186,15 @@ class Paper:
 
 @dataclass(frozen=True, slots=True)
 class Decision:
-    """keep / skip / later for one paper, stored in the paper's ISO week partition."""
+    """keep / skip / later / like for one paper, stored in the paper's ISO week partition."""
 
     arxiv_id: str
     announced: str
     decision: str
     decided: str
     id: str = ""
+    liked: str = ""  # in the library since (a like; a keep after it keeps it)
+    via: str = ""  # "import": liked by ``papers import`` (a seed of the profile)
 
     @classmethod
     def from_doc(cls, doc: Doc) -> Decision:
@@ -202,15 +205,19 @@ class Decision:
             _str(doc, "decision", w),
             _str(doc, "decided", w),
             _str(doc, "id", w),
+            _str(doc, "liked", w),
+            _str(doc, "via", w),
         )
 
     def to_doc(self) -> Doc:
-        return {
+        d: Doc = {
             "arxiv_id": self.arxiv_id,
             "announced": self.announced,
             "decision": self.decision,
             "decided": self.decided,
         }
+        d.update({k: v for k, v in (("liked", self.liked), ("via", self.via)) if v})
+        return d
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,8 +9,8 @@ Store layout:
 
 The CLI and the TUI get records (``core.papers.Paper``, ``QueueItem``, ``Decision`` and
 ``core.ranking.Ranked``), never the store's dicts. Modules: ``base`` (collections, reading
-records), ``intake`` (fetch, ingest, lookup), ``rank`` (profile, model, ranking) and ``reading``
-(decisions, the queue, passes, BibTeX, notes).
+records), ``intake`` (fetch, ingest, lookup), ``rank`` (profile, model, ranking), ``reading``
+(decisions, the queue, passes, notes) and ``library`` (likes, several ids at once, import, BibTeX).
 """
 
 from __future__ import annotations
@@ -43,6 +43,17 @@ from cockpit.services.papers.intake import (
     store_papers,
     today_et,
 )
+from cockpit.services.papers.library import (
+    ImportReport,
+    Liked,
+    Outcome,
+    bibtex,
+    check_ids,
+    decide_many,
+    find_papers,
+    import_file,
+    library,
+)
 from cockpit.services.papers.rank import (
     decided,
     mit_titles,
@@ -57,7 +68,6 @@ from cockpit.services.papers.reading import (
     DecideResult,
     QueueView,
     Undo,
-    bibtex,
     decide,
     drop,
     finish_pass,
@@ -71,24 +81,32 @@ __all__ = [
     "DECISIONS",
     "DecideResult",
     "FetchReport",
+    "ImportReport",
+    "Liked",
+    "Outcome",
     "QueueFull",
     "QueueView",
     "StoreReport",
     "Undo",
     "bibtex",
+    "check_ids",
     "current_week",
     "decide",
     "decided",
     "decided_count",
     "decision_map",
+    "decide_many",
     "decisions",
     "drop",
     "fetch",
     "find_paper",
+    "find_papers",
     "fingerprint",
+    "import_file",
     "finish_pass",
     "ingest",
     "kept_ids",
+    "library",
     "lookup",
     "missed_days",
     "mit_titles",

@@ -13,7 +13,7 @@ from cockpit.store import Collection, schema
 if TYPE_CHECKING:
     from cockpit.context import Context
 
-DECISIONS = ("keep", "skip", "later")
+DECISIONS = ("keep", "skip", "later", "like")
 
 
 class QueueFull(CockpitError):

@@ -15,6 +15,7 @@ from cockpit.services.papers.base import (
     papers,
     week_papers,
 )
+from cockpit.services.papers.library import imported_seeds
 from cockpit.store import schema
 
 if TYPE_CHECKING:
@@ -39,20 +40,20 @@ def resolve_week(ctx: Context, week: str | None) -> str:
 
 
 def decided(ctx: Context) -> list[tuple[core.Paper, int]]:
-    """Every keep (1) and skip (0) with its paper: the model's training set."""
+    """Every keep and like (1) and skip (0) with its paper: the model's training set."""
     out = []
     for week in decisions(ctx).parts():
         labels = {
             d.arxiv_id: d.decision
             for d in map(core.Decision.from_doc, decisions(ctx).read_part(week))
-            if d.decision in ("keep", "skip")
+            if d.decision in ("keep", "skip", "like")
         }
         if not labels:
             continue
         for doc in papers(ctx).read_part(week):
             if doc["arxiv_id"] in labels:
                 p = core.Paper.from_doc(doc, labels)
-                out.append((p, 1 if p.decision == "keep" else 0))
+                out.append((p, 0 if p.decision == "skip" else 1))
     return out
 
 
@@ -68,6 +69,8 @@ def profile(ctx: Context) -> ranking.Profile:
             found = None
         if found is not None:
             seeds.append(found)
+    have = {s.arxiv_id for s in seeds}
+    seeds += [p for p in imported_seeds(ctx) if p.arxiv_id not in have]
     return ranking.Profile(list(cfg.keywords), list(cfg.authors), list(cfg.categories), seeds)
 
 

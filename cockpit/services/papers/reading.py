@@ -64,8 +64,10 @@ def decide(
     swap: str | None = None,
     defer: bool = False,
     paper: core.Paper | None = None,
+    via_new: str = "",
 ) -> DecideResult:
-    """keep / skip / later one paper. A keep beyond the week's limit raises QueueFull
+    """keep / skip / later / like one paper. A like takes no queue slot (it puts the paper in
+    the library; a queued paper stays queued). A keep beyond the week's limit raises QueueFull
     unless ``swap`` (the id to drop) or ``defer`` (to the first later week with room) is given."""
     if decision not in DECISIONS:
         raise UsageError(f"decision must be one of {', '.join(DECISIONS)}")
@@ -110,25 +112,31 @@ def decide(
                 qid = q.insert(item)
                 queue_before.append((qid, None))
             kept_for = target
-        elif decision != "keep":
+        elif decision in ("skip", "later"):
             for i in open_mine:
                 if i.status == "queued":
                     queue_before.append((i.id, dict(docs[i.id])))
                     q.update(i.id, {"status": "dropped", "dropped": stamp, "reason": decision})
-        else:
+        elif open_mine:  # kept already (a keep again, or a like: it joins the library, stays queued)
             kept_for = open_mine[0].week
+    recorded = "keep" if decision == "like" and open_mine else decision
     week_of_paper = core.iso_week(dt.date.fromisoformat(paper.announced[:10]))
     with decisions(ctx).transaction(week_of_paper) as part:
         cur = next((d for d in part.all() if d["arxiv_id"] == arxiv_id), None)
-        record = core.Decision(arxiv_id, paper.announced, decision, stamp)
+        liked, via = str((cur or {}).get("liked") or ""), str((cur or {}).get("via") or "")
+        if decision == "like":
+            liked, via = liked or stamp, via or via_new
+        elif decision != "keep":
+            liked = via = ""  # skip / later take a paper out of the library
+        record = core.Decision(arxiv_id, paper.announced, recorded, stamp, liked=liked, via=via)
         if cur is None:
             did, before = part.insert(record.to_doc()), None
         else:
             did, before = cur["id"], {k: v for k, v in cur.items() if k != "id"}
             part.put(did, record.to_doc())
     return DecideResult(
-        decision,
-        replace(paper, decision=decision),
+        recorded,
+        replace(paper, decision=recorded),
         kept_for,
         warning,
         Undo(did, before, tuple(queue_before)),
@@ -280,12 +288,6 @@ def drop(ctx: Context, arxiv_id: str) -> core.QueueItem:
         item.id, {"status": "dropped", "dropped": to_stamp(ctx.clock.now()), "reason": "dropped"}
     )
     return core.QueueItem.from_doc(doc)
-
-
-def bibtex(ctx: Context) -> str:
-    items = [i for i in queue_items(ctx) if i.status != "dropped"]
-    items.sort(key=lambda i: i.kept)
-    return core.bibtex(items)
 
 
 # ------------------------------------------------------------------ notes

@@ -1,4 +1,5 @@
-"""Triage the week's ranked digest: one paper at a time (or a list); keep, skip, later, undo."""
+"""Triage the week's ranked digest: one paper at a time (or a list); keep, skip, later, like
+(into the library, no queue slot), undo."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     from cockpit.core.papers import Paper, QueueItem
     from cockpit.core.ranking import Ranked
 
-MARK = {"keep": "✓ kept", "skip": "✗ skipped", "later": "… later", None: ""}
+MARK = {"keep": "✓ kept", "skip": "✗ skipped", "later": "… later", "like": "♥ liked (library)", None: ""}
 RETRAIN_EVERY = 5
 
 
@@ -34,6 +35,7 @@ class TriageScreen(Screen[None]):
         Binding("k", "decide('keep')", "Keep", id="papers.keep"),
         Binding("s", "decide('skip')", "Skip", id="papers.skip"),
         Binding("l", "decide('later')", "Later", id="papers.later"),
+        Binding("i", "decide('like')", "Like", id="papers.like"),
         Binding("u", "undo", "Undo", id="papers.undo"),
         Binding("o", "open", "Link", id="papers.triage_open"),
         Binding("v", "toggle_list", "List", id="papers.list"),
@@ -170,7 +172,7 @@ class TriageScreen(Screen[None]):
                 ol.highlighted = self.index
 
     def _list_prompt(self, r: Ranked) -> Content:
-        d = {"keep": "✓", "skip": "✗", "later": "…"}.get(r.paper.decision or "", " ")
+        d = {"keep": "✓", "skip": "✗", "later": "…", "like": "♥"}.get(r.paper.decision or "", " ")
         return safe_content(f"{d} {r.score:6.2f}  {safe(r.paper.title or r.paper.arxiv_id, 66)}")
 
     def refresh_list(self, only: int | None = None) -> None:
@@ -235,7 +237,8 @@ class TriageScreen(Screen[None]):
             paper = r.paper
             ctx = self.ctx
             fut = self._write(lambda: svc.decide(ctx, paper.arxiv_id, decision, paper=paper))
-            self._set_paper(idx, replace(r.paper, decision=decision))
+            shown = "keep" if decision == "like" and prev == "keep" else decision  # a like stays queued
+            self._set_paper(idx, replace(r.paper, decision=shown))
             self.undo_stack.append((idx, prev, fut))
         else:
             self.flush_pending()
