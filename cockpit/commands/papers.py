@@ -162,7 +162,7 @@ def cmd_rank(args: argparse.Namespace, ctx: Context) -> int:
         return 0
     print(f"{week}: {len(rows)} papers")
     for r in rows:
-        mark = {"keep": "K", "skip": "-", "later": "?"}.get(r.paper.decision or "", " ")
+        mark = {"keep": "K", "skip": "-", "later": "?", "like": "L"}.get(r.paper.decision or "", " ")
         print(f"{mark} {r.score:7.3f}  {r.paper.arxiv_id:<16} {_clean(r.paper.title, 90)}")
         if r.why:
             print(f"{'':27}why: {_clean(', '.join(r.why), 80)}")

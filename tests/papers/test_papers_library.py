@@ -44,6 +44,8 @@ def test_like_several_ids_fills_the_library_trains_the_ranker_and_takes_no_queue
     assert library(capsys, "--search", "nothing-like-this") == []
     code, out, _ = run(capsys, "papers", "library")
     assert code == 0 and "2 liked papers" in out and "Graph networks for traffic" in out
+    code, out, _ = run(capsys, "papers", "rank", "--week", "2026-W48")
+    assert code == 0 and sum(line.startswith("L ") for line in out.splitlines()) == 2
     # queueable later: a keep queues it and it stays in the library
     assert run(capsys, "papers", "keep", "2611.00001")[0] == 0
     rows = {r["id"]: r for r in library(capsys)}
