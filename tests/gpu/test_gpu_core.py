@@ -250,7 +250,19 @@ def test_attach_command_quotes_the_session_for_the_local_and_the_remote_shell():
     hostile = "exp 2; touch /tmp/pwned $(id)"
     cmd = attach_command("gpu-box", hostile)
     assert cmd[:3] == ["tmux", "new-window", "-n"]
-    local = shlex.split(cmd[-1])  # what the new window's shell runs
+    local = shlex.split(cmd[-1])  # what the new window's shell runs (then: a message if it fails)
+    local = local[: local.index("||")]
     assert local[:3] == ["ssh", "-t", "gpu-box"] and len(local) == 4
-    assert shlex.split(local[3]) == ["tmux", "attach", "-t", hostile]  # what the remote shell runs
-    assert shlex.split(attach_command(None, hostile)[-1])[-1] == hostile
+    assert shlex.split(local[3]) == ["tmux", "attach", "-t", "=" + hostile]  # what the remote shell runs
+    here = shlex.split(attach_command(None, hostile, "/tmp/my sock")[-1])
+    assert here[: here.index("||")] == [
+        "env",
+        "-u",
+        "TMUX",
+        "tmux",
+        "-S",
+        "/tmp/my sock",
+        "attach",
+        "-t",
+        "=" + hostile,
+    ]
