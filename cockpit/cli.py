@@ -35,6 +35,29 @@ def _split_home(argv: list[str]) -> tuple[str | None, list[str]]:
     return None, argv
 
 
+def _no_terminal() -> str | None:
+    """Why the TUI cannot run here (no terminal: ``</dev/null``, nohup, cron), or None.
+
+    Textual's terminal driver reads keys from stdin and draws on stderr: without a tty on both
+    it would spin a core writing escape codes into a file."""
+    missing = [
+        name
+        for name, stream in (("stdin", sys.__stdin__), ("stderr", sys.__stderr__))
+        if stream is None or not _isatty(stream)
+    ]
+    if not missing:
+        return None
+    what = f"{missing[0]} is not a terminal" if len(missing) == 1 else "stdin and stderr are not terminals"
+    return f"the TUI needs a terminal ({what}); run it in a terminal, or use a subcommand (cockpit --help)"
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     home, rest = _split_home(argv)
@@ -49,6 +72,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         args = build_parser().parse_args(argv)
     else:  # plain `cockpit [--home DIR]` opens the TUI: no need to build every subcommand
+        problem = _no_terminal()
+        if problem:
+            print(f"cockpit: error: {problem}", file=sys.stderr)
+            return 2
         args = SimpleNamespace(home=home, command=None)
         import gc
 

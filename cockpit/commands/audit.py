@@ -242,6 +242,10 @@ def _import(args: argparse.Namespace, ctx: Context) -> int:
                     "errors": res.errors,
                     "notes": res.notes,
                     "total_s": int(round(res.seconds)),
+                    "mapping": [
+                        {"name": name, "category": cat, "how": how}
+                        for name, (cat, how) in res.mapping.items()
+                    ],
                     "entries": [
                         {
                             "id": e.id or None,
@@ -265,6 +269,11 @@ def _import(args: argparse.Namespace, ctx: Context) -> int:
             print(
                 f"  {s:%Y-%m-%d %H:%M} - {e:%H:%M}  {fmt_hm((e - s).total_seconds()):>6}  {nm.get(entry.category, entry.category)}  ({label})"
             )
+        if res.dry_run and res.mapping:
+            print("mapping (name -> category):")
+            how_said = {"map": "import_map/--map", "category": "category id or name", "common": "common name"}
+            for name, (cat, how) in res.mapping.items():
+                print(f"  {clean(name, 40)} -> {nm.get(cat, cat)}  ({how_said.get(how, how)})")
         print(
             f"{verb} {len(res.new)} entries ({fmt_hm(res.seconds)}), {res.duplicates} already there, {len(res.errors)} errors"
         )

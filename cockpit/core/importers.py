@@ -19,6 +19,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cockpit.core.clock import UTC
+from cockpit.core.import_categories import (  # noqa: F401 - re-exported: importers.map_category
+    COMMON_NAMES,
+    explain_category,
+    map_category,
+    resolve_category,
+    valid_categories,
+)
 
 TOOLS = ("toggl", "clockify", "timewarrior", "watson")
 
@@ -439,32 +446,3 @@ def parse_watson(text: str) -> Parsed:
         except ValueError as e:
             out.errors.append(f"frame {i}: {e}")
     return out
-
-
-# ------------------------------------------------------------------ categories
-
-
-def map_category(names: Sequence[str], mapping: dict[str, str], categories: Sequence[Any]) -> str | None:
-    """The category id for the first name that ``mapping`` or a category id/name matches."""
-    lowered = {k.strip().lower(): v for k, v in mapping.items()}
-    for n in names:
-        target = lowered.get(n.strip().lower())
-        if target is not None:
-            found = resolve_category(target, categories)
-            if found is not None:
-                return found
-    for n in names:
-        low = n.strip().lower()
-        for c in categories:
-            if low in (c.id.lower(), c.name.lower()):
-                return c.id
-    return None
-
-
-def resolve_category(text: str, categories: Sequence[Any]) -> str | None:
-    """Category id for an id, a name or a one-letter key, case-insensitively."""
-    low = text.strip().lower()
-    for c in categories:
-        if low in (c.id.lower(), c.name.lower()) or (len(low) == 1 and low == c.key.lower()):
-            return c.id
-    return None

@@ -108,11 +108,15 @@ def describe_exit(code: int | None) -> str:
 
 
 def next_state(job: dict[str, Any], obs: Observation) -> tuple[str, int | None]:
-    """The state of a cockpit-launched job (keys ``run_id``, ``pane_id``, ``state``) after ``obs``.
+    """The state of a cockpit-launched job (keys ``run_id``, ``pane_id``, ``pid``, ``state``)
+    after ``obs``.
 
     The exit-status file the wrapper wrote is the truth; tmux's pane_dead_status is not used
-    (unreliable on Debian builds). A job whose pane vanished with no exit file is lost, as is
-    every running job on a host that cannot be reached.
+    (unreliable on Debian builds). When the wrapper could not write that file (its tmux server
+    has another HOME, a full disk) the job still ends: its pane is dead, or its process (the
+    wrapper, the pane's pid) is gone or a zombie. It ends ``finished`` with exit code None, the
+    exit status unknown. A job whose pane vanished with no exit file is lost, as is every running
+    job on a host that cannot be reached.
     """
     code = job.get("exit_code")
     if job.get("state") in END_STATES:
@@ -124,12 +128,24 @@ def next_state(job: dict[str, Any], obs: Observation) -> tuple[str, int | None]:
         code = obs.exits[run_id]
         return state_from_exit(code), code
     pane_id = job.get("pane_id")
-    if pane_id and any(p.pane_id == pane_id for p in obs.panes):
+    pane = next((p for p in obs.panes if p.pane_id == pane_id), None) if pane_id else None
+    if pane is not None:
+        if pane.dead or _process_gone(job.get("pid"), obs.procs):
+            return FINISHED, None
         return RUNNING, None
     session = job.get("session")
     if not pane_id and session and any(p.session == session for p in obs.panes):
         return RUNNING, None
     return LOST, None
+
+
+def _process_gone(pid: object, procs: dict[int, Proc]) -> bool:
+    """The job's process is not in the host's process list (or only as a zombie); False when
+    the list is empty (not read) or the job has no pid."""
+    if not isinstance(pid, int) or pid <= 1 or not procs:
+        return False
+    proc = procs.get(pid)
+    return proc is None or proc.args.rstrip().endswith("<defunct>")
 
 
 def alert_for(job: dict[str, Any], now: dt.datetime, early_minutes: int) -> Alert | None:
@@ -141,12 +157,8 @@ def alert_for(job: dict[str, Any], now: dt.datetime, early_minutes: int) -> Aler
     runtime = (now - from_stamp(started)).total_seconds() if started else None
     took = f" after {fmt_span(runtime)}" if runtime is not None else ""
     if state == FINISHED and job.get("exit_code") is None:
-        return Alert(
-            f"Job ended: {name} on {host}",
-            f"exit status unknown (not started by cockpit launch){took}",
-            "normal",
-            "gpu",
-        )
+        why = "its wrapper could not write it" if job.get("run_id") else "not started by cockpit launch"
+        return Alert(f"Job ended: {name} on {host}", f"exit status unknown ({why}){took}", "normal", "gpu")
     if state == FINISHED:
         return Alert(
             f"Job finished: {name} on {host}", f"{describe_exit(job.get('exit_code'))}{took}", "normal", "gpu"

@@ -26,22 +26,59 @@ def run_local(script: str, timeout: float) -> tuple[int, str]:
     return r.returncode, (r.stdout + r.stderr).decode(errors="replace")
 
 
-def attach_command(host: str | None, session: str) -> list[str]:
+def current_server(env: dict[str, str] | None = None) -> str | None:
+    """The socket of the tmux server we run in (``$TMUX`` is ``SOCKET,PID,SESSION``), or None.
+
+    Set whatever started that server: ``tmux -S SOCKET``, ``tmux -L NAME`` or the default one."""
+    value = (os.environ if env is None else env).get("TMUX", "")
+    sock = value.split(",", 1)[0]
+    return sock or None
+
+
+def attach_command(host: str | None, session: str, server: str | None = None) -> list[str]:
     """The tmux command that opens ``session`` in a new window of the user's current session:
-    ``ssh -t HOST tmux attach -t SESSION`` for a remote host, plain ``tmux attach`` locally
-    (with TMUX unset, or tmux refuses to nest)."""
+    ``ssh -t HOST tmux attach -t SESSION`` for a remote host; locally ``tmux -S SERVER attach``
+    on ``server`` (the socket of the tmux server we run in, where ``launch`` started the job),
+    with TMUX unset, or tmux refuses to nest. When attaching fails, the window stays open with
+    tmux's reason until a key is pressed (it would otherwise close with no word)."""
+    target = shlex.quote("=" + session)
     if host is None:
-        inner = f"env -u TMUX tmux attach -t {shlex.quote(session)}"
+        sock = f" -S {shlex.quote(server)}" if server else ""
+        inner = f"env -u TMUX tmux{sock} attach -t {target}"
     else:
         # quoted twice: once for the local shell of the new window, once for the remote shell
-        remote = f"tmux attach -t {shlex.quote(session)}"
+        remote = f"tmux attach -t {target}"
         inner = f"ssh -t {shlex.quote(host)} {shlex.quote(remote)}"
-    return ["tmux", "new-window", "-n", session[:20], inner]
+    held = f"{inner} || {{ echo; echo 'cockpit: attach failed; press Enter to close'; read _; }}"
+    return ["tmux", "new-window", "-n", session[:20], held]
+
+
+def has_session(session: str, server: str | None) -> str | None:
+    """Is ``session`` on the tmux server ``server`` (default: ``$TMUX``'s)? An error text, or None."""
+    sock = ["-S", server] if server else []
+    try:
+        r = subprocess.run(
+            ["tmux", *sock, "has-session", "-t", "=" + session],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            stdin=subprocess.DEVNULL,
+        )
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return f"cannot ask tmux: {e}"
+    if r.returncode == 0:
+        return None
+    where = f"tmux server {server}" if server else "the default tmux server"
+    reason = (r.stderr.strip().splitlines() or [f"rc {r.returncode}"])[-1]
+    return f"no tmux session {session!r} on {where} ({reason})"
 
 
 def open_window(cmd: list[str]) -> str | None:
     """Run a ``tmux new-window`` command in the user's session; an error text, or None."""
     if not os.environ.get("TMUX"):
-        return "not inside tmux; run: " + cmd[-1]
-    r = subprocess.run(cmd, capture_output=True, text=True, timeout=5)
-    return None if r.returncode == 0 else f"attach failed: {r.stderr.strip()}"
+        return "not inside tmux; run: " + cmd[-1].split(" || ", 1)[0]
+    try:
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=5, stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return f"attach failed: {e}"
+    return None if r.returncode == 0 else f"attach failed: {r.stderr.strip() or f'rc {r.returncode}'}"

@@ -124,13 +124,29 @@ def test_lifecycle_exit_file_is_the_truth():
     # pane dead with an empty pane_dead_status (the Debian race): the exit file decides
     assert jobs.next_state(_job(), jobs.Observation(ok=True, panes=pane, exits={"r1": 3})) == ("failed", 3)
     assert jobs.next_state(_job(), jobs.Observation(ok=True, panes=pane, exits={"r1": 0})) == ("finished", 0)
-    assert jobs.next_state(_job(), jobs.Observation(ok=True, panes=pane)) == ("running", None)
+    # dead with no exit file (the wrapper could not write it): ended, exit status unknown
+    assert jobs.next_state(_job(), jobs.Observation(ok=True, panes=pane)) == ("finished", None)
     assert jobs.next_state(_job(), jobs.Observation(ok=True)) == ("lost", None)
     assert jobs.next_state(_job(), jobs.Observation(ok=False)) == ("lost", None)
     # lost comes back when the host answers again
-    assert jobs.next_state(_job(state="lost"), jobs.Observation(ok=True, panes=pane)) == ("running", None)
+    live = parse_tmux.parse_panes("s\t$0\t0\t@0\tw\t0\t%1\t10\tsh\t/\t/dev/pts/1\t1\t0\t\n")
+    assert jobs.next_state(_job(state="lost"), jobs.Observation(ok=True, panes=live)) == ("running", None)
     assert jobs.next_state(_job(state="failed", exit_code=3), jobs.Observation(ok=False)) == ("failed", 3)
     assert jobs.describe_exit(143) == "killed by SIGTERM"
+
+
+def test_lifecycle_without_an_exit_file_follows_the_pane_pid():
+    live = parse_tmux.parse_panes("s\t$0\t0\t@0\tw\t0\t%1\t10\tsh\t/\t/dev/pts/1\t0\t\t\n")
+    assert not live[0].dead
+    sh = jobs.Proc(10, 1, "me", 5, "sh -c train")
+    zombie = jobs.Proc(10, 1, "me", 5, "[sh] <defunct>")
+    other = jobs.Proc(11, 1, "me", 5, "bash")
+    obs = lambda *ps: jobs.Observation(ok=True, panes=live, procs={p.pid: p for p in ps})  # noqa: E731
+    assert jobs.next_state(_job(pid=10), obs(sh, other)) == ("running", None)
+    assert jobs.next_state(_job(pid=10), obs(zombie, other)) == ("finished", None)
+    assert jobs.next_state(_job(pid=10), obs(other)) == ("finished", None)
+    assert jobs.next_state(_job(pid=10), obs()) == ("running", None)  # no process list: no guess
+    assert jobs.next_state(_job(), obs(other)) == ("running", None)  # no pid recorded
 
 
 def test_early_failure_is_louder_than_a_late_one():
@@ -250,7 +266,19 @@ def test_attach_command_quotes_the_session_for_the_local_and_the_remote_shell():
     hostile = "exp 2; touch /tmp/pwned $(id)"
     cmd = attach_command("gpu-box", hostile)
     assert cmd[:3] == ["tmux", "new-window", "-n"]
-    local = shlex.split(cmd[-1])  # what the new window's shell runs
+    local = shlex.split(cmd[-1])  # what the new window's shell runs (then: a message if it fails)
+    local = local[: local.index("||")]
     assert local[:3] == ["ssh", "-t", "gpu-box"] and len(local) == 4
-    assert shlex.split(local[3]) == ["tmux", "attach", "-t", hostile]  # what the remote shell runs
-    assert shlex.split(attach_command(None, hostile)[-1])[-1] == hostile
+    assert shlex.split(local[3]) == ["tmux", "attach", "-t", "=" + hostile]  # what the remote shell runs
+    here = shlex.split(attach_command(None, hostile, "/tmp/my sock")[-1])
+    assert here[: here.index("||")] == [
+        "env",
+        "-u",
+        "TMUX",
+        "tmux",
+        "-S",
+        "/tmp/my sock",
+        "attach",
+        "-t",
+        "=" + hostile,
+    ]

@@ -168,7 +168,7 @@ def test_e2e_in_tmux_pane_tail_and_kill_by_keys(gpu_ctx, fresh_hosts, home, tmp_
         assert "h2" in screen and "100%" in screen and "step 1/10 loss 2.5" in screen
         s.send("a")  # attach: a new window in this tmux session running ssh -t HOST tmux attach
         deadline = time.monotonic() + 10
-        while "ssh -t h2 'tmux attach -t e2ejob'" not in s.tmux(
+        while "ssh -t h2 'tmux attach -t =e2ejob'" not in s.tmux(
             "list-windows", "-a", "-F", "#{pane_start_command}"
         ):
             assert time.monotonic() < deadline, s.tmux("list-windows", "-a", "-F", "#{pane_start_command}")

@@ -24,6 +24,8 @@ class ImportResult:
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     dry_run: bool = False
+    # name -> (category id, how: "map" for import_map/--map, "category", "common"), first seen first
+    mapping: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def seconds(self) -> float:
@@ -67,7 +69,9 @@ def import_file(
     full_map = {**ctx.config.audit.import_map, **(mapping or {})}
     for name, target in (mapping or {}).items():
         if importers.resolve_category(target, cats) is None:
-            raise UsageError(f"--map {name}={target}: unknown category {target!r}")
+            raise UsageError(
+                f"--map {name}={target}: unknown category {target!r} (valid: {importers.valid_categories(cats)})"
+            )
     for name, target in ctx.config.audit.import_map.items():
         if importers.resolve_category(target, cats) is None:
             raise UsageError(f"config.toml: audit.import_map.{name}: unknown category {target!r}")
@@ -88,7 +92,12 @@ def import_file(
     )
     docs: list[dict[str, Any]] = []
     for row in parsed.rows:
-        cat = importers.map_category(row.names, full_map, cats) or default
+        why = importers.explain_category(row.names, full_map, cats)
+        cat = why[0] if why else default
+        if why is not None:
+            res.mapping.setdefault(why[1], (why[0], why[2]))
+        elif default is not None:
+            res.mapping.setdefault(", ".join(row.names) or "(no project or tags)", (default, "default"))
         if cat is None:
             shown = ", ".join(repr(n) for n in row.names) or "(no project or tags)"
             res.errors.append(f"{row.where}: no category for {shown}; add --map NAME=CATEGORY")

@@ -156,16 +156,25 @@ def kill(poller: Poller, host: str, job: JobView) -> None:
 
 
 def attach_command(host: str, session: str) -> list[str]:
-    """The tmux command that opens the job in a new window of the user's current session."""
+    """The tmux command that opens the job in a new window of the user's current session; a local
+    job is attached on the tmux server cockpit runs in (``$TMUX``'s, where ``launch`` put it)."""
     from cockpit.sources.tmux import attach_command as cmd
+    from cockpit.sources.tmux import current_server
 
-    return cmd(None if host == LOCAL else host, session)
+    return cmd(None if host == LOCAL else host, session, current_server())
 
 
 def attach(host: str, session: str) -> str | None:
-    """Open the job's tmux session in a new window of the user's session; a problem, or None."""
-    from cockpit.sources.tmux import open_window
+    """Open the job's tmux session in a new window of the user's session; a problem, or None.
 
+    A local session is looked up first on ``$TMUX``'s server (``tmux -S``/``-L`` included), so a
+    missing one is a message here rather than a window that closes with no word."""
+    from cockpit.sources.tmux import current_server, has_session, open_window
+
+    if host == LOCAL and current_server() is not None:
+        problem = has_session(session, current_server())
+        if problem:
+            return f"attach failed: {problem}"
     return open_window(attach_command(host, session))
 
 
