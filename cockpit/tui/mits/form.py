@@ -31,7 +31,8 @@ class TaskForm(ModalScreen[dict[str, Any] | None]):
     TaskForm Horizontal { height: 1; margin-bottom: 1; }
     TaskForm Label { width: 10; }
     TaskForm Input { width: 1fr; height: 1; border: none; padding: 0 1; background: $boost; }
-    TaskForm Input:focus { background: $accent 30%; }
+    /* Textual's Input:focus draws a tall border: at height 1 it would hide the text typed. */
+    TaskForm Input:focus { border: none; background: $accent 30%; }
     TaskForm Select { width: 1fr; height: 1; }
     TaskForm SelectCurrent { height: 1; border: none; padding: 0 1; background: $boost; }
     TaskForm Select:focus > SelectCurrent { border: none; background: $accent 30%; }
@@ -66,7 +67,7 @@ class TaskForm(ModalScreen[dict[str, Any] | None]):
             yield Static("Edit task" if self.item else "New task", markup=False)
             with Horizontal():
                 yield Label("Title")
-                yield SafeInput(t.title, id="title", placeholder="what to do")
+                yield SafeInput(t.title, id="title", placeholder="what to do", compact=True)
             with Horizontal():
                 yield Label("Impact")
                 yield choice("impact", [("high", "high"), ("low", "low")], t.impact, "high")
@@ -82,13 +83,13 @@ class TaskForm(ModalScreen[dict[str, Any] | None]):
                 yield choice("category", [("none", "none"), *cats], t.category, "none")
             with Horizontal():
                 yield Label("Estimate")
-                yield SafeInput(t.estimate or 0, id="estimate", type="integer", placeholder="sprints")
+                yield SafeInput(t.estimate or 0, id="estimate", type="integer", placeholder="sprints", compact=True)
             with Horizontal():
                 yield Label("Project")
-                yield SafeInput(t.project, id="project")
+                yield SafeInput(t.project, id="project", compact=True)
             with Horizontal():
                 yield Label("Notes")
-                yield SafeInput(t.notes, id="notes")
+                yield SafeInput(t.notes, id="notes", compact=True)
             yield Checkbox("Today's MIT", self.is_mit, id="mit")
             yield Static("", id="form-error", markup=False)
             yield Static(
