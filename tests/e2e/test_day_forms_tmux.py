@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shlex
+
 import pytest
 
 from tests.harness.tmux import TmuxScreen, cockpit_cmd
@@ -29,3 +31,20 @@ def test_task_form_shows_what_is_typed_before_tab(home, tmp_path, write_config, 
         s.wait_for("rerun with seed 7")
         s.send("Escape")
         s.wait_gone("New task")
+
+
+@pytest.mark.parametrize("focus_events", ["off", "on"])
+def test_footer_shows_the_keys_at_start_without_a_key_press(home, tmp_path, focus_events):
+    """With tmux's ``focus-events on`` a pane of a detached (or unfocused) client reports "focus
+    out" as soon as the app asks: Textual's footer then stayed empty until the first key."""
+    go = tmp_path / "go"
+    wait = f"while [ ! -e {shlex.quote(str(go))} ]; do sleep 0.05; done; exec {cockpit_cmd()}"
+    with TmuxScreen(
+        f"sh -c {shlex.quote(wait)}", 80, 24, env={"COCKPIT_HOME": str(home)}, sock_dir=tmp_path
+    ) as s:
+        s.tmux("set-option", "-g", "focus-events", focus_events)
+        go.touch()  # the app starts only now, under this option
+        s.wait_for("1 Focus")
+        screen = s.wait_for("^q Quit", timeout=10)
+        last = screen.splitlines()[-1]
+        assert "^q Quit" in last and "s Sprint" in last and "? Help" in last

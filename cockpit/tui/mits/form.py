@@ -83,7 +83,9 @@ class TaskForm(ModalScreen[dict[str, Any] | None]):
                 yield choice("category", [("none", "none"), *cats], t.category, "none")
             with Horizontal():
                 yield Label("Estimate")
-                yield SafeInput(t.estimate or 0, id="estimate", type="integer", placeholder="sprints", compact=True)
+                yield SafeInput(
+                    t.estimate or 0, id="estimate", type="integer", placeholder="sprints", compact=True
+                )
             with Horizontal():
                 yield Label("Project")
                 yield SafeInput(t.project, id="project", compact=True)
