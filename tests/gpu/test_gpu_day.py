@@ -91,3 +91,63 @@ def test_cli_launch_on_local_runs_in_the_current_directory(write_config, home, t
         assert job["cwd"] == str(REPO) and job["git_commit"] == commit
     finally:
         subprocess.run(["tmux", "kill-server"], env=env, capture_output=True)
+
+
+def start_jobs(ctx, host: str, names: list[str], cmd: str = "sleep 120") -> None:  # noqa: ANN001
+    p = svc.Poller(ctx, only=[host])
+    try:
+        for name in names:
+            svc.launch(ctx, p, host, cmd, name=name)
+    finally:
+        p.close()
+
+
+async def test_end_goes_to_the_last_job_and_home_to_the_first(gpu_ctx, fresh_hosts):
+    from cockpit.tui.app import CockpitApp
+
+    ctx = gpu_ctx(hosts=["h2"], gpu=FAST)
+    start_jobs(ctx, "h2", ["ja", "jb", "jc", "jd"])
+    app = CockpitApp(ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = app.query_one("#gpu")
+        await pilot.press("5")
+        await until(pilot, lambda: len(pane.rows) == 4)
+        table = app.query_one("#gpu-jobs")
+        await pilot.press("end")
+        await pilot.pause()
+        assert table.cursor_row == 3
+        await pilot.press("home")
+        await pilot.pause()
+        assert table.cursor_row == 0
+
+
+async def test_k_on_an_ended_job_says_so_instead_of_asking_to_kill(gpu_ctx, fresh_hosts):
+    from cockpit.tui.app import CockpitApp
+
+    ctx = gpu_ctx(hosts=["h2"], gpu=FAST)
+    start_jobs(ctx, "h2", ["quick"], cmd="exit 0")
+    wait_states(ctx, {"quick": "finished"})
+    app = CockpitApp(ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = app.query_one("#gpu")
+        await pilot.press("5")
+        await until(pilot, lambda: any(r[2] == "finished" for r in pane.rows.values()))
+        await pilot.press("k")
+        await pilot.pause(0.3)
+        assert type(app.screen).__name__ == "MainScreen"  # no "Kill ...?" dialog
+        assert any("has ended (finished): nothing to kill" in n.message for n in app._notifications)
+
+
+def test_tail_of_a_tqdm_log_shows_each_bar_once_and_no_blank_rows(gpu_ctx, fresh_hosts):
+    from cockpit.core.gpu_records import JobView
+
+    ctx = gpu_ctx(hosts=["h2"])
+    log = fresh_hosts.hosts["h2"].home / "train.log"
+    bars = "".join(f"\r{i:3d}%|{'#' * (i // 10):<10}| {i}/100" for i in range(101))
+    log.write_text("epoch 1\n" + bars + "\n" + "eval loss 0.42   \n" + "\n" * 40)
+    p = svc.Poller(ctx, only=["h2"])
+    try:
+        out = svc.tail_job(p, JobView(host="h2", state="running", stdout=str(log)))
+    finally:
+        p.close()
+    assert out.split("\n") == ["epoch 1", "100%|##########| 100/100", "eval loss 0.42"]

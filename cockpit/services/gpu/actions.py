@@ -17,6 +17,7 @@ from cockpit.errors import CockpitError, UsageError
 from cockpit.services.gpu import poller as poller_mod
 from cockpit.services.gpu.poller import LOCAL, SLURM_MISSING, Poller
 from cockpit.services.gpu.records import jobs_collection
+from cockpit.sources.parse_tmux import as_shown
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -129,7 +130,7 @@ def tail_job(poller: Poller, job: JobView, lines: int = 200) -> str:
     rc, out = poller.run(job.host, script)
     if rc != 0:
         raise CockpitError(f"tail on {job.host} failed: {clean(out.strip(), max_len=200) or f'rc {rc}'}")
-    return out
+    return as_shown(out)
 
 
 def tail(poller: Poller, host: str, pane_id: str, lines: int = 200) -> str:
@@ -138,7 +139,7 @@ def tail(poller: Poller, host: str, pane_id: str, lines: int = 200) -> str:
     rc, out = poller.run(host, f"tmux -u capture-pane -p -J -t {shlex.quote(pane_id)} -S -{int(lines)}")
     if rc != 0:
         raise CockpitError(f"tail on {host} failed: {clean(out.strip(), max_len=200)}")
-    return "\n".join(out.rstrip("\n").splitlines()[-lines:])
+    return "\n".join(as_shown(out).splitlines()[-lines:])
 
 
 def kill(poller: Poller, host: str, job: JobView) -> None:
