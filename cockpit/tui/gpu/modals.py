@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Static
 
 from cockpit.tui.shell.safe import SafeInput, safe, safe_content
+from cockpit.tui.shell.toggle import TickBox
 
 if TYPE_CHECKING:
     from cockpit.context import Context
@@ -113,7 +114,7 @@ class LaunchForm(ModalScreen[None]):
             yield SafeInput(placeholder="GPUs, e.g. 0,1", id="launch-gpus")
             yield SafeInput(placeholder="directory on the host", id="launch-cwd")
             for i, item in enumerate(self.ctx.config.gpu.preflight):
-                yield Checkbox(Content(safe(item, max_len=100)), id=f"preflight-{i}")
+                yield TickBox(Content(safe(item, max_len=100)), id=f"preflight-{i}")
             yield Static("", id="launch-error", markup=False)
             with Horizontal():
                 yield Button("Launch", id="launch-go", variant="primary")

@@ -8,11 +8,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Checkbox, Label, Select, Static
+from textual.widgets import Label, Select, Static
 
 from cockpit.core import tasks as core
 from cockpit.errors import UsageError
 from cockpit.tui.shell.safe import SafeInput, safe_content, select_choices
+from cockpit.tui.shell.toggle import TickBox
 
 if TYPE_CHECKING:
     from cockpit.context import Context
@@ -92,7 +93,7 @@ class TaskForm(ModalScreen[dict[str, Any] | None]):
             with Horizontal():
                 yield Label("Notes")
                 yield SafeInput(t.notes, id="notes", compact=True)
-            yield Checkbox("Today's MIT", self.is_mit, id="mit")
+            yield TickBox("Today's MIT", self.is_mit, id="mit")
             yield Static("", id="form-error", markup=False)
             yield Static(
                 "Ctrl+S (or Enter in a text field) save   Esc cancel   Tab next", markup=False, classes="hint"
@@ -129,7 +130,7 @@ class TaskForm(ModalScreen[dict[str, Any] | None]):
         if "estimate" in raw:
             raw["estimate"] = raw["estimate"] or "0"
         out = {k: parse(self.ctx, k, v) for k, v in raw.items()}
-        out["mit"] = self.query_one("#mit", Checkbox).value
+        out["mit"] = self.query_one("#mit", TickBox).value
         return out
 
     def action_save(self) -> None:
