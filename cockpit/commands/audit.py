@@ -189,6 +189,16 @@ def _range(args: argparse.Namespace, ctx: Context, default: str = "week"):  # no
     return kind, first, end
 
 
+def _width() -> int | None:
+    """The terminal's width (``COLUMNS`` first) when writing to one; ``None`` (cut nothing) when the
+    output goes to a pipe or a file."""
+    import shutil
+
+    if not sys.stdout.isatty():
+        return None
+    return max(40, shutil.get_terminal_size().columns)
+
+
 def _report(args: argparse.Namespace, ctx: Context) -> int:
     from cockpit.core import audit as core
     from cockpit.services import audit
@@ -201,7 +211,7 @@ def _report(args: argparse.Namespace, ctx: Context) -> int:
         out["period"] = kind
         print(dumps_clean(out, ensure_ascii=False))
         return 0
-    print("\n".join(core.text_report(r, cats, width=80)))
+    print("\n".join(core.text_report(r, cats, width=_width())))
     return 0
 
 

@@ -198,6 +198,10 @@ def _notify_test(args: argparse.Namespace, ctx: Context) -> int:
         Alert("cockpit test alert", "If you can read this, this channel reaches you.", "normal", "cockpit")
     )
     for r in results:
+        if not r.available:  # not a failure: the channel does not apply here
+            why = r.detail.removeprefix("unavailable: ")
+            print(f"--   {r.channel:8s} not available here: {why}".rstrip())
+            continue
         print(f"{'ok  ' if r.ok else 'FAIL'} {r.channel:8s} {r.detail}".rstrip())
     if not results:
         print("no channels enabled ([notify] channels is empty)")

@@ -52,10 +52,14 @@ def _launch_options(p: argparse.ArgumentParser, rest: bool = True) -> None:
     p.add_argument("--name", help="tmux session name (default job-DATE-TIME)")
     p.add_argument("--note", default="", help="hypothesis / what this run is for")
     p.add_argument("--gpus", help="CUDA_VISIBLE_DEVICES for the job, e.g. 0,1")
-    p.add_argument("--cwd", help="working directory on the host (default: home)")
+    p.add_argument(
+        "--cwd", help="working directory on the host (default: the current one; home on an SSH host)"
+    )
 
 
-def parse_launch(rest: list[str]) -> tuple[argparse.Namespace, list[str]]:
+def parse_launch(rest: list[str]) -> tuple[argparse.Namespace, list[str] | str]:
+    """Options and command: one argument after ``--`` is a command line for the user's shell
+    (``$SHELL -c``, as ``ssh host 'cmd; cmd'``); several keep exec semantics."""
     from cockpit.argv import Parser
     from cockpit.errors import UsageError
 
@@ -68,7 +72,7 @@ def parse_launch(rest: list[str]) -> tuple[argparse.Namespace, list[str]]:
     cmd = rest[i + 1 :]
     if not cmd:
         raise UsageError("launch: the command after -- is empty")
-    return opts, cmd
+    return opts, (cmd[0] if len(cmd) == 1 else cmd)
 
 
 def _fmt(v: Any, unit: str = "", digits: int = 0) -> str:

@@ -41,6 +41,7 @@ class ChannelResult:
     channel: str
     ok: bool
     detail: str = ""
+    available: bool = True  # False: the channel does not apply here (no tmux, no desktop, no URL)
 
 
 class ChannelUnavailable(Exception):
@@ -135,7 +136,7 @@ class Notifier:
                 detail = fn(alert) or ""
                 results.append(ChannelResult(name, True, detail))
             except ChannelUnavailable as e:
-                results.append(ChannelResult(name, False, f"unavailable: {e}"))
+                results.append(ChannelResult(name, False, f"unavailable: {e}", available=False))
             except Exception as e:  # noqa: BLE001 - a channel never breaks the chain
                 results.append(ChannelResult(name, False, clean(f"{type(e).__name__}: {e}", 200)))
         return results

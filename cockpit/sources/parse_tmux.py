@@ -74,6 +74,16 @@ def last_line(captured: str, max_len: int = 200) -> str:
     return ""
 
 
+def as_shown(text: str) -> str:
+    """Output as a terminal shows it: each line keeps what follows its last carriage return (a
+    tqdm bar redrawn with ``\r`` shows its last state, not every state), trailing spaces are
+    dropped, and so are the blank rows after the last output (a pane's empty screen)."""
+    rows = [raw.rstrip("\r").rsplit("\r", 1)[-1].rstrip() for raw in text.split("\n")]
+    while rows and not rows[-1]:
+        rows.pop()
+    return "\n".join(rows)
+
+
 _PCT = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d+)?)%\|")
 _COUNT = re.compile(r"\|\s*(\d+(?:\.\d+)?[kMG]?)/(\d+(?:\.\d+)?[kMG]?)\s*\[")
 _TIMES = re.compile(r"\[(?P<elapsed>[\d:]+)<(?P<eta>[\d:]+|\?)(?:,\s*(?P<rate>[^,\]]+))?")

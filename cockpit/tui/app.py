@@ -126,6 +126,14 @@ class CockpitApp(App[int]):
         message, title = safe(message, 2000, newlines=True), safe(title, 200)  # the one rule
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
+    def action_help_quit(self) -> None:
+        """Ctrl+C: say how to quit, in words (Textual's own hint is markup, and toasts show text
+        literally)."""
+        for key, active in self.active_bindings.items():
+            if active.binding.action in ("quit", "app.quit"):
+                self.notify(f"Press {key} to quit the app", title="Do you want to quit?")
+                return
+
     # ------------------------------------------------------------------ lifecycle
 
     def get_default_screen(self) -> Screen:

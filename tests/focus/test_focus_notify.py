@@ -200,14 +200,14 @@ def test_bus_without_notification_server_is_unavailable(home, tmp_path):
     with PrivateBus(tmp_path, with_notifyd=False) as bus:
         r = notify_test(home, {"DBUS_SESSION_BUS_ADDRESS": bus.address})
     assert r.returncode == 1
-    assert "FAIL desktop  unavailable: no notification service on the session bus" in r.stdout
+    assert "--   desktop  not available here: no notification service on the session bus" in r.stdout
 
 
 def test_headless_desktop_is_unavailable_not_a_crash(home):
     r = notify_test(home, {}, channels=("desktop", "webhook"))
     assert r.returncode == 1 and r.stderr == ""
-    assert "FAIL desktop  unavailable: no desktop session" in r.stdout
-    assert "FAIL webhook  unavailable: no webhook_url set" in r.stdout
+    assert "--   desktop  not available here: no desktop session" in r.stdout
+    assert "--   webhook  not available here: no webhook_url set" in r.stdout
 
 
 @pytest.mark.infra
@@ -221,5 +221,5 @@ def test_plyer_without_any_backend_degrades_to_unavailable(home, tmp_path):
         r = notify_test(home, {"DBUS_SESSION_BUS_ADDRESS": bus.address, "PATH": str(bindir)})
         assert bus.notifications(timeout=0.5) == []
     assert r.returncode == 1, r.stdout + r.stderr
-    assert "FAIL desktop  unavailable: plyer: No usable implementation found!" in r.stdout
+    assert "--   desktop  not available here: plyer: No usable implementation found!" in r.stdout
     assert "Traceback" not in r.stderr

@@ -23,8 +23,13 @@ def cells(parts: Sequence[tuple[str, float]], total_cells: int, scale_s: float) 
     return [(str(k), int(n)) for k, n in out if n > 0]
 
 
-def text_report(r: Report, cats: Sequence[CategoryInfo], width: int = 80) -> list[str]:
-    """The report as plain lines (no colour): category bars, stacked day bars, key figures."""
+def text_report(r: Report, cats: Sequence[CategoryInfo], width: int | None = 80) -> list[str]:
+    """The report as plain lines (no colour): category bars, stacked day bars, key figures.
+
+    ``width`` is the terminal's: bars fill it and no line is longer. ``None`` (output to a pipe or
+    a file) lays the bars out for 80 columns and cuts no line."""
+    cut = width
+    width = width or 80
     info = {c.id: c for c in cats}
     order = [c.id for c in cats] + sorted(k for k in r.categories if k not in info)
     last = r.end - DAY
@@ -76,7 +81,7 @@ def text_report(r: Report, cats: Sequence[CategoryInfo], width: int = 80) -> lis
         text = "time sinks: " + ", ".join(
             f"{info[c].name.split('/')[0] if c in info else c} {fmt_hm(s)}" for c, s in sinks
         )
-        lines.append(text[:width])
+        lines.append(text[:cut] if cut else text)
     if r.previous is not None:
         delta = r.total_s - r.previous.total_s
         sign = "+" if delta >= 0 else ""
@@ -87,5 +92,5 @@ def text_report(r: Report, cats: Sequence[CategoryInfo], width: int = 80) -> lis
             for k, v in moved
         )
         text = f"vs previous period: {sign}{fmt_hm(delta)} total" + (f" ({detail})" if detail else "")
-        lines.append(text[:width])
+        lines.append(text[:cut] if cut else text)
     return lines

@@ -82,7 +82,7 @@ def describe(e: Entry, tz: dt.tzinfo, names: dict[str, str], now: dt.datetime) -
 def overlap_message(clashes: list[Entry], tz: dt.tzinfo, names: dict[str, str], now: dt.datetime) -> str:
     first = "; ".join(f"{describe(e, tz, names, now)} ({e.id or 'running'})" for e in clashes[:3])
     more = f" and {len(clashes) - 3} more" if len(clashes) > 3 else ""
-    return f"overlaps {first}{more}; choose adjust to trim the other entries"
+    return f"overlaps {first}{more}; --adjust (Adjust in the app) trims the other entries"
 
 
 def split_at(e: Entry, at: dt.datetime, now: dt.datetime) -> tuple[dict[str, Any], dict[str, Any]]:

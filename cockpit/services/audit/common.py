@@ -8,6 +8,7 @@ holds its id (``{"entry": id}``). The stored shape of a time entry is described 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import TYPE_CHECKING, Any
 
 from cockpit.core import audit as core
@@ -170,4 +171,6 @@ def parse_date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+            raise UsageError(f"date {text!r} does not exist") from None
         raise UsageError(f"date {text!r} is not YYYY-MM-DD") from None

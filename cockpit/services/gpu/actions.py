@@ -3,6 +3,7 @@ host check."""
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 from typing import TYPE_CHECKING, Any
@@ -16,6 +17,7 @@ from cockpit.errors import CockpitError, UsageError
 from cockpit.services.gpu import poller as poller_mod
 from cockpit.services.gpu.poller import LOCAL, SLURM_MISSING, Poller
 from cockpit.services.gpu.records import jobs_collection
+from cockpit.sources.parse_tmux import as_shown
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -36,24 +38,36 @@ def launch(
     ctx: Context,
     poller: Poller,
     host: str,
-    command: list[str],
+    command: list[str] | str,
     name: str | None = None,
     note: str = "",
     gpus: str | None = None,
     cwd: str | None = None,
 ) -> Job:
-    """Start ``command`` in a detached tmux session through the exit-status wrapper; record it."""
-    if not command:
-        raise UsageError("launch: give the command after --")
+    """Start ``command`` in a detached tmux session through the exit-status wrapper; record it.
+
+    A command line given as one string (the TUI form, or one argument after ``--``) runs through
+    the user's shell on the host (``$SHELL -c``), as ``ssh host 'cmd; cmd'`` would; a list of
+    arguments keeps exec semantics (each argument quoted). Without ``cwd`` the job runs in the
+    current directory on the local machine and in the home directory on an SSH host."""
+    if isinstance(command, str):
+        if not command.strip():
+            raise UsageError("launch: give the command after --")
+        cmdline, run = command, f'"${{SHELL:-/bin/sh}}" -c {shlex.quote(command)}'
+    else:
+        if not command:
+            raise UsageError("launch: give the command after --")
+        cmdline = run = shlex.join(command)
+    if cwd is None and host == LOCAL:
+        cwd = os.getcwd()
     if gpus is not None and not re.fullmatch(r"\d+(,\d+)*", gpus):
         raise UsageError(f"launch: --gpus must look like 0,1 (got {gpus!r})")
     now = ctx.clock.now()
     session = session_name(name, now)
     run_id = f"{session}-{int(now.timestamp())}"
-    cmdline = shlex.join(command)
     run_dir = f'"$HOME/.cache/cockpit/runs/"{shlex.quote(run_id)}'
     env = f"CUDA_VISIBLE_DEVICES={shlex.quote(gpus)}; export CUDA_VISIBLE_DEVICES; " if gpus else ""
-    wrapper = f'R={run_dir}; {env}{cmdline}\nc=$?; echo $c > "$R/exit_code.tmp" && mv "$R/exit_code.tmp" "$R/exit_code"; exit $c'
+    wrapper = f'R={run_dir}; {env}{run}\nc=$?; echo $c > "$R/exit_code.tmp" && mv "$R/exit_code.tmp" "$R/exit_code"; exit $c'
     cd = f"cd {shlex.quote(cwd)} || exit 41" if cwd else 'cd "$HOME" || exit 41'
     script = "\n".join(
         [
@@ -116,7 +130,7 @@ def tail_job(poller: Poller, job: JobView, lines: int = 200) -> str:
     rc, out = poller.run(job.host, script)
     if rc != 0:
         raise CockpitError(f"tail on {job.host} failed: {clean(out.strip(), max_len=200) or f'rc {rc}'}")
-    return out
+    return as_shown(out)
 
 
 def tail(poller: Poller, host: str, pane_id: str, lines: int = 200) -> str:
@@ -125,7 +139,7 @@ def tail(poller: Poller, host: str, pane_id: str, lines: int = 200) -> str:
     rc, out = poller.run(host, f"tmux -u capture-pane -p -J -t {shlex.quote(pane_id)} -S -{int(lines)}")
     if rc != 0:
         raise CockpitError(f"tail on {host} failed: {clean(out.strip(), max_len=200)}")
-    return "\n".join(out.rstrip("\n").splitlines()[-lines:])
+    return "\n".join(as_shown(out).splitlines()[-lines:])
 
 
 def kill(poller: Poller, host: str, job: JobView) -> None:

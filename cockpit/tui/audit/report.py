@@ -12,12 +12,13 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from cockpit.core import audit as core
 from cockpit.errors import CockpitError
 from cockpit.services import audit
 from cockpit.tui.audit.render import bar, safe_color
+from cockpit.tui.shell.footer import KeyFooter
 from cockpit.tui.shell.safe import SafeInput, safe
 
 if TYPE_CHECKING:
@@ -137,7 +138,7 @@ class ReportScreen(Screen[None]):
         yield SafeInput(placeholder="from to, e.g. 2026-11-02 2026-11-13 (Enter)", id="report-range")
         with VerticalScroll():
             yield Static("", id="report-body", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.refresh_report()

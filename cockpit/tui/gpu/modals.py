@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Static
 
 from cockpit.tui.shell.safe import SafeInput, safe, safe_content
+from cockpit.tui.shell.toggle import TickBox
 
 if TYPE_CHECKING:
     from cockpit.context import Context
@@ -113,7 +114,7 @@ class LaunchForm(ModalScreen[None]):
             yield SafeInput(placeholder="GPUs, e.g. 0,1", id="launch-gpus")
             yield SafeInput(placeholder="directory on the host", id="launch-cwd")
             for i, item in enumerate(self.ctx.config.gpu.preflight):
-                yield Checkbox(Content(safe(item, max_len=100)), id=f"preflight-{i}")
+                yield TickBox(Content(safe(item, max_len=100)), id=f"preflight-{i}")
             yield Static("", id="launch-error", markup=False)
             with Horizontal():
                 yield Button("Launch", id="launch-go", variant="primary")
@@ -128,19 +129,17 @@ class LaunchForm(ModalScreen[None]):
     def on_input_submitted(self) -> None:
         self.submit()
 
-    def submit(self) -> None:
-        import shlex
+    def on_mount(self) -> None:
+        # keys typed at once go to the command line (the host is prefilled)
+        self.query_one("#launch-cmd", SafeInput).focus()
 
+    def submit(self) -> None:
         err = self.query_one("#launch-error", Static)
         unticked = [c for c in self.query(Checkbox) if not c.value]
         if unticked:
             err.update("tick every pre-flight item first")
             return
-        try:
-            cmd = shlex.split(self._value("cmd"))
-        except ValueError as e:
-            err.update(safe_content(f"command: {safe(e, 200)}"))
-            return
+        cmd = self._value("cmd")  # a command line: the host's shell runs it ($SHELL -c)
         if not cmd:
             err.update("give a command")
             return
@@ -148,7 +147,7 @@ class LaunchForm(ModalScreen[None]):
         self._launch(self._value("host"), cmd)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="gpu-launch")
-    def _launch(self, host: str, cmd: list[str]) -> None:
+    def _launch(self, host: str, cmd: str) -> None:
         from cockpit.services import gpu as svc
 
         try:

@@ -151,9 +151,9 @@ class GpuPane(Pane):
         """The jobs table, mounted when the first job shows up (the first frame has none)."""
 
         def make() -> DataTable[str]:
-            from textual.widgets import DataTable
+            from cockpit.tui.gpu.table import JobsTable
 
-            table: DataTable[str] = DataTable(cursor_type="row", zebra_stripes=False)
+            table: DataTable[str] = JobsTable(cursor_type="row", zebra_stripes=False)
             for label, width in self.COLUMNS:
                 table.add_column(label, width=width, key=label)
             return table
@@ -296,6 +296,10 @@ class GpuPane(Pane):
 
     def action_kill(self) -> None:
         job = self.selected_job()
+        if job is not None and job.state in ("finished", "failed"):
+            where = job.tmux_target or (f"Slurm job {job.slurm_id}" if job.slurm_id else f"pid {job.pid}")
+            self.app.notify(f"{where} has ended ({job.state}): nothing to kill")
+            return
         slurm_live = job is not None and job.slurm_id and job.state in ("running", "pending")
         if job is None or not (job.pid or slurm_live):
             self.app.notify("select a running job to kill it", severity="warning")

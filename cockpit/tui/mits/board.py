@@ -8,12 +8,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from cockpit.core import tasks as core
 from cockpit.tui.mits import messages
 from cockpit.tui.mits.lists import GroupedTasksScreen
 from cockpit.tui.mits.rows import TaskList
+from cockpit.tui.shell.footer import KeyFooter
 
 
 class BoardScreen(GroupedTasksScreen):
@@ -50,7 +51,7 @@ class BoardScreen(GroupedTasksScreen):
         yield Static(
             "Shift+←/→ or H/L move the task to the previous/next stage", id="board-hint", markup=False
         )
-        yield Footer()
+        yield KeyFooter()
 
     def group_of(self, entry: Any) -> str | None:
         return entry.stage

@@ -8,11 +8,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Checkbox, Label, Select, Static
+from textual.widgets import Label, Select, Static
 
 from cockpit.core import tasks as core
 from cockpit.errors import UsageError
 from cockpit.tui.shell.safe import SafeInput, safe_content, select_choices
+from cockpit.tui.shell.toggle import TickBox
 
 if TYPE_CHECKING:
     from cockpit.context import Context
@@ -31,7 +32,8 @@ class TaskForm(ModalScreen[dict[str, Any] | None]):
     TaskForm Horizontal { height: 1; margin-bottom: 1; }
     TaskForm Label { width: 10; }
     TaskForm Input { width: 1fr; height: 1; border: none; padding: 0 1; background: $boost; }
-    TaskForm Input:focus { background: $accent 30%; }
+    /* Textual's Input:focus draws a tall border: at height 1 it would hide the text typed. */
+    TaskForm Input:focus { border: none; background: $accent 30%; }
     TaskForm Select { width: 1fr; height: 1; }
     TaskForm SelectCurrent { height: 1; border: none; padding: 0 1; background: $boost; }
     TaskForm Select:focus > SelectCurrent { border: none; background: $accent 30%; }
@@ -66,7 +68,7 @@ class TaskForm(ModalScreen[dict[str, Any] | None]):
             yield Static("Edit task" if self.item else "New task", markup=False)
             with Horizontal():
                 yield Label("Title")
-                yield SafeInput(t.title, id="title", placeholder="what to do")
+                yield SafeInput(t.title, id="title", placeholder="what to do", compact=True)
             with Horizontal():
                 yield Label("Impact")
                 yield choice("impact", [("high", "high"), ("low", "low")], t.impact, "high")
@@ -82,14 +84,16 @@ class TaskForm(ModalScreen[dict[str, Any] | None]):
                 yield choice("category", [("none", "none"), *cats], t.category, "none")
             with Horizontal():
                 yield Label("Estimate")
-                yield SafeInput(t.estimate or 0, id="estimate", type="integer", placeholder="sprints")
+                yield SafeInput(
+                    t.estimate or 0, id="estimate", type="integer", placeholder="sprints", compact=True
+                )
             with Horizontal():
                 yield Label("Project")
-                yield SafeInput(t.project, id="project")
+                yield SafeInput(t.project, id="project", compact=True)
             with Horizontal():
                 yield Label("Notes")
-                yield SafeInput(t.notes, id="notes")
-            yield Checkbox("Today's MIT", self.is_mit, id="mit")
+                yield SafeInput(t.notes, id="notes", compact=True)
+            yield TickBox("Today's MIT", self.is_mit, id="mit")
             yield Static("", id="form-error", markup=False)
             yield Static(
                 "Ctrl+S (or Enter in a text field) save   Esc cancel   Tab next", markup=False, classes="hint"
@@ -126,7 +130,7 @@ class TaskForm(ModalScreen[dict[str, Any] | None]):
         if "estimate" in raw:
             raw["estimate"] = raw["estimate"] or "0"
         out = {k: parse(self.ctx, k, v) for k, v in raw.items()}
-        out["mit"] = self.query_one("#mit", Checkbox).value
+        out["mit"] = self.query_one("#mit", TickBox).value
         return out
 
     def action_save(self) -> None:

@@ -8,12 +8,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid
 from textual.content import Content
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from cockpit.core import tasks as core
 from cockpit.tui.mits import messages
 from cockpit.tui.mits.lists import GroupedTasksScreen
 from cockpit.tui.mits.rows import TaskList
+from cockpit.tui.shell.footer import KeyFooter
 
 
 class MatrixScreen(GroupedTasksScreen):
@@ -57,7 +58,7 @@ class MatrixScreen(GroupedTasksScreen):
             id="matrix-hint",
             markup=False,
         )
-        yield Footer()
+        yield KeyFooter()
 
     def group_of(self, entry: Any) -> str | None:
         return entry.quadrant

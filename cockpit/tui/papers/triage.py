@@ -15,9 +15,10 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.style import Style
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from cockpit.tui.shell.footer import KeyFooter
 from cockpit.tui.shell.safe import safe, safe_content
 
 if TYPE_CHECKING:
@@ -83,7 +84,7 @@ class TriageScreen(Screen[None]):
             with VerticalScroll(id="triage-abstract-box"):
                 yield Static("", id="triage-abstract", markup=False)
         yield OptionList(id="triage-list")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.call_after_refresh(self.load)

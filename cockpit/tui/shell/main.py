@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.containers import Grid
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from cockpit.services import storecheck
 from cockpit.tui.audit.pane import AuditPane
@@ -15,6 +15,7 @@ from cockpit.tui.focus.pane import FocusPane
 from cockpit.tui.gpu.pane import GpuPane
 from cockpit.tui.mits.pane import MitsPane
 from cockpit.tui.papers.pane import PapersPane
+from cockpit.tui.shell.footer import KeyFooter
 from cockpit.tui.shell.pane import Pane
 from cockpit.tui.shell.safe import safe_content
 
@@ -44,7 +45,7 @@ class MainScreen(Screen[None]):
                 w, h = width * cols // 3, (height - 1) // 2
                 pane.set_class(w < cls.COMPACT_WIDTH or h < cls.COMPACT_HEIGHT, "-compact")
                 yield pane
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         if self.focused is None:
