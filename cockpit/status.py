@@ -126,6 +126,8 @@ def render(fmt: str, data: dict[str, Any], now: dt.datetime) -> str:
     track = (snap.get("track") or {}).get("category")
     parts: list[str] = []
     state = focus.get("state", "idle")
+    if state == "break":
+        track = None  # a break pauses tracking (the file may predate the sprint's end)
     if state != "idle" and focus.get("remaining_s") is not None:
         rem = fmt_duration(int(focus["remaining_s"]))
         mode = _clean(focus.get("mode") or "focus", 12)
