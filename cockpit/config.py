@@ -148,6 +148,7 @@ class FocusConfig(Section):
     timebox_minutes: int = 120
     extend_minutes: int = 10
     daily_goal: int = 3
+    min_sprint_minutes: int = 25  # a sprint counts toward daily_goal from this many focused minutes
     gap_minutes: int = 5  # after an unclean stop longer than this, ask to keep or discard the gap
 
 

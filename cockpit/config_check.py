@@ -36,6 +36,7 @@ RANGES: dict[str, tuple[float, float, bool]] = {
     "focus.timebox_minutes": (0, WEEK_MIN, False),
     "focus.extend_minutes": (0, DAY_MIN, False),
     "focus.daily_goal": (0, 100, False),
+    "focus.min_sprint_minutes": (0, DAY_MIN, True),
     "focus.gap_minutes": (0, DAY_MIN, True),
     "notify.webhook_timeout_s": (0, 300, False),
     "notify.tmux_display_ms": (0, 600_000, False),

@@ -126,6 +126,8 @@ def render(fmt: str, data: dict[str, Any], now: dt.datetime) -> str:
     track = (snap.get("track") or {}).get("category")
     parts: list[str] = []
     state = focus.get("state", "idle")
+    if state == "break":
+        track = None  # a break pauses tracking (the file may predate the sprint's end)
     if state != "idle" and focus.get("remaining_s") is not None:
         rem = fmt_duration(int(focus["remaining_s"]))
         mode = _clean(focus.get("mode") or "focus", 12)
@@ -139,14 +141,15 @@ def render(fmt: str, data: dict[str, Any], now: dt.datetime) -> str:
         else:
             parts.append(f"{rem} {label}")
     if mit:
-        text = _clean(mit)
+        # both the MIT and the tracked category fit: the MIT gives up room for the category
+        text = _clean(mit, 24) if track else _clean(mit)
         if fmt == "tmux":
             text = text.replace("#", "##")
             parts.append(f"#[fg=magenta]MIT:#[default] {text}")
         else:
             parts.append(f"MIT: {text}")
-    elif track:
-        text = _clean(track, 24)
+    if track:
+        text = _clean(track, 16 if mit else 24)
         parts.append(text.replace("#", "##") if fmt == "tmux" else text)
     gpu = snap.get("gpu") or {}
     if gpu.get("failed"):

@@ -41,6 +41,7 @@ from cockpit.core.focus_stats import (
     DayStats,
     alert_for,
     booking_note,
+    break_length,
     counts_as_sprint,
     day_stats,
     fmt_clock,
@@ -67,6 +68,7 @@ __all__ = [
     "Session",
     "alert_for",
     "booking_note",
+    "break_length",
     "counts_as_sprint",
     "day_stats",
     "fmt_clock",
@@ -74,6 +76,10 @@ __all__ = [
     "streak",
     "timebox_alert",
 ]
+
+
+#: no break after a sprint with fewer focused seconds than this
+MIN_BREAK_FOCUS_S = 5 * 60
 
 
 class FocusError(ValueError):
@@ -190,6 +196,13 @@ def _following(s: Session, at: dt.datetime) -> Session | None:
             return None
         long = mode == "pomodoro" and rnd % s.long_every == 0
         length = s.long_break_s if long else s.break_s
+        if mode == "sprint":
+            # the break is in proportion to the focused time (break_minutes per sprint_minutes),
+            # and there is none under MIN_BREAK_FOCUS_S
+            focused = elapsed_s(s, at)
+            if focused < MIN_BREAK_FOCUS_S or s.focus_s <= 0:
+                return None
+            length = round(focused * s.break_s / s.focus_s)
         if length <= 0:
             return None
         return replace(base, phase="break", planned_s=length)

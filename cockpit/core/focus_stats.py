@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from cockpit.core.clock import from_stamp
-from cockpit.core.focus_records import COMPLETED, EARLY, MODE_LABELS, FocusRecord, Session
+from cockpit.core.focus_records import COMPLETED, MODE_LABELS, FocusRecord, Session
 
 if TYPE_CHECKING:
     from cockpit.core.alerts import Alert
@@ -38,26 +38,34 @@ class DayStats:
         }
 
 
-def counts_as_sprint(r: FocusRecord) -> bool:
-    """A sprint (or a block's sprint) that ran its course, or was finished with at least half done."""
+#: a sprint counts toward the daily goal from this many focused minutes ([focus] min_sprint_minutes)
+MIN_SPRINT_MINUTES = 25
+
+
+def counts_as_sprint(r: FocusRecord, min_s: float = MIN_SPRINT_MINUTES * 60) -> bool:
+    """A sprint (or a block's sprint) with at least ``min_s`` focused seconds, however it ended."""
     if r.phase != "focus" or r.mode not in ("sprint", "block"):
         return False
-    if r.outcome == COMPLETED:
-        return True
-    return r.outcome == EARLY and r.active_s >= 0.5 * r.planned_s
+    return r.active_s >= min_s
 
 
 def local_day(stamp: str, tz: dt.tzinfo) -> dt.date:
     return from_stamp(stamp).astimezone(tz).date()
 
 
-def day_stats(records: Iterable[FocusRecord], day: dt.date, tz: dt.tzinfo, goal: int = 0) -> DayStats:
+def day_stats(
+    records: Iterable[FocusRecord],
+    day: dt.date,
+    tz: dt.tzinfo,
+    goal: int = 0,
+    min_s: float = MIN_SPRINT_MINUTES * 60,
+) -> DayStats:
     sprints = focus_s = internal = external = 0
     for r in records:
         if r.phase != "focus" or local_day(r.end, tz) != day:
             continue
         focus_s += r.active_s
-        sprints += counts_as_sprint(r)
+        sprints += counts_as_sprint(r, min_s)
         for i in r.interruptions:
             if i.kind == "internal":
                 internal += 1
@@ -66,11 +74,17 @@ def day_stats(records: Iterable[FocusRecord], day: dt.date, tz: dt.tzinfo, goal:
     return DayStats(sprints, focus_s, internal, external, goal)
 
 
-def streak(records: Iterable[FocusRecord], today: dt.date, tz: dt.tzinfo, goal: int) -> int:
+def streak(
+    records: Iterable[FocusRecord],
+    today: dt.date,
+    tz: dt.tzinfo,
+    goal: int,
+    min_s: float = MIN_SPRINT_MINUTES * 60,
+) -> int:
     """Days in a row that reached the daily goal, up to today (today counts once it is reached)."""
     per_day: dict[dt.date, int] = {}
     for r in records:
-        if counts_as_sprint(r):
+        if counts_as_sprint(r, min_s):
             d = local_day(r.end, tz)
             per_day[d] = per_day.get(d, 0) + 1
     day = today if per_day.get(today, 0) >= goal else today - dt.timedelta(days=1)
@@ -111,8 +125,15 @@ def alert_for(records: Iterable[FocusRecord], s: Session | None, now: dt.datetim
     mins = round(r.active_s / 60)
     body = f"{mins} min of focus."
     if s and s.phase == "break":
-        body += f" Break: {round(s.planned_s / 60)} min."
+        body += f" Break: {break_length(s.planned_s)}."
     return Alert(f"{label[0].upper() + label[1:]} done", body, "normal", "focus")
+
+
+def break_length(seconds: float) -> str:
+    """ "5 min", or "40 s" under a minute: never "0 min"."""
+    if seconds >= 60:
+        return f"{round(seconds / 60)} min"
+    return f"{max(1, round(seconds))} s"
 
 
 def timebox_alert() -> Alert:

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cockpit.core.clock import from_stamp
+from cockpit.core.focus_records import FocusRecord
+from cockpit.core.focus_stats import MIN_SPRINT_MINUTES, counts_as_sprint, local_day
 from cockpit.core.mits_records import Task, number, opt_text, text
 from cockpit.core.tasks import (
     add_days,
@@ -185,6 +187,23 @@ def _overlap(entry: dict[str, Any], start: dt.datetime, end: dt.datetime, now: d
     return max(0.0, (min(e, end) - max(s, start)).total_seconds())
 
 
+def _focus_numbers(
+    records: Iterable[FocusRecord], first: str, last: str, tz: dt.tzinfo, min_s: float, mit_ids: set[str]
+) -> tuple[int, float, float]:
+    """(sprints, focus seconds, focus seconds on MITs) of the focus phases that ended between
+    the local days ``first`` and ``last``: the same rule as ``focus status`` and the Focus pane."""
+    sprints = 0
+    focus_s = mit_s = 0.0
+    for r in records:
+        if r.phase != "focus" or not (first <= local_day(r.end, tz).isoformat() <= last):
+            continue
+        sprints += counts_as_sprint(r, min_s)
+        focus_s += r.active_s
+        if r.task in mit_ids:
+            mit_s += r.active_s
+    return sprints, focus_s, mit_s
+
+
 def day_summary(
     entries: Iterable[dict[str, Any]],
     tasks: Iterable[Task],
@@ -192,15 +211,16 @@ def day_summary(
     tz: dt.tzinfo,
     now: dt.datetime,
     cap: int,
+    focus: Iterable[FocusRecord] = (),
+    min_s: float = MIN_SPRINT_MINUTES * 60,
 ) -> DaySummary:
-    """The evening shutdown's numbers for one local day."""
+    """The evening shutdown's numbers for one local day. Sprints and their time come from the
+    focus records (``focus``), never from time entries (a paused sprint is two entries)."""
     start, end = day_bounds(day, tz)
     items = list(tasks)
     mits = effective_mits(items, day, cap)
     mit_ids = {t.id for t in mits}
-    sprints = 0
-    sprint_s = 0.0
-    mit_s = 0.0
+    sprints, sprint_s, mit_s = _focus_numbers(focus, day, day, tz, min_s, mit_ids)
     by_cat: dict[str, float] = {}
     for e in entries:
         secs = _overlap(e, start, end, now)
@@ -209,11 +229,6 @@ def day_summary(
         if e.get("source") != "break":
             cat = str(e.get("category") or "")
             by_cat[cat] = by_cat.get(cat, 0.0) + secs
-        if e.get("source") == "sprint":
-            sprints += 1
-            sprint_s += secs
-            if e.get("task") in mit_ids:
-                mit_s += secs
     done_today = [t for t in items if local_date(t.done, tz) == day]
     return DaySummary(
         date=day,
@@ -235,22 +250,20 @@ def week_summary(
     day: str,
     tz: dt.tzinfo,
     now: dt.datetime,
+    focus: Iterable[FocusRecord] = (),
+    min_s: float = MIN_SPRINT_MINUTES * 60,
 ) -> WeekNumbers:
-    """The weekly retro's numbers for the ISO week holding ``day``."""
+    """The weekly retro's numbers for the ISO week holding ``day`` (sprints from ``focus``)."""
     first = week_start(day)
     start, _ = day_bounds(first, tz)
     _, end = day_bounds(add_days(first, 6), tz)
     items = list(tasks)
-    sprints = 0
-    sprint_s = 0.0
+    sprints, sprint_s, _ = _focus_numbers(focus, first, add_days(first, 6), tz, min_s, set())
     by_cat: dict[str, float] = {}
     for e in entries:
         secs = _overlap(e, start, end, now)
         if secs <= 0:
             continue
-        if e.get("source") == "sprint":
-            sprints += 1
-            sprint_s += secs
         if e.get("source") != "break":
             cat = str(e.get("category") or "")
             by_cat[cat] = by_cat.get(cat, 0.0) + secs

@@ -30,6 +30,7 @@ from cockpit.core.clock import from_stamp
 from cockpit.core.focus import FocusDoc, FocusRecord, Session
 from cockpit.core.text import clean
 from cockpit.errors import CockpitError, UsageError
+from cockpit.services import focus_track
 from cockpit.services.atomic import atomic
 from cockpit.services.focus_gap import heartbeat, unclean_gap
 from cockpit.services.focus_state import (
@@ -89,6 +90,7 @@ def _commit(ctx: Context, fn: Step) -> tuple[Session | None, list[FocusRecord]]:
         timebox_up = False
         if s:
             s = fix_jump(ctx, s, now)
+            out["before"] = s
             s, records = core.advance(s, now)
             if s and _timebox_due(s, now):
                 s = replace(s, alerted=True)
@@ -102,7 +104,9 @@ def _commit(ctx: Context, fn: Step) -> tuple[Session | None, list[FocusRecord]]:
         return FocusDoc(session=s, last_task=s.task, last_category=s.category)
 
     update_doc(ctx, update)
-    _book(ctx, out["records"])
+    before = out.get("before")
+    _book(ctx, [r for r in out["records"] if not focus_track.tracked(before, r)], out["records"])
+    focus_track.follow(ctx, before, out["records"], out["session"])
     publish(ctx, out["session"])
     alert = core.timebox_alert() if out["timebox_up"] else core.alert_for(out["auto"], out["session"], now)
     if alert is not None:
@@ -125,11 +129,19 @@ def _timebox_due(s: Session, now: dt.datetime) -> bool:
     return s.mode == "timebox" and not s.alerted and not s.is_paused and core.remaining_s(s, now) <= 0
 
 
-def _book(ctx: Context, records: list[FocusRecord]) -> None:
+def _book(ctx: Context, records: list[FocusRecord], finished: list[FocusRecord]) -> None:
+    """Keep every finished phase; book as time entries the ``records`` tracking did not hold
+    (breaks, reading passes, phases that ran out while cockpit was down)."""
     from cockpit.services import audit, mits
 
-    for r in records:
+    for r in finished:
         sessions(ctx).insert(r.to_doc())
+        if r.phase == "focus" and r.task and r.active_s > 0:
+            try:
+                mits.add_focus_time(ctx, r.task, int(r.active_s))
+            except (UsageError, ValueError):
+                pass  # the task id no longer parses; the time entry still holds the time
+    for r in records:
         focus = r.phase == "focus"
         source = ("reading" if r.paper else "sprint") if focus else "break"
         note = core.booking_note(r)
@@ -151,11 +163,6 @@ def _book(ctx: Context, records: list[FocusRecord]) -> None:
                 interruptions=[x.to_doc() for x in mine],
                 extra={"focus_session": r.session},
             )
-        if focus and r.task and r.active_s > 0:
-            try:
-                mits.add_focus_time(ctx, r.task, int(r.active_s))
-            except (UsageError, ValueError):
-                pass  # the task id no longer parses; the time entry still holds the time
 
 
 # ---------------------------------------------------------------------------- reading
@@ -193,8 +200,9 @@ def today(ctx: Context) -> core.DayStats:
     goal = ctx.config.focus.daily_goal
     # this month and the previous ones back to ~60 days (enough for any streak shown)
     records = stored_records(ctx, 3)
-    stats = core.day_stats(records, day, tz, goal)
-    return replace(stats, streak=core.streak(records, day, tz, goal))
+    min_s = ctx.config.focus.min_sprint_minutes * 60
+    stats = core.day_stats(records, day, tz, goal, min_s)
+    return replace(stats, streak=core.streak(records, day, tz, goal, min_s))
 
 
 def records_for_day(ctx: Context, day: dt.date | None = None) -> list[FocusRecord]:
@@ -230,6 +238,16 @@ def _default_category(ctx: Context) -> str:
     return (deep or cats)[0].id if cats else "focus"
 
 
+def _tracked_category(ctx: Context) -> str | None:
+    from cockpit.services import audit
+
+    try:
+        cur = audit.running(ctx)
+    except CockpitError:
+        return None
+    return cur.category if cur is not None else None
+
+
 def _choice(task: Task) -> TaskChoice:
     from cockpit.core.focus_plan import TaskChoice
 
@@ -247,7 +265,8 @@ def _open_mits(ctx: Context) -> tuple[TaskChoice, ...]:
 
 def defaults(ctx: Context, mode: str = "sprint") -> StartDefaults:
     """What the start dialog proposes: the last used task if it is still an open MIT today,
-    else today's first open MIT; the task's category, else the last used one; the mode's
+    else today's first open MIT; the task's category, else the tracked one, else the last
+    used one; the mode's
     length (``focus_plan.default_minutes``)."""
     from cockpit.core.focus_plan import StartDefaults, default_minutes
 
@@ -257,6 +276,8 @@ def defaults(ctx: Context, mode: str = "sprint") -> StartDefaults:
     task = doc.last_task if doc.last_task in ids else (ids[0] if ids else None)
     cat = next((t.category for t in open_mits if t.id == task), None) if task else None
     valid = {c.id for c in ctx.config.categories}
+    if cat not in valid:
+        cat = _tracked_category(ctx)
     if cat not in valid:
         cat = doc.last_category if doc.last_category in valid else _default_category(ctx)
     try:
@@ -421,3 +442,34 @@ def resolve_gap(ctx: Context, keep: bool, since: dt.datetime) -> Session | None:
     heartbeat(ctx)
     publish(ctx, s)
     return s
+
+
+# ---------------------------------------------------------------------------- end of the day
+
+
+def still_running(ctx: Context) -> list[str]:
+    """What still runs, one line each (the shutdown lists it): a focus session, tracking."""
+    from cockpit.core.focus_view import describe
+    from cockpit.services import audit
+
+    out: list[str] = []
+    s, _ = sync(ctx)
+    if s is not None:
+        out.append(describe(s, ctx.clock.now()))
+    cur = audit.running(ctx)
+    if cur is not None:
+        since = cur.since.astimezone(ctx.clock.tz).strftime("%H:%M")
+        out.append(f"tracking {category_name(ctx, cur.category)} since {since}")
+    return out
+
+
+def stop_all(ctx: Context) -> None:
+    """Stop the focus session (its time is kept) and tracking: the workday is closed."""
+    from cockpit.services import audit
+
+    if raw(ctx) is not None:
+        try:
+            stop(ctx)
+        except FocusStateError:
+            pass  # it ended meanwhile
+    audit.stop(ctx)

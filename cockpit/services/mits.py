@@ -22,6 +22,7 @@ from cockpit.store import CorruptFileError as CorruptFileError  # re-exported fo
 
 if TYPE_CHECKING:
     from cockpit.context import Context
+    from cockpit.core.focus_records import FocusRecord
 
 # The records: ``Task`` (collection "tasks", core/mits_records.py), ``Retro`` (collection
 # "retros"), ``MitsDay`` (the doc "mits") and the ritual numbers (core/rituals.py). Callers get
@@ -376,7 +377,16 @@ def day_summary(ctx: Context, day: str | None = None) -> DaySummary:
     start, end = core.day_bounds(day, ctx.clock.tz)
     entries = _entries_between(ctx, start, end)
     items = tasks_of(tasks(ctx).all())
-    return rituals.day_summary(entries, items, day, ctx.clock.tz, ctx.clock.now(), cap(ctx))
+    return rituals.day_summary(
+        entries, items, day, ctx.clock.tz, ctx.clock.now(), cap(ctx), *_focus_records(ctx)
+    )
+
+
+def _focus_records(ctx: Context) -> tuple[list[FocusRecord], float]:
+    """The finished focus phases of the last months, and the minimum that counts as a sprint."""
+    from cockpit.services.focus_state import stored_records
+
+    return stored_records(ctx, 3), ctx.config.focus.min_sprint_minutes * 60
 
 
 def week_summary(ctx: Context, day: str | None = None) -> WeekNumbers:
@@ -385,7 +395,9 @@ def week_summary(ctx: Context, day: str | None = None) -> WeekNumbers:
     start, _ = core.day_bounds(first, ctx.clock.tz)
     _, end = core.day_bounds(core.add_days(first, 6), ctx.clock.tz)
     entries = _entries_between(ctx, start, end)
-    return rituals.week_summary(entries, tasks_of(tasks(ctx).all()), day, ctx.clock.tz, ctx.clock.now())
+    return rituals.week_summary(
+        entries, tasks_of(tasks(ctx).all()), day, ctx.clock.tz, ctx.clock.now(), *_focus_records(ctx)
+    )
 
 
 # ---------------------------------------------------------------- rituals

@@ -48,12 +48,13 @@ def test_finished_sprint_and_break_become_time_entries_and_task_focus_time(ctx, 
     clock.advance(20 * 60)
     assert svc.current(ctx) is None
     e = entries(ctx)
-    assert [(x["source"], x["category"], x["task"]) for x in e] == [
-        ("sprint", "model", task),
-        ("break", "model", task),
+    # the sprint was tracking's running entry; the break is its own; tracking then resumes
+    assert [(x["source"], x["category"], x["task"], x["end"]) for x in e] == [
+        ("sprint", "model", task, "2026-11-25T10:00:00+00:00"),  # the planned end, not when noticed
+        ("break", "model", task, "2026-11-25T10:13:20+00:00"),
+        ("manual", "model", None, None),
     ]
-    assert e[0]["end"] == "2026-11-25T10:00:00+00:00"  # the planned end, not when it was noticed
-    assert [i["note"] for i in e[0]["interruptions"]] == ["colleague"]
+    assert [i.note for i in svc.records_for_day(ctx)[0].interruptions] == ["colleague"]
     assert mits.get_task(ctx, task).focus_s == 3600
     day = svc.today(ctx)
     assert day.sprints == 1 and day.external == 1 and day.focus_s == 3600
@@ -65,10 +66,10 @@ def test_pauses_split_the_booked_time(ctx, clock):
     svc.pause(ctx)
     clock.advance(900)
     svc.resume(ctx)
-    clock.advance(1200)
+    clock.advance(1080)
     svc.stop(ctx)
     spans = [(x["start"][11:16], x["end"][11:16]) for x in entries(ctx)]
-    assert spans == [("09:00", "09:10"), ("09:25", "09:45")]
+    assert spans == [("09:00", "09:10"), ("09:25", "09:43")]
     assert all(x["category"] == "data" for x in entries(ctx))
 
 
@@ -79,7 +80,8 @@ def test_starting_while_one_runs_is_refused_or_replaces(ctx, clock):
         svc.start(ctx)
     v = svc.start(ctx, mode="timebox", minutes=120, replace=True)
     assert v.mode == "timebox"
-    assert [x["source"] for x in entries(ctx)] == ["sprint"]  # the replaced sprint's 5 minutes are kept
+    # the replaced sprint's 5 minutes are kept; tracking runs on for the time-box
+    assert [(x["source"], x["end"] is None) for x in entries(ctx)] == [("sprint", False), ("sprint", True)]
 
 
 def test_paper_session_books_reading_time_in_research(ctx, clock):
@@ -104,11 +106,11 @@ def test_status_file_follows_every_change(ctx, clock):
     svc.start(ctx, minutes=30)
     data = status.read(ctx.paths.status_file)
     assert data["focus"]["state"] == "running"
-    assert status.render("text", data, clock.now()) == "30:00 sprint"
+    assert status.render("text", data, clock.now()) == "30:00 sprint | Data Preprocessing/Clea…"
     svc.pause(ctx)
     clock.advance(300)
     data = status.read(ctx.paths.status_file)
-    assert status.render("text", data, clock.now()) == "30:00 sprint paused"
+    assert status.render("text", data, clock.now()) == "30:00 sprint paused"  # tracking paused too
     svc.resume(ctx)
     clock.advance(31 * 60)
     # nobody touched the session: the status line rolls into the break by itself
@@ -162,7 +164,8 @@ def test_unclean_stop_keep_closes_the_sprint_at_its_planned_end(ctx, clock):
     clock.advance(3 * 3600)
     since, _ = svc.unclean_gap(ctx)
     assert svc.resolve_gap(ctx, keep=True, since=since) is None
-    assert [x["end"][11:16] for x in entries(ctx)] == ["09:30", "09:36"]  # a 400 s break (30 * 20/90 min)
+    ends = [x["end"] and x["end"][11:16] for x in entries(ctx)]
+    assert ends == ["09:30", "09:36", None]  # a 400 s break (30 * 20/90 min), then tracking resumes
 
 
 def test_clean_exit_asks_nothing(ctx, clock):

@@ -57,11 +57,9 @@ def test_sprint_by_keys_start_pause_interrupt_extend_finish(home, tmp_path):
         s.wait_for("1:39:")  # 90 minutes + 10, less the seconds gone
         assert status_json(home)["planned_s"] == 6000
         s.send("d")
-        s.wait_for("Break after sprint")
-        st = status_json(home)
-        assert st["state"] == "break" and st["phase"] == "break"
-        tmux_line = cli(home, "status", "--format", "tmux").stdout
-        assert tmux_line.startswith("#[fg=cyan,bold]") and "break" in tmux_line
+        s.wait_for("No sprint running")  # seconds of focus: no break under 5 focused minutes
+        assert status_json(home)["state"] == "idle"
+        assert cli(home, "status", "--format", "tmux").stdout.strip() == "cockpit: idle"  # tracking ended
         s.send("C-q")
         assert s.wait_exit() == 0
     r = cli(home, "focus", "status")
@@ -135,15 +133,17 @@ def test_app_alerts_reach_the_outer_terminal_when_a_sprint_ends(home, tmp_path):
     (home / "config.toml").write_text(
         '[notify]\nchannels = ["toast", "osc", "tmux"]\ntmux_display_ms = 500\n'
     )
-    assert cli(home, "focus", "start", "--minutes", "0.1").returncode == 0  # 6 s, then a 1.3 s break
+    # 6 s: under 5 focused minutes there is no break, so the sprint's end is the last alert
+    assert cli(home, "focus", "start", "--minutes", "0.1").returncode == 0
     with NestedTmux(tmp_path, env={"COCKPIT_HOME": str(home)}) as t:
         t.run("exec " + cockpit_cmd())
-        last = b"\x1b]9;Break over: Ready for the next sprint?\x07"
-        out = t.wait(lambda: last in t.read_bytes("outer") and t.read_bytes("outer"), "the break's OSC 9", 30)
-        assert b"\x1b]777;notify;Break over;Ready for the next sprint?\x07" in out
-        assert b"\x1b]777;notify;Sprint done;0 min of focus. Break: 0 min.\x07" in out
+        last = b"\x1b]9;Sprint done: 0 min of focus.\x07"
+        out = t.wait(
+            lambda: last in t.read_bytes("outer") and t.read_bytes("outer"), "the sprint's OSC 9", 30
+        )
+        assert b"\x1b]777;notify;Sprint done;0 min of focus.\x07" in out
         assert b"\x1bPtmux;\x1b\x1b]777;notify;Sprint done;" in t.read_bytes("inner")  # wrapped by cockpit
-        t.wait(lambda: "Break over: Ready for the next sprint?" in t.outer_screen(), "display-message")
+        t.wait(lambda: "Sprint done: 0 min of focus." in t.outer_screen(), "display-message")
         t.wait(lambda: "No sprint running" in t.outer_screen(), "idle again")
     assert status_json(home)["state"] == "idle"
 

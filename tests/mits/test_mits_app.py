@@ -195,17 +195,15 @@ async def test_morning_plan_enforces_the_cap(no_plan):
 
 
 async def test_shutdown_shows_the_day_and_closes_it(no_plan, clock):
-    import datetime as dt
-
-    from cockpit.services import audit
+    from cockpit.services import audit, focus
 
     ctx = no_plan
     a = mits.add_task(ctx, "draft section 3", mit=True).id
     mits.add_task(ctx, "tomorrow thing", effort="quick")
-    now = clock.now()
-    audit.add_entry(
-        ctx, start=now, end=now + dt.timedelta(minutes=90), category="model", source="sprint", task=a
-    )
+    focus.start(ctx, minutes=90, task=a, category="model")  # sprints come from focus records
+    clock.advance(90 * 60)
+    focus.stop(ctx)
+    audit.stop(ctx)
     mits.complete(ctx, a)
     clock.advance(2 * 3600)
     app = CockpitApp(ctx)

@@ -163,6 +163,19 @@ def test_planned_vs_actual_and_mit_share(ctx, clock):
     )  # fmt: skip
     audit.add_entry(ctx, start=now, end=now + dt.timedelta(minutes=10), category="admin", source="manual")
     mits.add_focus_time(ctx, a, 90 * 60)
+    # sprints are counted from the focus records, as `focus status` counts them
+    from cockpit.core.clock import to_stamp
+    from cockpit.core.focus_records import COMPLETED, FocusRecord
+    from cockpit.services.focus_state import keep_records
+
+    def sprint(task, start, minutes):  # noqa: ANN001, ANN202
+        end = start + dt.timedelta(minutes=minutes)
+        return FocusRecord(
+            session=f"s{task}", mode="sprint", phase="focus", round=1, start=to_stamp(start),
+            end=to_stamp(end), planned_s=minutes * 60, active_s=minutes * 60, task=task, outcome=COMPLETED,
+        )  # fmt: skip
+
+    keep_records(ctx, [sprint(a, now, 90), sprint(b, now + dt.timedelta(hours=2), 30)])
     clock.advance(4 * 3600)
     pva = core.planned_vs_actual(mits.get_task(ctx, a), ctx.config.focus.sprint_minutes)
     assert pva["sprints"] == 1 and pva["estimate"] == 2 and pva["ratio"] == 0.5

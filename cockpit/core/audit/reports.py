@@ -50,6 +50,7 @@ class Report:
     admin_s: float
     sources: dict[str, float]
     previous: Report | None = None
+    break_s: float = 0.0  # focus breaks: shown on their own, in no category and not in total_s
 
     def percent(self, cat: str) -> float:
         return 100.0 * self.categories.get(cat, 0.0) / self.total_s if self.total_s else 0.0
@@ -137,9 +138,13 @@ def build_report(
     totals: dict[str, float] = {}
     sources: dict[str, float] = {}
     last_cat: dict[dt.date, str] = {}
+    break_s = 0.0
     for g in segs:
         ds = per_day[g.day]
         s = g.seconds
+        if g.entry.source == "break":
+            break_s += s  # a break is not work time
+            continue
         ds.total_s += s
         ds.categories[g.entry.category] = ds.categories.get(g.entry.category, 0.0) + s
         totals[g.entry.category] = totals.get(g.entry.category, 0.0) + s
@@ -153,7 +158,7 @@ def build_report(
     frags: list[Entry] = []
     lo, hi = local_midnight(first, tz), local_midnight(end, tz)
     for e in entries:
-        if e.end is None or not (lo <= e.start < hi):
+        if e.end is None or e.source == "break" or not (lo <= e.start < hi):
             continue
         secs = e.seconds(now)
         if 0 < secs < limit:
@@ -184,6 +189,7 @@ def build_report(
         passive_s=flagged(lambda c: c is not None and not c.active),
         admin_s=totals.get(admin_id, 0.0),
         sources=sources,
+        break_s=break_s,
     )
 
 
@@ -198,6 +204,7 @@ def report_json(r: Report, cats: Sequence[CategoryInfo]) -> dict[str, Any]:
         "to": (r.end - DAY).isoformat(),
         "tz": r.tz,
         "total_s": secs(r.total_s),
+        "break_s": secs(r.break_s),
         "categories": {c: secs(s) for c, s in sorted(r.categories.items(), key=lambda x: -x[1])},
         "names": {c: names.get(c, c) for c in r.categories},
         "percent": {c: round(r.percent(c), 1) for c in r.categories},

@@ -70,12 +70,20 @@ def _publish(ctx: Context, state: core.Tracking | None) -> None:
 
 @atomic
 def start(
-    ctx: Context, cat: str, note: str = "", task: str | None = None, source: str = "manual"
+    ctx: Context,
+    cat: str,
+    note: str = "",
+    task: str | None = None,
+    source: str = "manual",
+    at: dt.datetime | None = None,
+    force: bool = False,
 ) -> core.Tracking:
-    """Start tracking ``cat``; a running entry is closed at the same instant. Returns the new state."""
+    """Start tracking ``cat`` (now, or ``at``: a sprint that began at its break's planned end);
+    a running entry is closed at the same instant. Returns the new state. The same category
+    keeps the running entry, unless ``force`` and it has another source (a sprint's entry ends)."""
     c = category(ctx, cat)
     check_task(ctx, task)
-    now = ctx.clock.now().astimezone(UTC)
+    now = (at or ctx.clock.now()).astimezone(UTC)
     new = core.Tracking("", now, c.id, note, task, tz_name(ctx), source)
     col = entries(ctx)
     rid = tracked_id(ctx)
@@ -90,7 +98,12 @@ def start(
                 cur = p.get(rid)
                 if cur is not None and cur.get("end") is None:
                     state = core.Tracking.from_doc(cur)
-                    if state.category == c.id and not note and not task:
+                    if (
+                        state.category == c.id
+                        and not note
+                        and not task
+                        and not (force and state.source != source)
+                    ):
                         return state
                     if state.since < now:
                         p.insert(state.closed_doc(state.since, now))
@@ -103,7 +116,12 @@ def start(
             cur = col.get(rid)
             if cur is not None and cur.get("end") is None:
                 state = core.Tracking.from_doc(cur)
-                if state.category == c.id and not note and not task:
+                if (
+                    state.category == c.id
+                    and not note
+                    and not task
+                    and not (force and state.source != source)
+                ):
                     return state
                 if state.since < now:
                     col.update(rid, {"end": to_stamp(now)})
@@ -116,9 +134,10 @@ def start(
 
 
 @atomic
-def stop(ctx: Context) -> core.Entry | None:
-    """Stop tracking; returns the closed entry (with its id) or None when nothing ran."""
-    now = to_stamp(ctx.clock.now())
+def stop(ctx: Context, at: dt.datetime | None = None) -> core.Entry | None:
+    """Stop tracking (now, or at ``at``: a sprint that ran out before anybody looked);
+    returns the closed entry (with its id) or None when nothing ran."""
+    now = to_stamp(at or ctx.clock.now())
     col = entries(ctx)
     rid = tracked_id(ctx)
     closed: dict[str, Any] | None = None

@@ -150,7 +150,10 @@ class AuditPane(Pane):
 
     def _tick(self, force: bool = False) -> None:
         """Once a second while tracking: update the status line only when its text changes."""
-        cur = audit.running(self.ctx)
+        try:
+            cur = audit.running(self.ctx)
+        except CockpitError:
+            return  # a broken store file: the store banner names it; the last line stays
         now = self.ctx.clock.now()
         jumped = self.detector.observe_clock(now, self.ctx.clock.monotonic(), cur.since if cur else None)
         if jumped is not None:

@@ -21,10 +21,16 @@ if TYPE_CHECKING:
     from cockpit.core.rituals import DaySummary
 
 
-def shutdown_text(ctx: Context, summary: DaySummary, tasks: list[Task], day: str) -> str:
+def shutdown_text(
+    ctx: Context, summary: DaySummary, tasks: list[Task], day: str, running: list[str] | None = None
+) -> str:
     from cockpit.services.mits import category_name
 
     lines = [f"Evening shutdown · {summary.date}", ""]
+    if running:
+        lines.append("Still running (Enter stops them all):")
+        lines.extend(f"  ▸ {r}" for r in running)
+        lines.append("")
     lines.append(f"Sprints today: {summary.sprints} ({core.fmt_hm(summary.sprint_s)})")
     share = summary.mit_share
     lines.append(
@@ -55,7 +61,9 @@ def shutdown_text(ctx: Context, summary: DaySummary, tasks: list[Task], day: str
 
 
 class ShutdownScreen(ModalScreen[bool]):
-    """Dismissed with True when the day is to be closed (Enter), False otherwise."""
+    """Dismissed with True when the day is to be closed (Enter), False otherwise (Esc).
+
+    It lists what still runs (a focus session, tracking); Enter stops them all first."""
 
     DEFAULT_CSS = """
     ShutdownScreen { align: center middle; }
@@ -77,22 +85,32 @@ class ShutdownScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with VerticalScroll():
             yield Static("Evening shutdown · adding up the day…", id="shutdown-body", markup=False)
-            yield Static("Enter close the workday   Esc not yet", classes="hint", markup=False)
+            yield Static(
+                "Enter stop what runs and close the workday   Esc not yet", classes="hint", markup=False
+            )
 
     def on_mount(self) -> None:
         self._summarise()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="mits-read")
     def _summarise(self) -> None:
-        from cockpit.services import mits
+        from cockpit.services import focus, mits
 
-        text = shutdown_text(self.ctx, mits.day_summary(self.ctx, self.day), self.tasks, self.day)
+        running = focus.still_running(self.ctx)
+        text = shutdown_text(self.ctx, mits.day_summary(self.ctx, self.day), self.tasks, self.day, running)
         self.app.call_from_thread(
             self.query_one("#shutdown-body", Static).update, safe_content(text, newlines=True)
         )
 
     def action_close_day(self) -> None:
-        self.dismiss(True)
+        self._stop_and_close()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="mits-write")
+    def _stop_and_close(self) -> None:
+        from cockpit.services import focus
+
+        focus.stop_all(self.ctx)  # nothing runs through the night
+        self.app.call_from_thread(self.dismiss, True)
 
     def action_cancel(self) -> None:
         self.dismiss(False)
