@@ -72,10 +72,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         args = build_parser().parse_args(argv)
     else:  # plain `cockpit [--home DIR]` opens the TUI: no need to build every subcommand
-        problem = _no_terminal()
-        if problem:
-            print(f"cockpit: error: {problem}", file=sys.stderr)
-            return 2
         args = SimpleNamespace(home=home, command=None)
         import gc
 
@@ -85,8 +81,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     from cockpit.context import Context
 
     try:
-        ctx = Context.open()
+        ctx = Context.open()  # a bad config or an unusable home is said first, with its own code
         if args.command is None:
+            problem = _no_terminal()
+            if problem:
+                print(f"cockpit: error: {problem}", file=sys.stderr)
+                return 2
             from cockpit.tui.app import run_app
 
             return run_app(ctx)
