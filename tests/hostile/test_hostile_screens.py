@@ -20,6 +20,7 @@ SCREENS = [
     ("2", ["p"], "MorningPlanScreen"),
     ("2", ["r"], "RetroScreen"),
     ("2", ["s"], "ShutdownScreen"),
+    ("2", ["end", "m"], "SwapScreen"),  # a fourth MIT past the cap: the swap lists today's MITs
     ("3", ["z", "i"], "EntryEditor"),
     ("3", ["z", "slash"], "EntryEditor"),
     ("3", ["n"], "EntryEditor"),
