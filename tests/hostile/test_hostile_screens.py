@@ -22,7 +22,7 @@ SCREENS = [
     ("2", ["s"], "ShutdownScreen"),
     ("2", ["end", "m"], "SwapScreen"),  # a fourth MIT past the cap: the swap lists today's MITs
     ("3", ["z", "i"], "EntryEditor"),
-    ("3", ["z", "slash"], "EntryEditor"),
+    ("3", ["z", "down", "slash"], "EntryEditor"),  # split: the first row is the running sprint
     ("3", ["n"], "EntryEditor"),
     ("3", ["o"], "ReportScreen"),
     ("4", ["t"], "TriageScreen"),
