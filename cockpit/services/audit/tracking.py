@@ -68,6 +68,13 @@ def _publish(ctx: Context, state: core.Tracking | None) -> None:
     )
 
 
+def _unchanged(
+    state: core.Tracking, category: str, note: str, task: str | None, source: str, force: bool
+) -> bool:
+    """Whether a start asks for what already runs (same category, nothing new to note)."""
+    return state.category == category and not note and not task and not (force and state.source != source)
+
+
 @atomic
 def start(
     ctx: Context,
@@ -98,12 +105,7 @@ def start(
                 cur = p.get(rid)
                 if cur is not None and cur.get("end") is None:
                     state = core.Tracking.from_doc(cur)
-                    if (
-                        state.category == c.id
-                        and not note
-                        and not task
-                        and not (force and state.source != source)
-                    ):
+                    if _unchanged(state, c.id, note, task, source, force):
                         return state
                     if state.since < now:
                         p.insert(state.closed_doc(state.since, now))
@@ -116,12 +118,7 @@ def start(
             cur = col.get(rid)
             if cur is not None and cur.get("end") is None:
                 state = core.Tracking.from_doc(cur)
-                if (
-                    state.category == c.id
-                    and not note
-                    and not task
-                    and not (force and state.source != source)
-                ):
+                if _unchanged(state, c.id, note, task, source, force):
                     return state
                 if state.since < now:
                     col.update(rid, {"end": to_stamp(now)})
