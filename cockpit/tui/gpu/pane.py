@@ -96,6 +96,8 @@ class GpuPane(Pane):
         Binding("a", "attach", "Attach", id="gpu.attach"),
         Binding("l", "launch", "Launch", id="gpu.launch"),
         Binding("r", "refresh", "Poll now", id="gpu.refresh", show=False),
+        # Enter on the table selects its row; on the pane itself (the table not focused yet) it tails too
+        Binding("enter", "tail", "Tail", id="gpu.enter", show=False),
     ]
 
     DEFAULT_CSS = """
@@ -251,7 +253,11 @@ class GpuPane(Pane):
         self.query_one("#gpu-nojobs").display = not rows
         if not rows and table.has_focus:
             self.focus()
+        shown = bool(rows) and not table.display
         table.display = bool(rows)
+        if shown and self.screen.focused is self:
+            # the pane held the focus only while it had no job to show: Enter now opens the tail
+            self.call_after_refresh(self._refocus)
         cols = list(table.columns.keys())
         for k in [k for k in self.rows if k not in rows]:
             table.remove_row(k)
