@@ -90,7 +90,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             from cockpit.tui.app import run_app
 
             return run_app(ctx)
-        return int(args.func(args, ctx) or 0)
+        code = int(args.func(args, ctx) or 0)
+        _send_focus_alerts(ctx)
+        return code
     except CockpitError as e:
         print(f"cockpit: error: {e}", file=sys.stderr)
         return e.exit_code
@@ -98,3 +100,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+
+
+def _send_focus_alerts(ctx: Any) -> None:
+    """A command that closed a focus phase (it ran out before the command ran) announces it, once
+    between this process, the app and the status line (services.alerts)."""
+    if not ctx.focus_alerts:
+        return
+    from cockpit.services import alerts
+    from cockpit.services import focus as focus_svc
+
+    for alert in focus_svc.take_alerts(ctx):
+        try:
+            alerts.send_once(ctx, alert)
+        except Exception:  # noqa: BLE001 - the command's own result stands
+            pass

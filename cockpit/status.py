@@ -190,8 +190,78 @@ def main_fast(argv: list[str]) -> int:
     if fmt not in ("text", "tmux", "json"):
         os.write(2, f"cockpit: error: status: --format must be text, tmux or json, not {fmt!r}\n".encode())
         return 2
-    print(render(fmt, read(status_file(home, os.environ)), dt.datetime.now(dt.UTC)))
+    path = status_file(home, os.environ)
+    data = read(path)
+    now = dt.datetime.now(dt.UTC)
+    print(render(fmt, data, now), flush=True)
+    if fmt == "tmux" and unhandled_ends(data, now):
+        _start_alerts(home)
     return 0
+
+
+# ---------------------------------------------------------------------------- phase-end alerts
+
+ALERT_WINDOW_S = 300  # = cockpit.core.focus_stats.ALERT_WINDOW_S: older phase ends are not announced
+
+
+def due_ends(focus: Any, now: dt.datetime) -> list[str]:
+    """The end stamps of the focus phases in a status-file ``focus`` section that ran out in the
+    last ``ALERT_WINDOW_S`` seconds (the current phase and those of ``then``)."""
+    if not isinstance(focus, dict) or focus.get("state") not in ("running", "break", "overrun"):
+        return []
+    stamps = [focus.get("ends")]
+    if focus.get("mode") != "timebox":
+        stamps += [p.get("ends") for p in focus.get("then") or [] if isinstance(p, dict)]
+    out = []
+    for stamp in stamps:
+        t = _parse(stamp) if isinstance(stamp, str) else None
+        if t is None or t > now:
+            break
+        if (now - t).total_seconds() < ALERT_WINDOW_S:
+            out.append(stamp)
+    return out
+
+
+def unhandled_ends(data: dict[str, Any], now: dt.datetime) -> list[str]:
+    """``due_ends`` that no process has marked handled in the status file (``mark_alerted``)."""
+    due = due_ends(data.get("focus"), now)
+    if not due:
+        return []
+    alerted = data.get("alerted")
+    done = alerted.get("ends") if isinstance(alerted, dict) else None
+    return [e for e in due if not (isinstance(done, list) and e in done)]
+
+
+def mark_alerted(paths: Paths, ends: list[str]) -> None:
+    """Note that the phase ends ``ends`` are handled, so the status line stops starting helpers."""
+    from cockpit.paths import make_private_dir
+    from cockpit.store.fs import atomic_write, locked
+
+    make_private_dir(paths.state_dir)
+    with locked(paths.state_dir / ".status.lock"):
+        data = read(paths.status_file)
+        old = data.get("alerted")
+        done = old.get("ends") if isinstance(old, dict) and isinstance(old.get("ends"), list) else []
+        data["alerted"] = {"ends": ([e for e in done if e not in ends] + list(ends))[-20:]}
+        atomic_write(paths.status_file, json.dumps(data, ensure_ascii=False).encode(), durable=False)
+
+
+def _start_alerts(home: str | None) -> None:
+    """Start the helper that announces the phase end (``cockpit.services.alerts``), detached:
+    the status line is printed already and never waits for it."""
+    import subprocess
+
+    env = dict(os.environ)
+    if home:
+        env["COCKPIT_HOME"] = os.path.abspath(os.path.expanduser(home))
+    try:
+        subprocess.Popen(
+            [sys.executable, "-m", "cockpit.services.alerts"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env=env, start_new_session=True, close_fds=True,
+        )  # fmt: skip
+    except OSError:
+        pass  # the status line itself never fails
 
 
 def status_file(home: str | None, env: Mapping[str, str]) -> str:

@@ -46,6 +46,7 @@ from cockpit.core.focus_stats import (
     day_stats,
     fmt_clock,
     local_day,
+    status_alerts,
     streak,
     timebox_alert,
 )
@@ -73,6 +74,7 @@ __all__ = [
     "day_stats",
     "fmt_clock",
     "local_day",
+    "status_alerts",
     "streak",
     "timebox_alert",
 ]
@@ -152,7 +154,8 @@ def next_phases(s: Session, now: dt.datetime, limit: int = 40) -> list[dict[str,
             break
         cur = nxt
         end = phase_end(cur, end)
-        out.append({"state": "break" if cur.phase == "break" else "running", "ends": to_stamp(end)})
+        state = "break" if cur.phase == "break" else "running"
+        out.append({"state": state, "ends": to_stamp(end), "round": cur.round})
     return out
 
 

@@ -111,22 +111,95 @@ def fmt_clock(seconds: float) -> str:
 def alert_for(records: Iterable[FocusRecord], s: Session | None, now: dt.datetime) -> Alert | None:
     """The alert a phase that ran out deserves; None when nothing ran out, or long ago
     (a sprint that ended while cockpit was down is recorded, not announced)."""
-    from cockpit.core.alerts import Alert
-
-    done = [r for r in records if r.outcome == COMPLETED and (now - from_stamp(r.end)).total_seconds() < 300]
+    done = [
+        r
+        for r in records
+        if r.outcome == COMPLETED and (now - from_stamp(r.end)).total_seconds() < ALERT_WINDOW_S
+    ]
     if not done:
         return None
     r = done[-1]
-    label = MODE_LABELS.get(r.mode, r.mode)
-    if r.phase == "break":
-        if s and s.phase == "focus":
-            return Alert("Break over", f"{label} {s.round} starts now.", "normal", "focus")
-        return Alert("Break over", "Ready for the next sprint?", "normal", "focus")
-    mins = round(r.active_s / 60)
-    body = f"{mins} min of focus."
-    if s and s.phase == "break":
-        body += f" Break: {break_length(s.planned_s)}."
-    return Alert(f"{label[0].upper() + label[1:]} done", body, "normal", "focus")
+    nxt = (s.phase, s.round, s.planned_s) if s else None
+    return ended_alert(r.mode, r.phase, r.end, r.active_s, nxt)
+
+
+#: a phase that ran out longer ago than this is recorded, not announced
+ALERT_WINDOW_S = 300
+
+
+def ended_alert(
+    mode: str, phase: str, end: str, active_s: float, nxt: tuple[str, int, float] | None
+) -> Alert:
+    """The alert for a ``phase`` of ``mode`` that ran out at ``end`` after ``active_s`` focused
+    seconds; ``nxt`` is the phase that follows (phase, round, planned seconds) or None."""
+    from cockpit.core.alerts import Alert, phase_end_key
+
+    label = MODE_LABELS.get(mode, mode)
+    label = label[:1].upper() + label[1:]  # it starts the alert's sentence
+    key = phase_end_key(phase, end)
+    if phase == "break":
+        if nxt and nxt[0] == "focus":
+            return Alert("Break over", f"{label} {nxt[1]} starts now.", "normal", "focus", key)
+        return Alert("Break over", "Ready for the next sprint?", "normal", "focus", key)
+    body = f"{round(active_s / 60)} min of focus."
+    if nxt and nxt[0] == "break":
+        body += f" Break: {break_length(nxt[2])}."
+    return Alert(f"{label} done", body, "normal", "focus", key)
+
+
+def status_alerts(focus: dict[str, object], now: dt.datetime) -> list[Alert]:
+    """The alerts for the phases of a status-file ``focus`` section (see ``cockpit.status``) that
+    ran out in the last ``ALERT_WINDOW_S`` seconds: what the status line announces when no
+    cockpit process closed them. The same keys as ``alert_for``'s, so each goes out once."""
+    state, mode, ends = focus.get("state"), focus.get("mode"), focus.get("ends")
+    if state not in ("running", "break", "overrun") or not isinstance(mode, str) or not isinstance(ends, str):
+        return []
+    planned = focus.get("planned_s")
+    if mode == "timebox":
+        if state != "running" and state != "overrun":
+            return []
+        return [timebox_alert(ends)] if _recent(ends, now) else []
+    phases: list[tuple[str, int, float, str]] = []  # phase, round, planned seconds, end
+    phase = "break" if state == "break" else "focus"
+    rnd = focus.get("round")
+    phases.append((phase, rnd if isinstance(rnd, int) else 1, _num(planned), ends))
+    for item in focus.get("then") or []:
+        if not isinstance(item, dict) or item.get("state") not in ("running", "break"):
+            break
+        end, start = item.get("ends"), phases[-1][3]
+        if not isinstance(end, str):
+            break
+        try:
+            length = (from_stamp(end) - from_stamp(start)).total_seconds()
+        except (TypeError, ValueError):
+            break
+        rnd = item.get("round")
+        phase = "break" if item["state"] == "break" else "focus"
+        phases.append((phase, rnd if isinstance(rnd, int) else 1, length, end))
+    out: list[Alert] = []
+    for i, (phase, _rnd, length, end) in enumerate(phases):
+        try:
+            ended = from_stamp(end) <= now
+        except (TypeError, ValueError):
+            break
+        if not ended:
+            break
+        if not _recent(end, now):
+            continue
+        nxt = phases[i + 1][:3] if i + 1 < len(phases) else None
+        out.append(ended_alert(mode, phase, end, length, nxt))
+    return out
+
+
+def _num(value: object) -> float:
+    return float(value) if isinstance(value, int | float) else 0.0
+
+
+def _recent(end: str, now: dt.datetime) -> bool:
+    try:
+        return 0 <= (now - from_stamp(end)).total_seconds() < ALERT_WINDOW_S
+    except (TypeError, ValueError):
+        return False
 
 
 def break_length(seconds: float) -> str:
@@ -136,10 +209,11 @@ def break_length(seconds: float) -> str:
     return f"{max(1, round(seconds))} s"
 
 
-def timebox_alert() -> Alert:
-    from cockpit.core.alerts import Alert
+def timebox_alert(end: str = "") -> Alert:
+    from cockpit.core.alerts import Alert, phase_end_key
 
-    return Alert("Time-box is up", "Step away, or extend it.", "critical", "focus")
+    key = phase_end_key("timebox", end) if end else ""
+    return Alert("Time-box is up", "Step away, or extend it.", "critical", "focus", key)
 
 
 def booking_note(r: FocusRecord) -> str:

@@ -26,7 +26,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from cockpit.core import focus as core
-from cockpit.core.clock import from_stamp
+from cockpit.core.clock import from_stamp, to_stamp
 from cockpit.core.focus import FocusDoc, FocusRecord, Session
 from cockpit.core.text import clean
 from cockpit.errors import CockpitError, UsageError
@@ -93,6 +93,7 @@ def _commit(ctx: Context, fn: Step) -> tuple[Session | None, list[FocusRecord]]:
             out["before"] = s
             s, records = core.advance(s, now)
             if s and _timebox_due(s, now):
+                out["timebox_end"] = to_stamp(core.phase_end(s, now))
                 s = replace(s, alerted=True)
                 timebox_up = True
         s, more = fn(s, now)
@@ -108,7 +109,10 @@ def _commit(ctx: Context, fn: Step) -> tuple[Session | None, list[FocusRecord]]:
     _book(ctx, [r for r in out["records"] if not focus_track.tracked(before, r)], out["records"])
     focus_track.follow(ctx, before, out["records"], out["session"])
     publish(ctx, out["session"])
-    alert = core.timebox_alert() if out["timebox_up"] else core.alert_for(out["auto"], out["session"], now)
+    if out["timebox_up"]:
+        alert = core.timebox_alert(out["timebox_end"])
+    else:
+        alert = core.alert_for(out["auto"], out["session"], now)
     if alert is not None:
         ctx.focus_alerts.append(alert)
     return out["session"], out["records"]

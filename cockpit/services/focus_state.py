@@ -122,6 +122,7 @@ def publish(ctx: Context, s: Session | None) -> None:
             "ends": to_stamp(core.phase_end(s, now)),
             "paused_remaining_s": int(core.remaining_s(s, now)) if st == "paused" else None,
             "planned_s": int(s.planned_s),
+            "round": s.round,
             "task": s.task,
             "task_title": s.task_title,
             "category": s.category,

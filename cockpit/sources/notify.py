@@ -78,6 +78,43 @@ def _tty_write(data: bytes) -> None:
         os.close(fd)
 
 
+def client_ttys_writer(env: Mapping[str, str]) -> Callable[[bytes], None]:
+    """A terminal hook for a process with no terminal of its own (the tmux status line's): it
+    writes to the terminal of every client attached to ``$TMUX``'s server, which is the user's
+    own terminal (no passthrough needed)."""
+
+    def write(data: bytes) -> None:
+        if not env.get("TMUX"):
+            raise ChannelUnavailable("no terminal and not inside tmux")
+        try:
+            r = subprocess.run(
+                ["tmux", "list-clients", "-F", "#{client_tty}"],
+                env=dict(env), capture_output=True, text=True, timeout=5,
+            )  # fmt: skip
+        except (OSError, subprocess.TimeoutExpired) as e:
+            raise ChannelUnavailable(f"tmux: {e}") from None
+        ttys = [t for t in r.stdout.splitlines() if t.startswith("/dev/")] if r.returncode == 0 else []
+        if not ttys:
+            raise ChannelUnavailable("no tmux client attached")
+        written = 0
+        for tty in ttys:
+            try:
+                fd = os.open(tty, os.O_WRONLY | os.O_NOCTTY | os.O_NONBLOCK)
+            except OSError:
+                continue  # another user's client, or gone
+            try:
+                os.write(fd, data)
+                written += 1
+            except OSError:
+                pass
+            finally:
+                os.close(fd)
+        if not written:
+            raise RuntimeError("could not write to any tmux client's terminal")
+
+    return write
+
+
 # ---------------------------------------------------------------------------- desktop detection
 
 
@@ -115,11 +152,15 @@ class Notifier:
         toast: Callable[[Alert], None] | None = None,
         terminal: Callable[[bytes], None] | None = None,
         env: Mapping[str, str] | None = None,
+        passthrough: bool | None = None,
     ) -> None:
         self.config = config
         self.toast = toast
         self.terminal = terminal
         self.env = env
+        # wrap escapes for tmux (DCS passthrough): by default when inside tmux; False when the
+        # terminal hook writes to the outer terminal itself (``client_ttys_writer``)
+        self.passthrough = passthrough
 
     @property
     def _env(self) -> Mapping[str, str]:
@@ -158,7 +199,7 @@ class Notifier:
 
     def _ch_osc(self, alert: Alert) -> str:
         seqs = osc_sequences(alert)
-        wrap = bool(self._env.get("TMUX"))
+        wrap = bool(self._env.get("TMUX")) if self.passthrough is None else self.passthrough
         for i, seq in enumerate(seqs):
             if i:
                 time.sleep(0.05)  # one sequence per write: tmux may drop a second one in the same read

@@ -175,6 +175,12 @@ class Store:
                 continue
         return tuple(out)
 
+    def claim_alert(self, key: str, now: dt.datetime) -> bool:
+        """True for the first process to claim the alert ``key`` (see ``store.ledger``)."""
+        from cockpit.store import ledger
+
+        return ledger.claim(self.root, key, now)
+
     # ------------------------------------------------------------------ atomic blocks
 
     def atomic(self) -> AbstractContextManager[None]:

@@ -201,7 +201,7 @@ def test_bad_lengths_are_refused():
 def test_next_phases_lets_the_status_line_roll_forward():
     s = sprint()
     assert core.next_phases(s, at(1)) == [
-        {"state": "break", "ends": at(110).isoformat()},
+        {"state": "break", "ends": at(110).isoformat(), "round": 1},
         {"state": "idle", "ends": None},
     ]
     assert core.next_phases(core.pause(s, at(1)), at(2)) == []

@@ -21,6 +21,7 @@ from textual.widgets import Static
 
 from cockpit.core import focus as core
 from cockpit.errors import CockpitError
+from cockpit.services import alerts
 from cockpit.services import focus as svc
 from cockpit.tui.focus.render import day_line, session_texts
 from cockpit.tui.shell.pane import Command, Pane
@@ -272,7 +273,11 @@ class FocusPane(Pane):
     def _after_change(self) -> None:
         """In a worker: send the alerts this process earned, then show the new state."""
         for alert in svc.take_alerts(self.ctx):
-            results = self.ctx.notifier.send(alert)
+            results = alerts.send_once(self.ctx, alert)
+            if results is None:  # the status line (or another process) announced it: show it here only
+                if "toast" in self.ctx.config.notify.channels:
+                    self._toast(alert)
+                continue
             log.info("alert %r: %s", alert.title, ", ".join(f"{r.channel}={r.ok}" for r in results))
         self._load_now()
 
