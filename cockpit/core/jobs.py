@@ -8,7 +8,7 @@ No I/O and no parsing here: sources fetch text and parse it (``cockpit.sources.p
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from cockpit.core.alerts import Alert
@@ -149,7 +149,15 @@ def _process_gone(pid: object, procs: dict[int, Proc]) -> bool:
 
 
 def alert_for(job: dict[str, Any], now: dt.datetime, early_minutes: int) -> Alert | None:
-    """The alert for a job that just changed state, or None."""
+    """The alert for a job that just changed state, or None; keyed by the job's id and state,
+    so two processes that see the same end send it once (``services.alerts``)."""
+    a = _job_alert(job, now, early_minutes)
+    if a is None or not job.get("id"):
+        return a
+    return replace(a, key=f"job:{job['id']}:{job.get('state')}")
+
+
+def _job_alert(job: dict[str, Any], now: dt.datetime, early_minutes: int) -> Alert | None:
     state = job.get("state")
     name = clean(str(job.get("name") or job.get("session") or job.get("command") or "job"), max_len=60)
     host = clean(str(job.get("host", "")), max_len=40)

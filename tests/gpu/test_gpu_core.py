@@ -282,3 +282,20 @@ def test_attach_command_quotes_the_session_for_the_local_and_the_remote_shell():
         "-t",
         "=" + hostile,
     ]
+
+
+def test_a_job_end_seen_by_two_processes_is_announced_once(home, clock, write_config):
+    """Two pollers (the app and `cockpit gpu`) that both see job 7 fail raise one alert between them."""
+    from cockpit.context import Context
+    from cockpit.services.alerts import send_once
+
+    write_config('[notify]\nchannels = ["webhook"]\n')  # nothing reaches this terminal
+    ctx = Context.open(home, clock=clock)
+
+    ended = _job(id="2026-11-7", state="failed", exit_code=1, started=to_stamp(clock.now()))
+    first, second = jobs.alert_for(ended, clock.now(), 10), jobs.alert_for(ended, clock.now(), 10)
+    other = jobs.alert_for({**ended, "id": "2026-11-8"}, clock.now(), 10)
+    assert first is not None and second is not None and other is not None
+    assert send_once(ctx, first) is not None
+    assert send_once(ctx, second) is None
+    assert send_once(ctx, other) is not None  # another job: its own alert

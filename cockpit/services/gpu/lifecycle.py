@@ -173,8 +173,10 @@ def _book_training(ctx: Context, job: dict[str, Any], now: dt.datetime) -> None:
 
 
 def _send(ctx: Context, alerts: list[Alert]) -> None:
+    from cockpit.services.alerts import send_once
+
     for alert in alerts:
-        ctx.notifier.send(alert)
+        send_once(ctx, alert)
 
 
 def update_status(ctx: Context, states: list[HostState]) -> None:
