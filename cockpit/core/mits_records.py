@@ -1,4 +1,5 @@
-"""The task record of the mits instrument, built from (and back to) the store's dict in one place.
+"""The task record of the mits instrument, built from (and back to) the store's dict in one place;
+and the day document (doc "mits": ``MitsDay``, ``ClosedDay``), which the app reads at start-up.
 
 A stored task (collection "tasks", files of 100 ids) holds: title, notes, impact "high"|"low", effort
 "quick"|"hours"|"days", stage None|"hypothesis"|"data"|"training"|"evaluation"|"deployment",
@@ -10,7 +11,7 @@ mit_since (local date the MIT was first picked) and mit_days (every local date i
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from cockpit.errors import RecordError
@@ -128,3 +129,41 @@ class Task:
 
 def tasks_of(docs: list[dict[str, Any]]) -> list[Task]:
     return [Task.from_doc(d) for d in docs]
+
+
+@dataclass(frozen=True, slots=True)
+class ClosedDay:
+    """An evening shutdown: when the day was closed and its MITs done of planned."""
+
+    closed: str
+    mits_done: int = 0
+    mits_total: int = 0
+
+    @classmethod
+    def from_doc(cls, doc: Mapping[str, Any]) -> ClosedDay:
+        return cls(
+            text(doc, "closed", "closed day"),
+            number(doc, "mits_done", "closed day"),
+            number(doc, "mits_total", "closed day"),
+        )
+
+    def to_doc(self) -> dict[str, Any]:
+        return {"closed": self.closed, "mits_done": self.mits_done, "mits_total": self.mits_total}
+
+
+@dataclass(frozen=True, slots=True)
+class MitsDay:
+    """The doc "mits": the local date of the last app start and the closed days."""
+
+    last_start: str | None = None
+    closed: dict[str, ClosedDay] = field(default_factory=dict)
+
+    @classmethod
+    def from_doc(cls, doc: Mapping[str, Any]) -> MitsDay:
+        closed = doc.get("closed") or {}
+        if not isinstance(closed, dict) or not all(isinstance(v, dict) for v in closed.values()):
+            raise RecordError(f"mits document: closed must map dates to records, got {closed!r}")
+        return cls(
+            opt_text(doc, "last_start", "mits document"),
+            {str(d): ClosedDay.from_doc(v) for d, v in closed.items()},
+        )

@@ -5,11 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from cockpit.core import rituals
 from cockpit.core import tasks as core
 from cockpit.core.clock import to_stamp
-from cockpit.core.mits_records import Task, tasks_of
-from cockpit.core.rituals import ClosedDay, DaySummary, MitsDay, Retro, WeekNumbers
+from cockpit.core.mits_records import ClosedDay, MitsDay, Task, tasks_of
 from cockpit.core.text import clean
 from cockpit.errors import CockpitError, UsageError
 from cockpit.services.atomic import atomic
@@ -23,6 +21,7 @@ from cockpit.store import CorruptFileError as CorruptFileError  # re-exported fo
 if TYPE_CHECKING:
     from cockpit.context import Context
     from cockpit.core.focus_records import FocusRecord
+    from cockpit.core.rituals import DaySummary, Retro, WeekNumbers
 
 # The records: ``Task`` (collection "tasks", core/mits_records.py), ``Retro`` (collection
 # "retros"), ``MitsDay`` (the doc "mits") and the ritual numbers (core/rituals.py). Callers get
@@ -373,6 +372,8 @@ def _entries_between(ctx: Context, start: dt.datetime, end: dt.datetime) -> list
 
 
 def day_summary(ctx: Context, day: str | None = None) -> DaySummary:
+    from cockpit.core import rituals
+
     day = day or today(ctx)
     start, end = core.day_bounds(day, ctx.clock.tz)
     entries = _entries_between(ctx, start, end)
@@ -390,6 +391,8 @@ def _focus_records(ctx: Context) -> tuple[list[FocusRecord], float]:
 
 
 def week_summary(ctx: Context, day: str | None = None) -> WeekNumbers:
+    from cockpit.core import rituals
+
     day = day or today(ctx)
     first = core.week_start(day)
     start, _ = core.day_bounds(first, ctx.clock.tz)
@@ -448,12 +451,16 @@ def retros(ctx: Context) -> Collection:
 
 def list_retros(ctx: Context) -> list[Retro]:
     """Saved retros, newest week first."""
+    from cockpit.core.rituals import Retro
+
     return sorted((Retro.from_doc(r) for r in retros(ctx).all()), key=lambda r: r.week, reverse=True)
 
 
 @atomic
 def save_retro(ctx: Context, answers: dict[str, str], day: str | None = None) -> Retro:
     """Save (or replace) the retro of the week holding ``day`` with its numbers."""
+    from cockpit.core.rituals import Retro
+
     day = day or today(ctx)
     numbers = week_summary(ctx, day)
     doc = {

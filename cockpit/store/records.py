@@ -28,7 +28,7 @@ _TYPES: dict[str, tuple[str, str]] = {
     "paper_decisions": ("cockpit.core.papers", "Decision"),
     "jobs": ("cockpit.core.gpu_records", "Job"),
     "doc-focus": ("cockpit.core.focus_records", "FocusDoc"),
-    "doc-mits": ("cockpit.core.rituals", "MitsDay"),
+    "doc-mits": ("cockpit.core.mits_records", "MitsDay"),
     "doc-settings": ("cockpit.core.shell", "Settings"),
 }
 

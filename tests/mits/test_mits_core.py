@@ -231,7 +231,8 @@ def test_a_wrong_typed_task_in_the_store_is_one_clear_error(ctx):
 
 
 def test_the_day_document_and_retros_are_records(ctx):
-    from cockpit.core.rituals import MitsDay, Retro
+    from cockpit.core.mits_records import MitsDay
+    from cockpit.core.rituals import Retro
 
     assert mits.state(ctx) == MitsDay()
     assert mits.first_start_today(ctx) and not mits.first_start_today(ctx)

@@ -13,7 +13,7 @@ from cockpit.services import papers as svc
 from tests.papers import feeds
 from tests.papers.test_papers_cli import run, week_feed
 
-lib_svc = importlib.import_module("cockpit.services.papers.library")  # the module, not svc.library
+lib_svc = importlib.import_module("cockpit.services.papers.liked")  # the module, not svc.library
 
 
 @pytest.fixture

@@ -7,18 +7,11 @@ The names of the modules below are re-exported here: ``from cockpit.core import 
 
 from __future__ import annotations
 
+import sys
+from typing import TYPE_CHECKING, Any
+
 from cockpit.core.audit.away import Away, AwayDetector, away_plan
 from cockpit.core.audit.charts import cells, text_report
-from cockpit.core.audit.edits import (
-    Change,
-    OverlapError,
-    adjust_plan,
-    describe,
-    merge_pair,
-    overlap_message,
-    overlaps,
-    split_at,
-)
 from cockpit.core.audit.periods import (
     DAY,
     Segment,
@@ -41,6 +34,44 @@ from cockpit.core.audit.reports import (
     fmt_hm,
     report_json,
 )
+
+# Loaded on first use, not at start-up: the app's first frame does not need them. The imports
+# are spelled out below, so the import graph (and lint-imports) sees every one of them.
+_LAZY = {
+    # edits
+    "Change": "edits",
+    "OverlapError": "edits",
+    "adjust_plan": "edits",
+    "describe": "edits",
+    "merge_pair": "edits",
+    "overlap_message": "edits",
+    "overlaps": "edits",
+    "split_at": "edits",
+}
+
+if TYPE_CHECKING:
+    from cockpit.core.audit.edits import (
+        Change,
+        OverlapError,
+        adjust_plan,
+        describe,
+        merge_pair,
+        overlap_message,
+        overlaps,
+        split_at,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    where = _LAZY.get(name)
+    if where == "edits":
+        import cockpit.core.audit.edits  # noqa: F401 - reached through sys.modules below
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(sys.modules[f"{__name__}.{where}"], name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "DAY",

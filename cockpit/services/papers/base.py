@@ -100,3 +100,17 @@ def week_papers(ctx: Context, week: str, labels: Mapping[str, str] | None = None
 
 def queue_items(ctx: Context) -> list[core.QueueItem]:
     return [core.QueueItem.from_doc(d) for d in queue(ctx).all()]
+
+
+def resolve_week(ctx: Context, week: str | None) -> str:
+    if week:
+        try:
+            return core.parse_week(week)
+        except ValueError as e:
+            raise UsageError(str(e)) from None
+    cur = current_week(ctx)
+    parts = papers(ctx).parts()
+    if cur in parts or not parts:
+        return cur
+    older = [p for p in parts if p <= cur]
+    return older[-1] if older else parts[-1]

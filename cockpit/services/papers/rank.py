@@ -7,15 +7,14 @@ from typing import TYPE_CHECKING
 
 from cockpit.core import papers as core
 from cockpit.core.clock import to_stamp
-from cockpit.errors import CockpitError, UsageError
+from cockpit.errors import CockpitError
 from cockpit.services.papers.base import (
-    current_week,
     decisions,
     find_paper,
     papers,
     week_papers,
 )
-from cockpit.services.papers.library import imported_seeds
+from cockpit.services.papers.liked import imported_seeds
 from cockpit.store import schema
 
 if TYPE_CHECKING:
@@ -23,20 +22,6 @@ if TYPE_CHECKING:
     from cockpit.core import ranking
 
 log = logging.getLogger("cockpit.papers")
-
-
-def resolve_week(ctx: Context, week: str | None) -> str:
-    if week:
-        try:
-            return core.parse_week(week)
-        except ValueError as e:
-            raise UsageError(str(e)) from None
-    cur = current_week(ctx)
-    parts = papers(ctx).parts()
-    if cur in parts or not parts:
-        return cur
-    older = [p for p in parts if p <= cur]
-    return older[-1] if older else parts[-1]
 
 
 def decided(ctx: Context) -> list[tuple[core.Paper, int]]:
