@@ -57,7 +57,7 @@ def _parse(stamp: str | None) -> dt.datetime | None:
         return None
     try:
         t = dt.datetime.fromisoformat(stamp)
-    except ValueError:
+    except (TypeError, ValueError):  # a hand-edited file: a number, a list, "soon"
         return None
     return t if t.tzinfo else t.replace(tzinfo=dt.UTC)
 
@@ -66,8 +66,9 @@ def focus_remaining(focus: dict[str, Any], now: dt.datetime) -> int | None:
     """Seconds left (negative when overrun), computed from stamps at call time."""
     if focus.get("state") in (None, "idle"):
         return None
-    if focus.get("state") == "paused" and isinstance(focus.get("paused_remaining_s"), int | float):
-        return int(focus["paused_remaining_s"])
+    left_s = focus.get("paused_remaining_s")
+    if focus.get("state") == "paused" and isinstance(left_s, int | float):
+        return int(left_s) if abs(left_s) < 1e9 else None  # NaN and Infinity fail the test too
     ends = _parse(focus.get("ends"))
     if ends is None:
         return None
@@ -83,9 +84,29 @@ def fmt_duration(seconds: int) -> str:
     return f"{sign}{h}:{m:02d}:{sec:02d}" if h else f"{sign}{m:02d}:{sec:02d}"
 
 
-def _clean(text: Any, limit: int = 40) -> str:
-    s = "".join(ch for ch in str(text) if ch.isprintable())
-    return s if len(s) <= limit else s[: limit - 1] + "…"
+def line_text(text: Any, limit: int, tmux: bool = False) -> str:
+    """One piece of outside text (a title, a category, the mode) for the status line: cleaned by
+    :func:`cockpit.core.text.clean`, the one rule for outside text, plus what a bar of one line
+    needs on top: characters that are not printable (bidi overrides, zero-width and line
+    separators, which clean keeps) go, the text is cut to ``limit``, and for tmux every ``#``
+    is doubled, so ``#{format}``, ``#[style]`` and ``#(command)`` in the text are shown as typed
+    (tmux expands formats and styles in the output of ``#()``; 3.3 drops a ``#()`` found there,
+    older versions ran it). The import is here: the idle line needs no cleaning."""
+    from cockpit.core.text import clean
+
+    s = "".join(ch for ch in clean(str(text)) if ch.isprintable())
+    s = s if len(s) <= limit else s[: limit - 1] + "…"
+    return s.replace("#", "##") if tmux else s
+
+
+def _count(value: Any) -> int:
+    """A count from the file: a whole number, else 0 (a hand edit may leave anything there)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def _section(data: dict[str, Any], name: str) -> dict[str, Any]:
+    value = data.get(name)
+    return value if isinstance(value, dict) else {}
 
 
 def _roll(focus: dict[str, Any], now: dt.datetime) -> dict[str, Any]:
@@ -121,18 +142,19 @@ def render(fmt: str, data: dict[str, Any], now: dt.datetime) -> str:
         from cockpit.core.text import dumps_clean
 
         return dumps_clean(snap, ensure_ascii=False)
+    tmux = fmt == "tmux"
     focus = snap["focus"]
-    mit = (snap.get("mits") or {}).get("current")
-    track = (snap.get("track") or {}).get("category")
+    mit = _section(snap, "mits").get("current")
+    track = _section(snap, "track").get("category")
     parts: list[str] = []
     state = focus.get("state", "idle")
     if state == "break":
         track = None  # a break pauses tracking (the file may predate the sprint's end)
-    if state != "idle" and focus.get("remaining_s") is not None:
+    if isinstance(state, str) and state != "idle" and focus.get("remaining_s") is not None:
         rem = fmt_duration(int(focus["remaining_s"]))
-        mode = _clean(focus.get("mode") or "focus", 12)
+        mode = line_text(focus.get("mode") or "focus", 12, tmux)
         label = {"break": "break", "paused": f"{mode} paused", "overrun": f"{mode} over"}.get(state, mode)
-        if fmt == "tmux":
+        if tmux:
             colour = {"running": "green", "break": "cyan", "paused": "yellow", "overrun": "red"}.get(
                 state, "white"
             )
@@ -142,20 +164,13 @@ def render(fmt: str, data: dict[str, Any], now: dt.datetime) -> str:
             parts.append(f"{rem} {label}")
     if mit:
         # both the MIT and the tracked category fit: the MIT gives up room for the category
-        text = _clean(mit, 24) if track else _clean(mit)
-        if fmt == "tmux":
-            text = text.replace("#", "##")
-            parts.append(f"#[fg=magenta]MIT:#[default] {text}")
-        else:
-            parts.append(f"MIT: {text}")
+        text = line_text(mit, 24 if track else 40, tmux)
+        parts.append(f"#[fg=magenta]MIT:#[default] {text}" if tmux else f"MIT: {text}")
     if track:
-        text = _clean(track, 16 if mit else 24)
-        parts.append(text.replace("#", "##") if fmt == "tmux" else text)
-    gpu = snap.get("gpu") or {}
-    if gpu.get("failed"):
-        parts.append(
-            f"#[fg=red]{gpu['failed']} failed#[default]" if fmt == "tmux" else f"{gpu['failed']} failed"
-        )
+        parts.append(line_text(track, 16 if mit else 24, tmux))
+    failed = _count(_section(snap, "gpu").get("failed"))
+    if failed:
+        parts.append(f"#[fg=red]{failed} failed#[default]" if tmux else f"{failed} failed")
     if not parts:
         return "cockpit: idle"
     return " | ".join(parts)

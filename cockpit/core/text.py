@@ -7,9 +7,14 @@ this strips what a terminal would interpret.
 from __future__ import annotations
 
 import re
-from typing import Any
 
-_ESCAPES = re.compile(
+TYPE_CHECKING = False  # no `typing` import: `cockpit status` (status.py) cleans with this module
+if TYPE_CHECKING:
+    from typing import Any
+
+# Patterns as strings: ``re`` compiles each once, on the first text that needs it (printable
+# text never does), so importing this module stays cheap for `cockpit status`.
+_ESCAPES = (
     r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI
     r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC
     r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"  # DCS/SOS/PM/APC
@@ -18,16 +23,18 @@ _ESCAPES = re.compile(
     r"|\x9d[^\x07\x1b\x9c]*(?:\x07|\x9c|\x1b\\)?"  # 8-bit OSC
     r"|[\x90\x98\x9e\x9f][^\x1b\x9c]*(?:\x9c|\x1b\\)?"  # 8-bit DCS/SOS/PM/APC
 )
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL = r"[\x00-\x08\x0b-\x1f\x7f-\x9f]"
 
 
 def clean(text: str, max_len: int | None = None, keep_newlines: bool = False) -> str:
     """Remove escape sequences and control characters; tabs become spaces."""
-    text = _ESCAPES.sub("", str(text))
-    text = text.replace("\t", " ")
-    if not keep_newlines:
-        text = text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
-    text = _CONTROL.sub("", text)
+    text = str(text)
+    if not text.isprintable():  # every escape, tab, newline and control character is unprintable
+        text = re.sub(_ESCAPES, "", text)
+        text = text.replace("\t", " ")
+        if not keep_newlines:
+            text = text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+        text = re.sub(_CONTROL, "", text)
     if max_len is not None and len(text) > max_len:
         text = text[: max(0, max_len - 1)] + "…"
     return text

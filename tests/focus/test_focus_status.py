@@ -35,9 +35,52 @@ def test_tmux_colours_differ_for_running_break_paused_and_overrun():
 def test_current_mit_is_shown_and_hash_cannot_inject_tmux_styles():
     data = {**focus("running", 90), "mits": {"current": "Fix #[fg=red]loader\x1b[31m", "done": 0, "total": 2}}
     line = status.render("tmux", data, NOW)
-    assert line.endswith("#[fg=magenta]MIT:#[default] Fix ##[fg=red]loader[31m")
+    assert line.endswith("#[fg=magenta]MIT:#[default] Fix ##[fg=red]loader")  # the CSI is gone whole
     assert "\x1b" not in line
-    assert status.render("text", data, NOW) == "1:30:00 sprint | MIT: Fix #[fg=red]loader[31m"
+    assert status.render("text", data, NOW) == "1:30:00 sprint | MIT: Fix #[fg=red]loader"
+
+
+HOSTILE_LINE = {
+    "focus": {"state": "paused", "mode": "#(id)\x1b]2;t\x07", "paused_remaining_s": 60},
+    "mits": {"current": "\x1b]52;c;cHduZWQ=\x07#(rm -rf ~)\u202e\x1b[?1049l[b]\u2028#{host}"},
+    "track": {"category": "\x1b[2J#[fg=red]cat\x9b31m"},
+    "gpu": {"failed": "#(id)"},
+}
+
+
+def test_every_field_of_the_line_is_cleaned_and_tmux_formats_are_escaped():
+    """The mode, the MIT, the category: escape sequences, C1 controls, bidi overrides and line
+    separators go; tmux's #(...), #[...] and #{...} are doubled so tmux shows them as typed."""
+    line = status.render("tmux", HOSTILE_LINE, NOW)
+    assert line == (
+        "#[fg=yellow,bold]01:00#[default] #[fg=yellow]##(id) paused#[default]"
+        " | #[fg=magenta]MIT:#[default] ##(rm -rf ~)[b]##{host}"
+        " | ##[fg=red]cat"
+    )
+    text = status.render("text", HOSTILE_LINE, NOW)
+    assert text == "01:00 #(id) paused | MIT: #(rm -rf ~)[b]#{host} | #[fg=red]cat"
+    # the doubling comes after the cut: a cut never leaves half of a ## pair
+    long = {"mits": {"current": "#" * 60}}
+    assert status.render("tmux", long, NOW) == "#[fg=magenta]MIT:#[default] " + "##" * 39 + "…"
+
+
+def test_the_line_uses_the_one_cleaning_rule():
+    from cockpit.core.text import clean
+
+    for value in ("\x1b]0;t\x07a\tb\r\nc", "\x9d0;x\x9cd", "nul\x00byte", "\x1bPq#0~\x1b\\e"):
+        assert status.line_text(value, 80) == clean(value)
+
+
+def test_garbage_values_in_the_file_give_a_line_not_a_crash():
+    for data in (
+        {"focus": {"state": "paused", "paused_remaining_s": float("nan")}},
+        {"focus": {"state": "paused", "paused_remaining_s": float("inf")}},
+        {"focus": {"state": "running", "ends": 5}},
+        {"focus": {"state": ["running"], "ends": stamp(5)}},
+        {"mits": ["x"], "track": "y", "gpu": 3},
+        {"gpu": {"failed": "#(id)"}},
+    ):
+        assert status.render("tmux", data, NOW) == "cockpit: idle", data
 
 
 def test_rolls_into_the_break_and_to_idle_without_any_process():

@@ -105,3 +105,56 @@ async def test_job_output_in_the_pane_and_tail_keeps_80x24(job_ctx):
         assert control_bytes(body) == [] and not any(b in body for b in FORBIDDEN)
         lines = [s.text for s in app.screen._compositor.render_strips()]
         assert len(lines) == 24 and all(len(cells(line)) <= 80 for line in lines)
+
+
+async def test_kill_confirm_and_launch_form_show_hostile_text_cleaned(job_ctx, home, write_config, clock):
+    """`k` on the job whose stored name, note and command are hostile (a hand edit), then `l`
+    with hostile pre-flight items: both dialogs show the text cleaned, markup as typed."""
+    from cockpit.context import Context
+    from cockpit.services import gpu as svc
+    from cockpit.tui.app import CockpitApp
+    from tests.harness.pilot import settle
+    from tests.hostile.strings import ALL_IN_ONE, LINK, MARKUP
+    from tests.hostile.test_hostile_screens import assert_clean, frame
+
+    ctx, job = job_ctx
+    svc.jobs_collection(ctx).update(job.id, {"command": ALL_IN_ONE, "name": ALL_IN_ONE, "note": ALL_IN_ONE})
+    config = (home / "config.toml").read_text()
+    write_config(config.replace("[gpu]\n", f"[gpu]\npreflight = {json.dumps([MARKUP, LINK, '[/]'])}\n", 1))
+    ctx = Context.open(home, clock=clock)
+    app = CockpitApp(ctx)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        pane = app.query_one("#gpu")
+        await pilot.press("5")
+        key = f"evil|{job.pane_id}"
+        for _ in range(200):
+            if key in pane.rows and pane.jobs[key].state == "running":
+                break
+            await pilot.pause(0.1)
+        await settle(app, pilot, 0.2, clear_toasts=True)
+        await pilot.press("k")
+        await settle(app, pilot, 0.3)
+        assert type(app.screen).__name__ == "ConfirmKill"
+        assert_clean(app, "kill confirmation")
+        assert "[bold red]boom[/] [link=https://evil.example]x[/link] [/]" in frame(app)  # the command
+        await pilot.press("n")  # keep it running
+        await settle(app, pilot, 0.3)
+        assert type(app.screen).__name__ == "MainScreen" and pane.jobs[key].state == "running"
+        await pilot.press("l")
+        await settle(app, pilot, 0.3)
+        assert type(app.screen).__name__ == "LaunchForm"
+        await pilot.press(*"echo [bold]x[/]")  # typed into the command line
+        await settle(app, pilot, 0.1)
+        frames = []
+        for n in range(8):  # Tab down the form to the pre-flight items (below the fold at 80x24)
+            assert_clean(app, f"launch form, after {n} tabs")
+            frames.append(frame(app))
+            await pilot.press("tab")
+            await settle(app, pilot, 0.1)
+        shown = "\n".join(frames)
+        for needle in (MARKUP, LINK, "echo [bold]x[/]"):
+            assert needle in shown, f"{needle!r} not shown literally in the launch form\n{frames[-1]}"
+        await pilot.press("escape")
+        await settle(app, pilot, 0.3)
+        assert type(app.screen).__name__ == "MainScreen"
+        assert_clean(app, "launch form, closed")

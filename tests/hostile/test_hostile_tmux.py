@@ -152,3 +152,44 @@ def test_everything_hostile_at_once_in_real_tmux(hostile_ctx, tmp_path):
     for seq in DATA_SEQUENCES:
         assert seq not in data, f"{seq!r} from the data reached the terminal"
     assert b"\x00" not in data
+
+
+def test_status_line_in_real_tmux_shows_hostile_text_as_typed(home, tmp_path):
+    """`status-right '#(cockpit status --format tmux)'`, the README's setup, over a status file
+    whose mode, MIT and category hold escape sequences and tmux's own #{format}, #[style] and
+    #(command) syntax (a hand edit): tmux shows them as typed, expands and styles nothing of
+    them, and no sequence from them reaches the user's terminal."""
+    import json
+    import sys
+
+    from cockpit import status
+    from tests.harness.tmux_nested import NestedTmux
+
+    data = {
+        "focus": {"state": "paused", "mode": "\x1b]2;pwned-title\x07#{host}", "paused_remaining_s": 60},
+        "mits": {"current": "\x1b]52;c;cHduZWQ=\x07#{session_name}\x1b[?1049l[b]x[/]", "done": 0, "total": 1},
+        "track": {"category": "\x1b[2J\x1b[H#[fg=red]r#(id)"},
+    }
+    path = status.status_file(str(home), {})
+    (home / "state").mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as f:
+        json.dump(data, f)  # ensure_ascii: the escapes are \u001b in the file, raw once loaded
+    cmd = f"{shlex.quote(sys.executable)} -m cockpit status --format tmux"
+    expected = "01:00 #{host} paused | MIT: #{session_name}[b]x[/] | #[fg=red]r#(id)"
+    with NestedTmux(tmp_path, env={"COCKPIT_HOME": str(home)}, width=160, height=10) as t:
+        t.inner("set-option", "-g", "status-right-length", "150")
+        t.inner("set-option", "-g", "status-interval", "1")
+        t.inner("set-option", "-g", "status-right", f"#({cmd})")
+
+        def status_line() -> str:
+            return t.outer_screen().rstrip("\n").split("\n")[-1]
+
+        t.wait(lambda: "paused" in status_line(), "the status line", 20)
+        line = status_line()
+        assert expected in line, line  # not the host name, the session name, or id's output
+        styled = t.outer("capture-pane", "-p", "-e", "-t", "term:0.0").rstrip("\n").split("\n")[-1]
+        assert "\x1b[31m" not in styled, repr(styled)  # yellow and magenta are cockpit's; no red
+        assert "\x1b[33m" in styled  # the paused sprint's own yellow is applied
+        out = t.read_bytes("outer")
+    for seq in (b"pwned-title", b"cHduZWQ=", b"\x1b]2;", b"\x1b]52;"):
+        assert seq not in out, f"{seq!r} from the status file reached the terminal"

@@ -47,3 +47,20 @@ def test_console_script_answers_status_without_argparse_or_textual(tmp_path):
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert '"focus"' in r.stdout
+
+
+def test_status_line_cleans_with_the_one_rule_and_stays_light(tmp_path):
+    """A line with text goes through cockpit.core.text, and that import brings no `typing`."""
+    import json
+
+    (tmp_path / "state").mkdir()
+    (tmp_path / "state" / "status.json").write_text(json.dumps({"mits": {"current": "a\x1b[31mb"}}))
+    code = (
+        "import sys; from cockpit.entry import main\n"
+        f"sys.argv = ['cockpit', '--home', {str(tmp_path)!r}, 'status', '--format', 'tmux']\n"
+        "rc = main()\n"
+        "sys.exit(rc or ('cockpit.core.text' not in sys.modules) * 3 or ('typing' in sys.modules) * 4)"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "#[fg=magenta]MIT:#[default] ab"
