@@ -23,11 +23,13 @@ _ESCAPES = (
     r"|\x9d[^\x07\x1b\x9c]*(?:\x07|\x9c|\x1b\\)?"  # 8-bit OSC
     r"|[\x90\x98\x9e\x9f][^\x1b\x9c]*(?:\x9c|\x1b\\)?"  # 8-bit DCS/SOS/PM/APC
 )
-_CONTROL = r"[\x00-\x08\x0b-\x1f\x7f-\x9f]"
+# C0/C1 controls, and the bidirectional embeddings, overrides and isolates (U+202A-U+202E,
+# U+2066-U+2069), which reorder the text around them on screen ("Trojan Source")
+_CONTROL = r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
 
 
 def clean(text: str, max_len: int | None = None, keep_newlines: bool = False) -> str:
-    """Remove escape sequences and control characters; tabs become spaces."""
+    """Remove escape sequences, control characters and bidirectional overrides; tabs become spaces."""
     text = str(text)
     if not text.isprintable():  # every escape, tab, newline and control character is unprintable
         text = re.sub(_ESCAPES, "", text)

@@ -22,3 +22,10 @@ def test_tabs_newlines_and_the_cut():
     assert clean("a\tb\nc", keep_newlines=True) == "a b\nc"
     assert clean("x" * 10, max_len=5) == "xxxx…"
     assert clean("\x1b[31m" + "x" * 10, max_len=5) == "xxxx…"  # cut after the escapes go
+
+
+def test_bidirectional_overrides_cannot_reorder_what_is_shown():
+    # "Trojan Source": U+202E shows "exe.txt" as "txt.exe"; isolates (U+2066-2069) likewise
+    assert clean("report\u202etxt.exe") == "reporttxt.exe"
+    assert clean("\u2066a\u2069 \u202ab\u202c") == "a b"
+    assert clean("emoji \U0001f469\u200d\U0001f52c stays") == "emoji \U0001f469\u200d\U0001f52c stays"  # ZWJ kept
