@@ -23,11 +23,16 @@ class HelpRow(Static):
         self.key_text, self.description, self.binding_id = key, description, binding_id
         self.id_w = max(id_w, cell_len(binding_id))  # the id column: as wide as the longest id
 
+    def _desc_w(self) -> int:
+        return max(1, (self.size.width or 80) - self.KEY_W - self.id_w - 1)
+
+    def on_resize(self) -> None:
+        cut = cell_len(self.description) > self._desc_w()
+        self.tooltip = Content(self.description) if cut else None
+
     def render(self) -> Content:
-        width = self.size.width or 80
-        desc_w = max(1, width - self.KEY_W - self.id_w - 1)
+        desc_w = self._desc_w()
         desc = Content(self.description)
-        self.tooltip = self.description if desc.cell_length > desc_w else None
         return Content.assemble(
             Content.styled(f"  {self.key_text}", "bold").truncate(self.KEY_W, ellipsis=True, pad=True),
             desc.truncate(desc_w, ellipsis=True, pad=True),
