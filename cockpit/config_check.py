@@ -200,9 +200,12 @@ def _audit(cfg: Config, file: str) -> None:
         try:
             dt.date.fromisoformat(a.audit_start)
         except ValueError:
-            raise ConfigError(
-                file, "audit.audit_start", f"must be a date YYYY-MM-DD, got {_show(a.audit_start)}"
-            ) from None
+            from cockpit.core.dates import not_a_day
+
+            why = not_a_day(a.audit_start)
+            if "does not exist" not in why:
+                why = f"must be a date YYYY-MM-DD, got {_show(a.audit_start)}"
+            raise ConfigError(file, "audit.audit_start", why) from None
     if a.timezone:
         _zone(file, "audit.timezone", a.timezone)
     for name, target in a.import_map.items():

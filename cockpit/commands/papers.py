@@ -66,6 +66,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     rd.add_argument(
         "--pass", dest="pass_n", type=int, choices=(1, 2, 3), help="which pass (default: the next)"
     )
+    rd.add_argument(
+        "--replace",
+        action="store_true",
+        help="stop a running focus session (its time is kept) and time the pass",
+    )
     rd.set_defaults(func=cmd_read)
 
     fin = ps.add_parser("finish", help="finish the running pass (books its minutes to the paper)")
@@ -308,10 +313,16 @@ def cmd_queue(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_read(args: argparse.Namespace, ctx: Context) -> int:
+    from cockpit.core import papers as core
+    from cockpit.services import focus
     from cockpit.services import papers as svc
 
-    _, msg = svc.start_pass(ctx, svc.parse_id(args.id), args.pass_n)
+    item, msg = svc.start_pass(ctx, svc.parse_id(args.id), args.pass_n, replace=args.replace)
     print(msg)
+    n = core.running_pass(item)
+    untimed = n is not None and not item.passes[core.pass_index(item, n)].timebox
+    if untimed and focus.raw(ctx) is not None:
+        print("(--replace stops the running session, its time kept, and times the pass)", file=sys.stderr)
     return 0
 
 

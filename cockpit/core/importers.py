@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cockpit.core.clock import UTC
+from cockpit.core.dates import parse_day
 from cockpit.core.import_categories import (  # noqa: F401 - re-exported: importers.map_category
     COMMON_NAMES,
     explain_category,
@@ -126,10 +127,10 @@ def parse_time(s: str) -> tuple[dt.time, bool]:
     ampm = m[4]
     if ampm:
         if not 1 <= h <= 12:
-            raise ValueError(f"time {s.strip()!r}: hour must be 1-12 with AM/PM")
+            raise ValueError(f"time {s.strip()!r} does not exist (the hour is 1-12 with AM/PM)")
         h = h % 12 + (12 if ampm.lower() == "pm" else 0)
     if h > 23 or mi > 59 or sec > 59:
-        raise ValueError(f"time {s.strip()!r} is out of range")
+        raise ValueError(f"time {s.strip()!r} does not exist")
     return dt.time(h, mi, sec), bool(ampm)
 
 
@@ -188,11 +189,7 @@ def _csv_intervals(
 
 
 def _iso_date(s: str) -> dt.date:
-    s = s.strip()
-    try:
-        return dt.date.fromisoformat(s)
-    except ValueError:
-        raise ValueError(f"date {s!r} is not YYYY-MM-DD") from None
+    return parse_day(s)
 
 
 # ------------------------------------------------------------------ Clockify
@@ -216,15 +213,17 @@ def _date_in_order(s: str, order: str) -> dt.date:
     a, b, c = parts
     if len(s.split("/")[0]) == 4 or a > 999:  # YYYY-MM-DD
         y, mo, d = a, b, c
+        fmt = "YYYY-MM-DD"
     elif order == "mdy":
         mo, d, y = a, b, c
+        fmt = "MM/DD/YYYY"
     else:
         d, mo, y = a, b, c
+        fmt = "DD/MM/YYYY"
     try:
         return dt.date(y, mo, d)
     except ValueError:
-        fmt = "MM/DD/YYYY" if order == "mdy" else "DD/MM/YYYY"
-        raise ValueError(f"date {s!r} is not a valid {fmt} date") from None
+        raise ValueError(f"date {s!r} does not exist (read as {fmt})") from None
 
 
 def detect_date_order(values: Iterable[str]) -> str | None:
@@ -275,10 +274,16 @@ def parse_clockify(text: str, tz: dt.tzinfo | None, date_order: str | None = Non
 # ------------------------------------------------------------------ Timewarrior
 
 
+_TIMEW_RE = re.compile(r"\d{8}T\d{6}Z")
+_ISO_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?")
+
+
 def _timew_stamp(s: str) -> dt.datetime:
     try:
         return dt.datetime.strptime(s, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
     except (ValueError, TypeError):
+        if isinstance(s, str) and _TIMEW_RE.fullmatch(s):
+            raise ValueError(f"time {s!r} does not exist") from None
         raise ValueError(f"time {s!r} is not YYYYMMDDTHHMMSSZ") from None
 
 
@@ -406,6 +411,8 @@ def _iso_offset(v: Any) -> dt.datetime:
     try:
         t = dt.datetime.fromisoformat(str(v))
     except ValueError:
+        if _ISO_RE.fullmatch(str(v)):
+            raise ValueError(f"time {v!r} does not exist") from None
         raise ValueError(f"time {v!r} is not ISO-8601") from None
     if t.tzinfo is None:
         raise ValueError(f"time {v!r} has no UTC offset")

@@ -145,7 +145,10 @@ def parse_week(text: str) -> str:
     if not m:
         raise ValueError(f"not an ISO week (like 2026-W48): {text!r}")
     y, w = int(m.group(1)), int(m.group(2))
-    dt.date.fromisocalendar(y, w, 1)  # raises ValueError for W54 and friends
+    try:
+        dt.date.fromisocalendar(y, w, 1)
+    except ValueError:  # W00, W54, W53 of a 52-week year
+        raise ValueError(f"week {y}-W{w:02d} does not exist") from None
     return f"{y}-W{w:02d}"
 
 

@@ -56,6 +56,7 @@ if TYPE_CHECKING:
 __all__ = [
     "JUMP_TOLERANCE_S",
     "FocusStateError",
+    "SessionRunning",
     "heartbeat",
     "publish",
     "raw",
@@ -68,6 +69,14 @@ Step = Callable[[Session | None, dt.datetime], tuple[Session | None, list[FocusR
 
 class FocusStateError(CockpitError):
     """A control that does not apply to the current session (one line, exit 1)."""
+
+
+class SessionRunning(UsageError):
+    """A start found a session running and was not asked to replace it; ``running`` says what runs."""
+
+    def __init__(self, message: str, running: str) -> None:
+        super().__init__(message)
+        self.running = running
 
 
 # ---------------------------------------------------------------------------- the commit loop
@@ -346,9 +355,9 @@ def start(
         records: list[FocusRecord] = []
         if cur is not None:
             if not replace:
-                raise UsageError(
-                    f"{describe(cur, ctx.clock.now())}; "
-                    "stop it first (cockpit focus stop) or start with --replace"
+                what = describe(cur, ctx.clock.now())
+                raise SessionRunning(
+                    f"{what}; stop it first (cockpit focus stop) or start with --replace", what
                 )
             records = core.stop(cur, now)
         return new(now, first.id), records

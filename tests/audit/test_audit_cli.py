@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from cockpit.cli import main
 
 
@@ -163,3 +165,31 @@ def test_import_of_bad_files_is_one_clear_line(home, capsys, tmp_path):
     assert rc == 1 and "expected a JSON list" in err
     rc, _, err = run(capsys, "audit", "import", "toggl", str(tmp_path / "missing.csv"))
     assert rc == 1 and "cannot read" in err and "No such file" in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ("audit", "report", "--from", "2026-02-30", "--to", "2026-03-02"),
+            "date '2026-02-30' does not exist",
+        ),
+        (("audit", "report", "--day", "--date", "2026-13-01"), "date '2026-13-01' does not exist"),
+        (("audit", "list", "--date", "2026-02-29"), "date '2026-02-29' does not exist"),
+        (("audit", "export", "--to", "2026-04-31", "--format", "csv"), "date '2026-04-31' does not exist"),
+        (("audit", "add", "2026-02-30 10:00", "11:00", "m"), "date '2026-02-30' does not exist"),
+        (("audit", "add", "2026-01-05 24:61", "11:00", "m"), "time '24:61' does not exist"),
+        (("audit", "add", "2026-01-05 09:00", "25:00", "m"), "time '25:00' does not exist"),
+        (("audit", "edit", "1", "--end", "2026-01-05 09:60"), "time '09:60' does not exist"),
+        (("papers", "rank", "--week", "2026-W54"), "week 2026-W54 does not exist"),
+        # malformed, not impossible: the format it wants
+        (("audit", "list", "--date", "30.2.2026"), "date '30.2.2026' is not YYYY-MM-DD"),
+        (("audit", "add", "tomorrow 9", "11:00", "m"), "time 'tomorrow 9' is not YYYY-MM-DD HH:MM or HH:MM"),
+        (("audit", "add", "2026-01-05 09:00", "9h", "m"), "time '9h' is not YYYY-MM-DD HH:MM or HH:MM"),
+    ],
+)
+def test_impossible_dates_do_not_exist_and_malformed_ones_name_the_format(home, capsys, argv, message):
+    rc, out, err = run(capsys, *argv)
+    assert rc == 2 and out == ""
+    assert message in err
+    assert ("does not exist" in message) == ("does not exist" in err)

@@ -25,7 +25,7 @@ TOGGL = (
 
 def test_toggl_bom_quotes_and_dst_gap_in_new_york():
     p = imp.parse("toggl", TOGGL, NY)
-    assert p.errors == ["line 3: date '2024-02-30' is not YYYY-MM-DD"]
+    assert p.errors == ["line 3: date '2024-02-30' does not exist"]
     first, second = p.rows
     # 01:30 EST -> 03:30 EDT is one hour on the spring-forward night
     assert (first.start, first.end, first.seconds) == (at(2024, 3, 10, 6, 30), at(2024, 3, 10, 7, 30), 3600)
@@ -54,7 +54,7 @@ def test_clockify_12h_clock_dates_from_evidence_and_bad_month_rejected():
         '"P","","c","","U","","No","13/15/2024","11:00 AM","03/26/2024","11:30 AM","","x"\n'
     )
     p = imp.parse("clockify", text, BERLIN)
-    assert p.errors == ["line 4: date '13/15/2024' is not a valid MM/DD/YYYY date"]
+    assert p.errors == ["line 4: date '13/15/2024' does not exist (read as MM/DD/YYYY)"]
     a, b = p.rows
     assert a.start == at(2024, 3, 4, 9, 23) and a.seconds == 3600 + 42 * 60 + 30
     assert b.start == at(2024, 3, 25, 22, 59) and b.seconds == 11 * 60
@@ -157,3 +157,21 @@ def test_hostile_text_survives_parsing_literally():
     row = imp.parse("timewarrior", text, None).rows[0]
     assert row.note == hostile and row.names == (hostile,)
     assert isinstance(row.start, dt.datetime)
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: imp.parse_time("24:61"), "time '24:61' does not exist"),
+        (lambda: imp.parse_time("13:05 PM"), "time '13:05 PM' does not exist"),
+        (lambda: imp.parse_time("noon"), "time 'noon' is not HH:MM[:SS] [AM|PM]"),
+        (lambda: imp._timew_stamp("20240230T100000Z"), "time '20240230T100000Z' does not exist"),
+        (lambda: imp._timew_stamp("2024-02-03"), "time '2024-02-03' is not YYYYMMDDTHHMMSSZ"),
+        (lambda: imp._iso_offset("2024-02-30T10:00:00+01:00"), "does not exist"),
+        (lambda: imp._iso_offset("yesterday"), "is not ISO-8601"),
+    ],
+)
+def test_impossible_times_do_not_exist_malformed_ones_name_the_format(call, message):
+    with pytest.raises(ValueError) as err:
+        call()
+    assert message in str(err.value)

@@ -241,3 +241,20 @@ def test_search_and_add_by_id_go_through_the_api_and_store_what_they_find(
     assert code == 1 and "2999.99999: not found on arXiv" in out
     code, _, err = run(capsys, "papers", "add", "not-an-id")
     assert code == 2 and err.count("\n") == 1
+
+
+def test_read_during_a_sprint_says_so_and_replace_times_the_pass(ingested, capsys, home):
+    from cockpit.services import focus
+
+    assert run(capsys, "papers", "keep", "2611.00001")[0] == 0
+    assert run(capsys, "papers", "keep", "2611.00002")[0] == 0
+    assert run(capsys, "focus", "start", "--category", "model")[0] == 0
+    code, out, err = run(capsys, "papers", "read", "2611.00001")
+    assert code == 0 and "no time-box (a sprint is running" in out and "cockpit focus stop" not in out
+    assert "--replace stops the running session" in err
+    ctx = Context.open(home)
+    assert focus.raw(ctx).mode == "sprint"
+    code, out, err = run(capsys, "papers", "read", "2611.00002", "--replace")
+    assert code == 0 and "focus time-box running" in out and err == ""
+    s = focus.raw(Context.open(home))
+    assert (s.mode, s.paper, s.category) == ("timebox", "2611.00002", "research")

@@ -126,4 +126,4 @@ def test_clockify_exports(bctx, corpus):
     bad = audit.import_file(
         bctx, "clockify", corpus / TT / "clockify_detailed_bad_date.csv", m, tz="Europe/Berlin"
     )
-    assert bad.new == [] and bad.errors == ["line 2: date '13/15/2024' is not a valid MM/DD/YYYY date"]
+    assert bad.new == [] and bad.errors == ["line 2: date '13/15/2024' does not exist (read as MM/DD/YYYY)"]

@@ -49,6 +49,7 @@ BAD = [
     ('[audit]\ntimezone = "Mars/Olympus"\n', "audit.timezone", "unknown time zone"),
     ('[audit]\ntimezone = "../../etc/passwd"\n', "audit.timezone", "unknown time zone"),
     ('[audit]\naudit_start = "next monday"\n', "audit.audit_start", "YYYY-MM-DD"),
+    ('[audit]\naudit_start = "2026-02-30"\n', "audit.audit_start", "date '2026-02-30' does not exist"),
     ('[audit]\nimport_default = "nope"\n', "audit.import_default", "unknown category"),
     ('[audit.import_map]\nthesis = "nope"\n', "audit.import_map.thesis", "unknown category"),
     ("[audit]\ncategories = []\n", "audit.categories", "at least one category"),

@@ -8,7 +8,6 @@ holds its id (``{"entry": id}``). The stored shape of a time entry is described 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import TYPE_CHECKING, Any
 
 from cockpit.core import audit as core
@@ -153,24 +152,22 @@ def period(ctx: Context, kind: str, day: dt.date | None = None) -> tuple[dt.date
 
 def parse_local(ctx: Context, text: str, base: dt.date | None = None) -> dt.datetime:
     """``YYYY-MM-DD HH:MM`` or ``HH:MM`` (on ``base`` or today) in local time -> aware UTC."""
-    text = text.strip()
+    from cockpit.core.dates import parse_day_time
+
     try:
-        if len(text) <= 5 and ":" in text:
-            h, m = text.split(":")
-            naive = dt.datetime.combine(base or today(ctx), dt.time(int(h), int(m)))
-        else:
-            naive = dt.datetime.fromisoformat(text.replace("T", " "))
-    except ValueError:
-        raise UsageError(f"time {text!r} is not YYYY-MM-DD HH:MM or HH:MM") from None
+        naive = parse_day_time(text, base or today(ctx))
+    except ValueError as e:
+        raise UsageError(str(e)) from None
     if naive.tzinfo is not None:
         return naive.astimezone(UTC)
     return naive.replace(tzinfo=zone(ctx)).astimezone(UTC)
 
 
 def parse_date(text: str) -> dt.date:
+    """``YYYY-MM-DD`` -> date; a well-formed date not on the calendar "does not exist"."""
+    from cockpit.core.dates import parse_day
+
     try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
-            raise UsageError(f"date {text!r} does not exist") from None
-        raise UsageError(f"date {text!r} is not YYYY-MM-DD") from None
+        return parse_day(text)
+    except ValueError as e:
+        raise UsageError(str(e)) from None

@@ -3,6 +3,7 @@ passes booked as focus time-boxes or time entries, BibTeX, notes."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -202,11 +203,15 @@ def _save_passes(ctx: Context, item: core.QueueItem) -> None:
 
 
 @atomic
-def start_pass(ctx: Context, arxiv_id: str, n: int | None = None) -> tuple[core.QueueItem, str]:
+def start_pass(
+    ctx: Context, arxiv_id: str, n: int | None = None, replace: bool = False
+) -> tuple[core.QueueItem, str]:
     """Start a reading pass: a focus time-box in Research/Learning booked to the paper.
 
-    Returns (item, message). When the focus time-box cannot start (not available, or another
-    session runs), the pass start is recorded here and its time is booked when it finishes.
+    ``replace`` stops a running focus session first (its time is kept). Returns (item,
+    message). When the focus time-box cannot start (not available, or another session runs
+    and ``replace`` is off), the pass start is recorded here and its time is booked when it
+    finishes.
     """
     item = _queue_item(ctx, arxiv_id)
     n = n or core.next_pass(item)
@@ -224,16 +229,20 @@ def start_pass(ctx: Context, arxiv_id: str, n: int | None = None) -> tuple[core.
     try:
         from cockpit.services import focus
 
-        focus.start(ctx, mode="timebox", minutes=planned, category="research", paper=arxiv_id)
+        focus.start(
+            ctx, mode="timebox", minutes=planned, category="research", paper=arxiv_id, replace=replace
+        )
         timebox = True
         msg += "; focus time-box running"
     except NotImplementedError:
         pass
+    except focus.SessionRunning as e:
+        msg += f"; no time-box ({e.running}); the time is booked when the pass ends"
     except CockpitError as e:
         msg += f"; no time-box ({e}); the time is booked when the pass ends"
     passes = list(started.passes)
-    passes[i] = replace(passes[i], timebox=timebox)
-    started = replace(started, passes=tuple(passes))
+    passes[i] = dataclasses.replace(passes[i], timebox=timebox)
+    started = dataclasses.replace(started, passes=tuple(passes))
     _save_passes(ctx, started)
     return started, msg
 

@@ -49,19 +49,20 @@ def render(r: core.Report, cats: Sequence[core.CategoryInfo], width: int, kind: 
     if not r.total_s:
         lines.append(Content("Nothing tracked in this period."))
         return Content("\n").join(lines)
-    name_w = 20
+    names = {cid: safe(info[cid].name if cid in info else cid, 200) for cid in r.categories}
+    # the names have the room first: whole while the bars keep 16 cells, else cut with "…"
+    name_w = max(8, min(max(Content(n).cell_length for n in names.values()), width - 24 - 16))
     bar_w = max(8, width - name_w - 24)
     top = max(r.categories.values())
     trend = r.trend()
     for cid in sorted(r.categories, key=lambda c: -r.categories[c]):
-        c = info.get(cid)
-        name = safe(c.name if c else cid, name_w)
         n = max(1, int(round(r.categories[cid] / top * bar_w)))
         delta = trend.get(cid)
         tr = "" if delta is None else f" {'+' if delta >= 0 else ''}{core.fmt_hm(delta)}"
         lines.append(
             Content.assemble(
-                f"{name:<{name_w}} ",
+                Content(names[cid]).truncate(name_w, ellipsis=True, pad=True),
+                " ",
                 ("█" * n, colors.get(cid, "grey")),
                 " " * (bar_w - n),
                 f" {core.fmt_hm(r.categories[cid]):>6} {r.percent(cid):3.0f}%{tr}",

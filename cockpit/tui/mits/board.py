@@ -27,6 +27,7 @@ class BoardScreen(GroupedTasksScreen):
     BoardScreen .column { border: round $panel-lighten-2; width: 1fr; height: 1fr; }
     BoardScreen TaskList.column.-active { border: round $accent; }
     BoardScreen #board-hint { height: 1; color: $text-muted; }
+    BoardScreen .tasks-detail { height: auto; max-height: 3; }
     """
     BINDINGS: ClassVar = [
         Binding("escape,q", "close", "Close", id="mits.board_close"),
@@ -48,6 +49,7 @@ class BoardScreen(GroupedTasksScreen):
                 lst = TaskList("—", id=f"stage-{s}", classes="column", focusable=False)
                 lst.border_title = Content(core.STAGE_NAMES[s])
                 yield lst
+        yield Static("", classes="tasks-detail", markup=False)
         yield Static(
             "Shift+←/→ or H/L move the task to the previous/next stage", id="board-hint", markup=False
         )

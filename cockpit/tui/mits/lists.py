@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from textual.content import Content
 from textual.screen import Screen
+from textual.widgets import Static
 
 from cockpit.tui.mits import messages
 from cockpit.tui.mits.rows import Snapshot, TaskList
@@ -66,6 +68,20 @@ class GroupedTasksScreen(Screen[None]):
         for name, lst in self.lists.items():
             if lst.has_class("-active") != (name == group):
                 lst.set_class(name == group, "-active")
+        self.show_detail()
+
+    def on_task_list_highlighted(self, event: TaskList.Highlighted) -> None:
+        event.stop()
+        if event.task_list.id == f"{self.LIST_PREFIX}-{self.active}":
+            self.show_detail()
+
+    def show_detail(self) -> None:
+        """The line under the lists: the highlighted task's whole title (the columns cut it)."""
+        lst = self.lists[self.active]
+        row = lst.rows[lst.cursor] if 0 <= lst.cursor < len(lst.rows) else None
+        text = f"{row[1]} {row[2]}{row[3]}" if row else ""
+        for line in self.query(".tasks-detail").results(Static):
+            line.update(Content(text))
 
     def current(self) -> tuple[str, TaskList] | None:
         return self.active, self.lists[self.active]

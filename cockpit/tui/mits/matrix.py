@@ -27,6 +27,7 @@ class MatrixScreen(GroupedTasksScreen):
     MatrixScreen .quadrant { border: round $panel-lighten-2; height: 1fr; }
     MatrixScreen TaskList.quadrant.-active { border: round $accent; }
     MatrixScreen #matrix-hint { height: 1; color: $text-muted; }
+    MatrixScreen .tasks-detail { height: auto; max-height: 3; }
     """
     BINDINGS: ClassVar = [
         Binding("escape,q", "close", "Close", id="mits.matrix_close"),
@@ -53,6 +54,7 @@ class MatrixScreen(GroupedTasksScreen):
                 lst = TaskList("empty", id=f"list-{q}", classes="quadrant", focusable=False)
                 lst.border_title = Content(core.QUADRANT_NAMES[q])
                 yield lst
+        yield Static("", classes="tasks-detail", markup=False)
         yield Static(
             "Shift+arrows or H/J/K/L move the task · ←/→, Ctrl+↑/↓ change quadrant",
             id="matrix-hint",

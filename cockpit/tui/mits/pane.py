@@ -21,7 +21,7 @@ from cockpit.tui.mits import messages
 from cockpit.tui.mits.actions import TaskActions
 from cockpit.tui.mits.rows import EMPTY, Entry, Snapshot, TaskList
 from cockpit.tui.shell.pane import Command, Pane
-from cockpit.tui.shell.safe import safe_content
+from cockpit.tui.shell.safe import safe, safe_content
 
 if TYPE_CHECKING:
     from cockpit.context import Context
@@ -54,8 +54,7 @@ class MitsPane(TaskActions, Pane):
 
     DEFAULT_CSS = """
     MitsPane #mits-head { height: 1; color: $cockpit-mit; }
-    MitsPane #mits-detail { height: 1; color: $cockpit-muted; }
-    MitsPane.-compact #mits-detail { display: none; }
+    MitsPane #mits-detail { height: auto; max-height: 3; color: $cockpit-muted; }
     """
 
     def __init__(self, ctx: Context) -> None:
@@ -299,12 +298,23 @@ class MitsPane(TaskActions, Pane):
         if event.task_list is not self.tasklist:
             return
         event.stop()
-        self.query_one("#mits-detail", Static).update(safe_content(self.detail(event.task_id), 300))
+        text = self.detail(event.task_id)
+        line = self.query_one("#mits-detail", Static)
+        line.update(safe_content(text, 600, newlines=True))
+        line.display = bool(text)
+        cut = self.tasklist.title_cut(event.task_id)
+        t = self.model.get(event.task_id or "")
+        self.tasklist.tooltip = safe_content(t.title, 500) if cut and t is not None else None
 
     def detail(self, tid: str | None) -> str:
+        """The line under the list: the highlighted task's whole title when the row cuts it, then
+        (not in the compact form) its quadrant, stage, sprints and carried days."""
         t = self.model.get(tid or "")
         if t is None:
             return ""
+        title = safe(t.title, 500) if self.tasklist.title_cut(tid) else ""
+        if self.has_class("-compact"):
+            return title
         parts = [core.QUADRANT_NAMES[core.quadrant_of(t)]]
         if t.stage in core.STAGE_NAMES:
             parts.append(core.STAGE_NAMES[t.stage])
@@ -313,7 +323,7 @@ class MitsPane(TaskActions, Pane):
             parts.append(f"{core.fmt_hm(pva['spent_s'])} of {pva['estimate']} sprints")
         if core.is_mit(t, self.day) and not t.done and core.carried_days(t, self.day):
             parts.append(f"carried {core.carried_days(t, self.day)}d")
-        return " · ".join(parts)
+        return "\n".join(x for x in (title, " · ".join(parts)) if x)
 
     # ---------------------------------------------------------------- key actions
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from rich.cells import cell_len
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from textual import events
 from textual.binding import Binding
@@ -201,6 +201,7 @@ class TaskList(ScrollView, can_focus=True):
     def on_resize(self, event: events.Resize) -> None:
         self.virtual_size = Size(event.size.width, len(self.rows))
         self._follow()
+        self.post_message(self.Highlighted(self, self.current_id))  # which titles are cut changed
 
     def on_focus(self) -> None:
         self.refresh()
@@ -233,10 +234,35 @@ class TaskList(ScrollView, can_focus=True):
         if self.show_marks:
             mark = "[x]" if tid in self.marked else "[ ]"
         head = f"{mark} "
-        info_w = cell_len(info)
-        if info_w > width // 2:
-            info, info_w = "", 0
-        room = max(0, width - cell_len(head) - info_w)
-        title_strip = Strip([Segment(title, style)]).crop_extend(0, room, style)
+        room, info = fit_row(width - cell_len(head), title, info)
+        title_strip = Strip([Segment(ellipsised(title, room), style)]).crop_extend(0, room, style)
         segs = [Segment(head, style), *title_strip, Segment(info, info_style)]
         return Strip(segs).crop_extend(0, width, style)
+
+    def title_cut(self, task_id: str | None) -> bool:
+        """Whether the row of ``task_id`` shows its title cut (with an ellipsis) at this width."""
+        row = next((r for r in self.rows if r[0] == task_id), None)
+        if row is None:
+            return False
+        _tid, mark, title, info, _kind = row
+        room, _ = fit_row(self.scrollable_content_region.width - cell_len(f"{mark} "), title, info)
+        return cell_len(title) > room
+
+
+TITLE_FIRST = 24  # the cells a title gets before the info column gets any
+
+
+def fit_row(width: int, title: str, info: str) -> tuple[int, str]:
+    """(cells for the title, the info shown) in ``width`` cells: the title has the room first,
+    up to TITLE_FIRST cells; the info (carried days, sprints) shows only beside that."""
+    info_w = cell_len(info)
+    if info_w and width - info_w < min(cell_len(title), TITLE_FIRST):
+        return max(0, width), ""
+    return max(0, width - info_w), info
+
+
+def ellipsised(text: str, cells: int) -> str:
+    """``text`` in at most ``cells`` cells, ending in "…" when it had to be cut."""
+    if cell_len(text) <= cells:
+        return text
+    return set_cell_size(text, cells - 1) + "…" if cells > 0 else ""

@@ -149,9 +149,12 @@ class PapersPane(Pane):
             return None
         return self._items[min(ol.highlighted, len(self._items) - 1)]
 
-    def say(self, text: str) -> None:
+    def say(self, text: str, detail: str = "") -> None:
+        """A line under the summary (two lines at most); ``detail``, the whole story, is its tooltip."""
         self._said = text
-        self.query_one("#papers-status", Static).update(safe(text, 300))
+        line = self.query_one("#papers-status", Static)
+        line.update(safe(text, 300))
+        line.tooltip = safe_content(detail or text, 500)
 
     # -------------------------------------------------------------- actions
 
@@ -189,22 +192,71 @@ class PapersPane(Pane):
         self._force_reload()
 
     def action_read(self) -> None:
-        from cockpit.errors import CockpitError
-        from cockpit.services import papers as svc
+        """Finish the running pass, or start the next one as a focus time-box; when a focus
+        session runs, ask first whether to stop it (its time is kept) for the pass."""
+        from cockpit.core.focus_view import describe
+        from cockpit.services import focus
 
         item = self.selected()
         if item is None:
             self.app.notify("No queued paper selected", severity="warning")
             return
-        try:
-            if core.running_pass(item) is not None:
-                _, msg = svc.finish_pass(self.ctx, item.arxiv_id)
+        if core.running_pass(item) is not None:
+            self._pass(item, finish=True)
+            return
+        n = core.next_pass(item)
+        running, _ = focus.sync(self.ctx)
+        if n is None or running is None:
+            self._pass(item)  # all passes done: the service says so
+            return
+        from cockpit.tui.focus.prompt import ChoiceScreen
+
+        what = describe(running, self.ctx.clock.now())
+        running_label = what.split(" is ")[0].removeprefix("a ")
+        planned = item.passes[core.pass_index(item, n)].planned
+
+        def answered(answer: str | None) -> None:
+            if answer == "replace":
+                self._pass(item, replace=True)
             else:
-                _, msg = svc.start_pass(self.ctx, item.arxiv_id)
+                self.say(f"Pass {n} not started; the {running_label} runs on", what)
+
+        self.app.push_screen(
+            ChoiceScreen(
+                "A session is running",
+                f"{what[0].upper()}{what[1:]}. Stop it (its time is kept) and start pass {n} of "
+                f"{item.arxiv_id}, a {planned}-minute time-box?",
+                [("y", "replace it", "replace"), ("n", "keep it", "keep")],
+            ),
+            answered,
+        )
+
+    def _pass(self, item: QueueItem, finish: bool = False, replace: bool = False) -> None:
+        from cockpit.errors import CockpitError
+        from cockpit.services import papers as svc
+
+        try:
+            if finish:
+                n = core.running_pass(item)
+                done, msg = svc.finish_pass(self.ctx, item.arxiv_id)
+            else:
+                done, msg = svc.start_pass(self.ctx, item.arxiv_id, replace=replace)
+                n = core.running_pass(done)
         except CockpitError as e:
             self.app.notify(safe(str(e), 200), severity="warning")
             return
-        self.say(msg)
+        if n is not None:  # the pane is narrow: a short line here, the service's words as its tooltip
+            p = done.passes[core.pass_index(done, n)]
+            if finish:
+                short = f"Pass {n} done: {p.actual or 0:g} of {p.planned} min"
+                short += "; paper read" if done.status == "done" else ""
+            elif p.timebox:
+                short = f"Pass {n} started: {p.planned}-min time-box"
+            else:
+                short = f"Pass {n} started, untimed: booked when it ends"
+            self.say(short, msg)
+        else:
+            self.say(msg)
         self._force_reload()
 
     def action_drop(self) -> None:
