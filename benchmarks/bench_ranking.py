@@ -244,7 +244,9 @@ def replay(recs: list[dict], root: Path) -> dict:
             if wi <= TRAIN_WEEKS and day.weekday() == 0:
                 read += world.read_queue(day)
             world.ingest_day(day, by_day[d])
-        friday = dt.date.fromisoformat(days[0]) + dt.timedelta(days=4 - dt.date.fromisoformat(days[0]).weekday())
+        friday = dt.date.fromisoformat(days[0]) + dt.timedelta(
+            days=4 - dt.date.fromisoformat(days[0]).weekday()
+        )
         world.at(friday, 17)
         t0 = time.perf_counter()
         ranked = world.ranked(week)
@@ -301,7 +303,9 @@ def cold_start(recs: list[dict], root: Path, weeks: list[str]) -> dict:
     return {"rows": rows}
 
 
-def tune(recs: list[dict], decisions: list[tuple[str, int, int]], configs: dict[str, dict]) -> dict[str, list]:
+def tune(
+    recs: list[dict], decisions: list[tuple[str, int, int]], configs: dict[str, dict]
+) -> dict[str, list]:
     """Rolling-origin validation inside weeks 1-9: train on the decisions of weeks 1..k, score
     every label of week k+1 (k = 5..8). Returns per config the AUC of each origin."""
     from cockpit.core import ranking
@@ -364,13 +368,13 @@ def run(quick: bool) -> str:
     body = "\n".join(lines)
     return f"""
 Replay of 13 real ISO weeks (2025-W36 to W48, {len(recs)} cs.CV/cs.CL/cs.AI papers; label = featured on
-Hugging Face Daily Papers, {sum(r['label'] for r in recs)} positives). Each day is an RSS 2.0 document
+Hugging Face Daily Papers, {sum(r["label"] for r in recs)} positives). Each day is an RSS 2.0 document
 ingested through `services.papers.ingest` under a simulated clock. Weeks 1-9: the simulated user reads
 the queue on Monday and triages the top {TOP} of `services.papers.ranked` on Friday
-({tri['keep']} keeps, {tri['like']} likes, {tri['skip']} skips in all; {res['read']} papers read).
+({tri["keep"]} keeps, {tri["like"]} likes, {tri["skip"]} skips in all; {res["read"]} papers read).
 Weeks 10-13 are ranked with no decisions and scored: ROC-AUC over every paper of the week, precision at 10.
-Baselines: naive Bayes on the same {len(res['decisions'])} decisions, and on every label of weeks 1-9.
-Cold start: a fresh store, no decisions, keywords {', '.join(KEYWORDS)} and {N_SEEDS} imported seed papers.
+Baselines: naive Bayes on the same {len(res["decisions"])} decisions, and on every label of weeks 1-9.
+Cold start: a fresh store, no decisions, keywords {", ".join(KEYWORDS)} and {N_SEEDS} imported seed papers.
 
 | week | papers | featured | **model AUC** | P@10 | NB same decisions AUC | P@10 | NB all labels AUC | P@10 | cold start AUC | P@10 |
 |---|---|---|---|---|---|---|---|---|---|---|
@@ -378,8 +382,8 @@ Cold start: a fresh store, no decisions, keywords {', '.join(KEYWORDS)} and {N_S
 
 Goals: {goal_txt}.
 
-Replay {t_replay:.0f} s (ingest {res['ingest_s']:.1f} s for {len(recs)} papers in {len(set(r['date'] for r in recs))} daily
-documents; ranking {res['rank_s']:.1f} s for 13 weeks). Top paper of the last week, why: {', '.join(rows[-1]['why'])}.
+Replay {t_replay:.0f} s (ingest {res["ingest_s"]:.1f} s for {len(recs)} papers in {len(set(r["date"] for r in recs))} daily
+documents; ranking {res["rank_s"]:.1f} s for 13 weeks). Top paper of the last week, why: {", ".join(rows[-1]["why"])}.
 """
 
 
