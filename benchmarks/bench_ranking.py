@@ -303,11 +303,9 @@ def cold_start(recs: list[dict], root: Path, weeks: list[str]) -> dict:
     return {"rows": rows}
 
 
-def tune(
-    recs: list[dict], decisions: list[tuple[str, int, int]], configs: dict[str, dict]
-) -> dict[str, list]:
-    """Rolling-origin validation inside weeks 1-9: train on the decisions of weeks 1..k, score
-    every label of week k+1 (k = 5..8). Returns per config the AUC of each origin."""
+def tune(recs: list[dict], decisions: list[tuple[str, int, int]], configs: dict) -> dict[str, list[float]]:
+    """Rolling-origin validation inside weeks 1-9: train on the decisions of weeks 1..k (and their
+    undecided papers), score every label of week k+1, k = 5..8. Per config: the AUC of each origin."""
     from cockpit.core import ranking
     from cockpit.core.papers import Paper
 
@@ -316,17 +314,19 @@ def tune(
                                "authors": r["authors"], "categories": r["categories"], "announced": r["date"]})  # fmt: skip
 
     weeks = sorted({r["week"] for r in recs})
-    by_id = {r["id"]: r for r in recs}
     papers = {r["id"]: paper(r) for r in recs if r["week"] in weeks[:TRAIN_WEEKS]}
-    out: dict[str, list] = {}
-    for name, kw in configs.items():
+    decided_ids = {a for a, _, _ in decisions}
+    out: dict[str, list[float]] = {}
+    for name, params in configs.items():
         aucs = []
         for k in range(5, TRAIN_WEEKS):
             dec = [(papers[a], y) for a, y, w in decisions if w <= k]
+            seen = [papers[r["id"]] for r in recs if r["week"] in weeks[:k] and r["id"] not in decided_ids]
             test = [r for r in recs if r["week"] == weeks[k]]
-            m = ranking.Model(ranking.Profile(), dec, [papers[r["id"]] for r in test], **kw)
-            scores = [m.score(papers[r["id"]]).score for r in test]
-            aucs.append(auc(scores, [by_id[r["id"]]["label"] for r in test]))
+            m = ranking.Model(
+                ranking.Profile(), dec, [papers[r["id"]] for r in test], unlabeled=seen, params=params
+            )
+            aucs.append(auc([m.score(papers[r["id"]]).score for r in test], [r["label"] for r in test]))
         out[name] = aucs
     return out
 
