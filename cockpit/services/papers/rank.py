@@ -39,7 +39,7 @@ def resolve_week(ctx: Context, week: str | None) -> str:
     return older[-1] if older else parts[-1]
 
 
-UNLABELED_MAX = 5000  # undecided papers of triaged weeks the model trains on (the newest weeks)
+UNLABELED_MAX = 1000  # undecided papers of triaged weeks the model trains on (the newest): ranking cost
 
 
 def training(ctx: Context) -> tuple[list[tuple[core.Paper, int]], list[core.Paper]]:
