@@ -283,7 +283,7 @@ Text source: {origin}.
 
 | step | time | goal |
 |---|---|---|
-| parse (feedparser, same parser as the network path) | {t_parse:.2f} s | |
+| parse (arXiv RSS read directly, same parser as the network path; feedparser for other feeds) | {t_parse:.2f} s | |
 | store (dedupe + write the week's partition) | {t_store:.2f} s | |
 | **rank** (TF-IDF + profile prior + model trained on 200 decisions, `why` for every paper; best of {k}) | **{t_rank:.3f} s** | ≤ 1 s {ok} |
 | baseline: keyword-count sort, same papers (best of {k}) | {t_base:.3f} s | |

@@ -63,11 +63,39 @@ def author_key(name: str) -> str:
     return "au:" + " ".join(_fold(name).replace(".", " ").split())
 
 
-def raw_features(paper: Paper) -> Counter[str]:
+@dataclass(frozen=True)
+class Params:
+    """The model's settings (chosen by rolling-origin validation, see BENCHMARKS.md "Papers taste")."""
+
+    bigrams: bool = False  # adjacent title words as one feature ("language model")
+    team: bool = True  # the size of the author list, bucketed ("team:8-15")
+    unlabeled: float = 0.1  # weight of an undecided paper of a triaged week, as a skip
+    epochs: int = 10
+    l2: float = 1e-4
+
+
+DEFAULT = Params()
+TEAM_BUCKETS = ((1, "1"), (3, "2-3"), (7, "4-7"), (15, "8-15"))
+
+
+def team_feature(n: int) -> str:
+    for top, name in TEAM_BUCKETS:
+        if n <= top:
+            return "team:" + name
+    return "team:16+"
+
+
+def raw_features(paper: Paper, params: Params = DEFAULT) -> Counter[str]:
     c: Counter[str] = Counter()
-    for w in tokenize(paper.title):
+    title = tokenize(paper.title)
+    for w in title:
         c[w] += TITLE_WEIGHT
+    if params.bigrams:
+        for a, b in zip(title, title[1:], strict=False):
+            c[a + " " + b] += 1
     c.update(tokenize(paper.abstract))
+    if params.team and paper.authors:
+        c[team_feature(len(paper.authors))] += 1
     for a in paper.authors:
         c[author_key(a)] += 1
     for cat in paper.categories:
@@ -83,6 +111,8 @@ def label_of(feature: str, names: dict[str, str]) -> str:
         return names.get(feature, feature[3:])
     if feature.startswith("cat:"):
         return feature[4:]
+    if feature.startswith("team:"):
+        return feature[5:] + " authors"
     return feature
 
 
@@ -132,16 +162,24 @@ def _sigmoid(z: float) -> float:
 
 
 def train_logistic(
-    xs: Sequence[Vec], ys: Sequence[int], epochs: int = 25, lr: float = 0.5, l2: float = 1e-4, seed: int = 0
+    xs: Sequence[Vec],
+    ys: Sequence[int],
+    epochs: int = 25,
+    lr: float = 0.5,
+    l2: float = 1e-4,
+    seed: int = 0,
+    weights: Sequence[float] | None = None,
 ) -> tuple[Vec, float]:
-    """Class-balanced logistic regression by SGD on sparse vectors; returns (weights, bias)."""
+    """Class-balanced logistic regression by SGD on sparse vectors (each sample with its own
+    weight, default 1); returns (weights, bias)."""
     w: Vec = {}
     b = 0.0
-    pos = sum(ys)
-    neg = len(ys) - pos
+    sw = list(weights) if weights is not None else [1.0] * len(ys)
+    pos = sum(s for s, y in zip(sw, ys, strict=True) if y)
+    neg = sum(sw) - pos
     if pos == 0 or neg == 0:
         return w, b
-    cw = {1: len(ys) / (2 * pos), 0: len(ys) / (2 * neg)}
+    cw = {1: sum(sw) / (2 * pos), 0: sum(sw) / (2 * neg)}
     order = list(range(len(xs)))
     rng = random.Random(seed)
     for epoch in range(epochs):
@@ -150,7 +188,7 @@ def train_logistic(
         for i in order:
             x, y = xs[i], ys[i]
             z = b + sum(w.get(f, 0.0) * v for f, v in x.items())
-            g = (_sigmoid(z) - y) * cw[y]
+            g = (_sigmoid(z) - y) * cw[y] * sw[i]
             for f, v in x.items():
                 wf = w.get(f, 0.0)
                 w[f] = wf - step * (g * v + l2 * wf)
@@ -167,11 +205,17 @@ class Model:
         decided: Sequence[tuple[Paper, int]] = (),
         corpus: Sequence[Paper] = (),
         mits: Sequence[str] = (),
+        unlabeled: Sequence[Paper] = (),
+        params: Params = DEFAULT,
     ) -> None:
+        """``unlabeled``: papers of triaged weeks the user went past without deciding; with
+        ``params.unlabeled`` > 0 each counts as a skip of that weight."""
         self.names: dict[str, str] = {}
-        raws_corpus = [raw_features(p) for p in corpus]
-        raws_decided = [raw_features(p) for p, _ in decided]
-        raws_seeds = [raw_features(p) for p in profile.seeds]
+        self.params = params
+        raws_corpus = [raw_features(p, params) for p in corpus]
+        raws_decided = [raw_features(p, params) for p, _ in decided]
+        raws_seeds = [raw_features(p, params) for p in profile.seeds]
+        raws_unlabeled = [raw_features(p, params) for p in unlabeled] if params.unlabeled > 0 else []
         self.vec = Vectorizer([*raws_corpus, *raws_decided, *raws_seeds])
         self._corpus_raws = {id(p): r for p, r in zip(corpus, raws_corpus, strict=True)}
         prior: Vec = {}
@@ -190,20 +234,21 @@ class Model:
                 for f, v in self.vec.vector(r).items():
                     if not f.startswith("cat:"):
                         prior[f] = prior.get(f, 0.0) + share * v
-        xs = [self.vec.vector(r) for r in raws_decided]
-        ys = [int(y) for _, y in decided]
-        learned, self.bias = train_logistic(xs, ys)
+        xs = [self.vec.vector(r) for r in [*raws_decided, *raws_unlabeled]]
+        ys = [int(y) for _, y in decided] + [0] * len(raws_unlabeled)
+        sw = [1.0] * len(decided) + [params.unlabeled] * len(raws_unlabeled)
+        learned, self.bias = train_logistic(xs, ys, epochs=params.epochs, l2=params.l2, weights=sw)
         self.weights: Vec = dict(prior)
         for f, v in learned.items():
             self.weights[f] = self.weights.get(f, 0.0) + v
-        self.trained_on = len(ys) if learned else 0
+        self.trained_on = len(decided) if learned else 0
         self.mits = [(t, set(tokenize(t))) for t in mits if tokenize(t)]
         for p, _ in decided:
             for a in p.authors:
                 self.names.setdefault(author_key(a), a)
 
     def score(self, paper: Paper, why_n: int = 4) -> Ranked:
-        raw = self._corpus_raws.get(id(paper)) or raw_features(paper)
+        raw = self._corpus_raws.get(id(paper)) or raw_features(paper, self.params)
         x = self.vec.vector(raw)
         w = self.weights
         contrib = [(w[f] * v, f) for f, v in x.items() if f in w]

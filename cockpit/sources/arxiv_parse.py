@@ -102,19 +102,24 @@ def parse_bytes(
 
 
 def _parse_feed(data: bytes, kind: str, source: str, fetched: str) -> Parsed:
-    import feedparser
+    from cockpit.sources import arxiv_rss
 
-    d = feedparser.parse(data)
+    fast = arxiv_rss.parse(data) if kind == "rss" else None
+    if fast is not None:  # arXiv's own RSS shape, well-formed: read directly
+        feed, entries = fast
+        bozo, exc = False, None
+    else:  # any other feed, or a malformed one: feedparser reads what it can
+        import feedparser
+
+        d = feedparser.parse(data)
+        feed, entries = d.feed, list(d.entries)
+        bozo, exc = bool(d.get("bozo")), d.get("bozo_exception")
     out = Parsed(kind=kind)
-    out.title = core.collapse(d.feed.get("title"))
-    out.feed_date = _date_of(d.feed.get("published") or d.feed.get("updated"))
-    skip = (
-        f"{d.feed.get('skipdays') or ''} {d.feed.get('day') or ''}".lower()
-    )  # feedparser keeps the last <day>
+    out.title = core.collapse(feed.get("title"))
+    out.feed_date = _date_of(feed.get("published") or feed.get("updated"))
+    skip = f"{feed.get('skipdays') or ''} {feed.get('day') or ''}".lower()  # feedparser keeps the last <day>
     out.weekend_skip = "saturday" in skip or "sunday" in skip
-    entries = list(d.entries)
-    if d.get("bozo"):
-        exc = d.get("bozo_exception")
+    if bozo:
         if _truncated(data, kind) and entries:
             entries = entries[:-1]  # the last item may be cut: keep only complete ones
             out.problems.append(f"truncated feed ({exc}); kept the {len(entries)} complete items")

@@ -60,3 +60,40 @@ def test_tex_accents_and_hostile_text_tokenize_without_error():
 def test_roc_auc():
     assert ranking.roc_auc([0.1, 0.4, 0.35, 0.8], [0, 0, 1, 1]) == 0.75
     assert ranking.roc_auc([1, 1], [0, 1]) == 0.5
+
+
+def _team(n):
+    return [f"Author {i}" for i in range(n)]
+
+
+def test_big_team_papers_rank_first_when_the_user_keeps_them_and_why_says_so():
+    rng = random.Random(3)
+    words = "model data learning training method results benchmark evaluation".split()
+    decided = []
+    for i in range(40):
+        y = i % 2
+        title = " ".join(rng.sample(words, 4))
+        decided.append((p(f"d{i}", title, " ".join(rng.choices(words, k=10)), _team(20 if y else 2)), y))
+    fresh = [
+        p("solo", "Learning from data", "training model", _team(1)),
+        p("lab", "Learning from data", "training model", _team(25)),
+    ]
+    out = ranking.Model(ranking.Profile(), decided, fresh).rank(fresh)
+    assert [r.paper.arxiv_id for r in out] == ["lab", "solo"]
+    assert "16+ authors" in out[0].why
+
+
+def test_papers_gone_past_without_a_decision_count_as_mild_skips():
+    liked = [(p(f"k{i}", "Protein folding with diffusion", "protein structure"), 1) for i in range(5)]
+    skipped = [(p(f"s{i}", "Traffic forecasting benchmark", "roads"), 0) for i in range(5)]
+    gone_past = [p(f"u{i}", "Galaxy redshift survey", "telescope spectra") for i in range(60)]
+    week = [
+        p("g", "Galaxy redshift catalogue", "telescope spectra"),
+        p("n", "Quantum error correction", "qubits"),
+    ]
+    plain = ranking.Model(ranking.Profile(), liked + skipped, week, params=ranking.Params(unlabeled=0.0))
+    with_past = ranking.Model(ranking.Profile(), liked + skipped, week, unlabeled=gone_past)
+    # ignoring them the two unrelated papers score about the same; counting them, the galaxy paper drops
+    assert abs(plain.score(week[0]).score - plain.score(week[1]).score) < 0.01
+    assert with_past.score(week[0]).score < plain.score(week[0]).score - 0.05
+    assert [r.paper.arxiv_id for r in with_past.rank(week)] == ["n", "g"]

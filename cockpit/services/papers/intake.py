@@ -59,8 +59,7 @@ def store_papers(ctx: Context, incoming: list[Doc]) -> StoreReport:
     for week, items in sorted(by_week.items()):
         with coll.transaction(week) as part:
             merge = core.merge_week(part.all(), items, kept)
-            for doc in merge.inserts:
-                part.insert(doc)
+            part.insert_many(merge.inserts)
             for sid, fields in merge.updates:
                 part.update(sid, fields)
         rep.added += len(merge.inserts)

@@ -24,22 +24,36 @@ if TYPE_CHECKING:
 log = logging.getLogger("cockpit.papers")
 
 
-def decided(ctx: Context) -> list[tuple[core.Paper, int]]:
-    """Every keep and like (1) and skip (0) with its paper: the model's training set."""
+UNLABELED_MAX = 1000  # undecided papers of triaged weeks the model trains on (the newest): ranking cost
+
+
+def training(ctx: Context) -> tuple[list[tuple[core.Paper, int]], list[core.Paper]]:
+    """Every keep and like (1) and skip (0) with its paper, and the papers of those weeks left
+    undecided (the user went past them: weak skips), newest weeks first up to UNLABELED_MAX."""
     out = []
+    seen: list[list[core.Paper]] = []
     for week in decisions(ctx).parts():
-        labels = {
-            d.arxiv_id: d.decision
-            for d in map(core.Decision.from_doc, decisions(ctx).read_part(week))
-            if d.decision in ("keep", "skip", "like")
-        }
+        every = {d.arxiv_id: d.decision for d in map(core.Decision.from_doc, decisions(ctx).read_part(week))}
+        labels = {a: d for a, d in every.items() if d in ("keep", "skip", "like")}
         if not labels:
             continue
+        rest = []
         for doc in papers(ctx).read_part(week):
             if doc["arxiv_id"] in labels:
                 p = core.Paper.from_doc(doc, labels)
                 out.append((p, 0 if p.decision == "skip" else 1))
-    return out
+            elif doc["arxiv_id"] not in every:
+                rest.append(core.Paper.from_doc(doc))
+        seen.append(rest)
+    unlabeled: list[core.Paper] = []
+    for rest in reversed(seen):
+        unlabeled += rest[: UNLABELED_MAX - len(unlabeled)]
+    return out, unlabeled
+
+
+def decided(ctx: Context) -> list[tuple[core.Paper, int]]:
+    """Every keep and like (1) and skip (0) with its paper: the model's training set."""
+    return training(ctx)[0]
 
 
 def profile(ctx: Context) -> ranking.Profile:
@@ -73,7 +87,10 @@ def mit_titles(ctx: Context) -> list[str]:
 def model(ctx: Context, corpus: list[core.Paper]) -> ranking.Model:
     from cockpit.core import ranking
 
-    return ranking.Model(profile(ctx), decided(ctx), corpus, mit_titles(ctx))
+    dec, unlabeled = training(ctx)
+    ranking_now = {p.arxiv_id for p in corpus}  # the week being ranked is not "gone past" yet
+    unlabeled = [p for p in unlabeled if p.arxiv_id not in ranking_now]
+    return ranking.Model(profile(ctx), dec, corpus, mit_titles(ctx), unlabeled=unlabeled)
 
 
 def save_profile(ctx: Context, m: ranking.Model) -> None:
