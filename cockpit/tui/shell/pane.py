@@ -23,6 +23,8 @@ class Pane(Vertical, can_focus=True):
     - ``reload()`` is called when the store changed (this or another process wrote it).
     - ``commands()`` adds entries to the command palette.
     - The ``-compact`` class is set while the pane is small; style the compact form with it.
+    - The ``-wide`` class is set while the pane has room for its extra view (a 160×48 terminal's
+      grid, or a zoomed pane); ``wide_changed`` builds that view on first use.
     """
 
     PANE_ID: ClassVar[str] = ""
@@ -30,6 +32,8 @@ class Pane(Vertical, can_focus=True):
     NUMBER: ClassVar[int] = 0
     COMPACT_WIDTH: ClassVar[int] = 40
     COMPACT_HEIGHT: ClassVar[int] = 12
+    WIDE_WIDTH: ClassVar[int] = 50
+    WIDE_HEIGHT: ClassVar[int] = 18
 
     DEFAULT_CSS = """
     Pane {
@@ -100,15 +104,30 @@ class Pane(Vertical, can_focus=True):
     def compact_changed(self, compact: bool) -> None:
         """The pane switched between its compact and full forms (after the class is set)."""
 
+    def wide_changed(self, wide: bool) -> None:
+        """The pane got (or lost) the room for its extra view (after the ``-wide`` class is set).
+        Called after a refresh, so building the view never delays the frame that shows the pane."""
+
     def on_resize(self, event: events.Resize) -> None:
         compact = event.size.width < self.COMPACT_WIDTH or event.size.height < self.COMPACT_HEIGHT
         changed = compact != self.has_class("-compact")
         self.set_class(compact, "-compact")
         if changed:
             self.compact_changed(compact)
+        wide = event.size.width >= self.WIDE_WIDTH and event.size.height >= self.WIDE_HEIGHT
+        if wide != self.has_class("-wide"):
+            self.set_class(wide, "-wide")
+            self.call_after_refresh(self._wide_now)
         if changed and self.screen.focused is self:
             # e.g. zoomed: the main widget hidden in the compact form is shown now; give it the focus
             self.call_after_refresh(self._refocus)
+
+    def _wide_now(self) -> None:
+        self.wide_changed(self.has_class("-wide"))  # the class as it is now (it may have flipped back)
+
+    @property
+    def wide(self) -> bool:
+        return self.has_class("-wide")
 
     def _refocus(self) -> None:
         if self.screen.focused is self:  # unless the user moved on meanwhile
