@@ -95,6 +95,11 @@ async def test_audit_shows_the_weeks_bars_when_wide_only(ctx, clock):
             text = pane_text(app, "audit")
             if size == SMALL:
                 assert "This week" not in text and "Mon 23" not in text
+                await pilot.press("3", "z")  # zoomed at 80×24: the entry list keeps the room
+                await pilot.pause(0.2)
+                text = pane_text(app, "audit")
+                assert app.main.pane("audit").region.width == 80 and "Time" in text
+                assert "This week" not in text and "Mon 23" not in text
                 continue
             assert "This week 2026-W48 · 9h30 tracked" in text
             days = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

@@ -1,5 +1,5 @@
 """The Time audit pane: one key per category to start or switch, today's entries, away detection;
-with room (a wide terminal, or zoomed) also the week's bars."""
+in a wide terminal (160×48 and up, zoomed or not) also the week's bars."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""The Focus pane: the running sprint (or break, pomodoro, time-box) and today's count; with
-room (a wide terminal, or zoomed) also the day's timeline.
+"""The Focus pane: the running sprint (or break, pomodoro, time-box) and today's count; in
+a wide terminal (160×48 and up, zoomed or not) also the day's timeline.
 
 Remaining time is computed from the session's stamps each second; nothing is counted. The
 pane repaints at most once a second while a session runs, and only the parts whose text

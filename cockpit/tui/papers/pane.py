@@ -1,5 +1,5 @@
-"""The Papers pane: this week's queue (at most N papers), reading passes, notes, fetching; with
-room (a wide terminal, or zoomed) also each queued paper's three passes side by side."""
+"""The Papers pane: this week's queue (at most N papers), reading passes, notes, fetching; in
+a wide terminal (160×48 and up, zoomed or not) also each queued paper's three passes side by side."""
 
 from __future__ import annotations
 

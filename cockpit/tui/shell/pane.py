@@ -23,8 +23,9 @@ class Pane(Vertical, can_focus=True):
     - ``reload()`` is called when the store changed (this or another process wrote it).
     - ``commands()`` adds entries to the command palette.
     - The ``-compact`` class is set while the pane is small; style the compact form with it.
-    - The ``-wide`` class is set while the pane has room for its extra view (a 160×48 terminal's
-      grid, or a zoomed pane); ``wide_changed`` builds that view on first use.
+    - The ``-wide`` class is set in a wide terminal (WIDE_SCREEN and up: 160×48), while the pane
+      has room for its extra view (every pane of that grid, or zoomed); ``wide_changed`` builds
+      that view on first use. An 80×24 terminal never shows one, zoomed or not.
     """
 
     PANE_ID: ClassVar[str] = ""
@@ -34,6 +35,7 @@ class Pane(Vertical, can_focus=True):
     COMPACT_HEIGHT: ClassVar[int] = 12
     WIDE_WIDTH: ClassVar[int] = 50
     WIDE_HEIGHT: ClassVar[int] = 18
+    WIDE_SCREEN: ClassVar[tuple[int, int]] = (160, 48)
 
     DEFAULT_CSS = """
     Pane {
@@ -114,7 +116,9 @@ class Pane(Vertical, can_focus=True):
         self.set_class(compact, "-compact")
         if changed:
             self.compact_changed(compact)
-        wide = event.size.width >= self.WIDE_WIDTH and event.size.height >= self.WIDE_HEIGHT
+        screen_w, screen_h = self.app.size
+        wide = screen_w >= self.WIDE_SCREEN[0] and screen_h >= self.WIDE_SCREEN[1]
+        wide = wide and event.size.width >= self.WIDE_WIDTH and event.size.height >= self.WIDE_HEIGHT
         if wide != self.has_class("-wide"):
             self.set_class(wide, "-wide")
             self.call_after_refresh(self._wide_now)
