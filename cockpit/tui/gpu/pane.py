@@ -1,8 +1,8 @@
 """The GPU jobs pane: hosts with their GPUs (bars, temperature, power, sparkline), a jobs table,
 host errors with their last-seen time; in a wide terminal (160×48 and up, zoomed or not) also
 each GPU's utilisation history as a sparkline as wide as the pane. Polling runs in a worker
-thread; each host's result is
-applied as it arrives and only widgets whose text changed are updated.
+thread; each host's result is applied as it arrives and only widgets whose text changed are
+updated.
 """
 
 from __future__ import annotations
