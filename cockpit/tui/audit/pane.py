@@ -1,4 +1,5 @@
-"""The Time audit pane: one key per category to start or switch, today's entries, away detection."""
+"""The Time audit pane: one key per category to start or switch, today's entries, away detection;
+in a wide terminal (160×48 and up, zoomed or not) also the week's bars."""
 
 from __future__ import annotations
 
@@ -59,6 +60,8 @@ class AuditPane(Pane):
     AuditPane #audit-today { height: auto; color: $text-muted; }
     AuditPane DataTable { height: 1fr; overflow-x: hidden; }
     AuditPane.-compact DataTable { display: none; }
+    AuditPane #audit-week { display: none; height: auto; margin-bottom: 1; }
+    AuditPane.-wide #audit-week { display: block; }
     """
 
     def __init__(self, ctx: Context) -> None:
@@ -70,6 +73,7 @@ class AuditPane(Pane):
         self.last_input: dt.datetime | None = None
         self.detector = core.AwayDetector(ctx.config.audit.away_minutes)
         self._asking = False
+        self._week_key: object = None  # what the week's bars were drawn from
 
     # ------------------------------------------------------------------ layout
 
@@ -179,6 +183,7 @@ class AuditPane(Pane):
             now_w.set_class(cur is not None, "-tracking")
             if force or cur is not None and int(now.timestamp()) % 60 == 0:
                 self._draw_today()
+                self._draw_week()
 
     def _draw_today(self) -> None:
         now = self.ctx.clock.now()
@@ -206,6 +211,42 @@ class AuditPane(Pane):
         self.query_one("#audit-today", Static).update(
             Content.assemble(b, summary) if r.total_s else Content("Nothing tracked today.")
         )
+
+    def wide_changed(self, wide: bool) -> None:
+        if wide:
+            self._draw_week()
+
+    def _draw_week(self) -> None:
+        """The current ISO week, one stacked bar per day (wide form only; built on first use)."""
+        if not self.has_class("-wide"):
+            return
+        now = self.ctx.clock.now()
+        width = max(10, self.content_size.width - 14)
+        key = (self._stamp, int(now.timestamp()) // 60, width)
+        if key == self._week_key:
+            return
+        self._week_key = key
+        first, end = core.period("week", audit.today(self.ctx))
+        try:
+            r = audit.report(self.ctx, first, end, with_previous=False)
+        except CockpitError:
+            return  # a broken store file: the banner names it
+        cats = self.cats()
+        colors = {k: v.color for k, v in cats.items()}
+        keys = {k: v.key for k, v in cats.items()}
+        scale = max((d.total_s for d in r.days), default=0.0) or 1.0
+        lines: list[Content] = [Content(f"This week {first:%G-W%V} · {core.fmt_hm(r.total_s)} tracked")]
+        for d in r.days:
+            parts = [(c.id, d.categories.get(c.id, 0.0)) for c in self.ctx.config.audit.categories]
+            parts += [(k, v) for k, v in d.categories.items() if k not in cats]
+            b = bar(parts, width, scale, colors, keys)
+            pad = " " * max(0, width - len(b.plain))
+            total = core.fmt_hm(d.total_s) if d.total_s else "-"
+            lines.append(Content.assemble(f"{d.day:%a %d} ", b, pad, f" {total:>6}"))
+        before = "audit-entries" if self._table() is not None else None
+        week = self.lazy_child("audit-week", lambda: Static(""), before=before)
+        assert isinstance(week, Static)
+        week.update(Content("\n").join(lines))
 
     # ------------------------------------------------------------------ input and away
 

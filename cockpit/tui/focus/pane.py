@@ -1,4 +1,5 @@
-"""The Focus pane: the running sprint (or break, pomodoro, time-box) and today's count.
+"""The Focus pane: the running sprint (or break, pomodoro, time-box) and today's count; in
+a wide terminal (160×48 and up, zoomed or not) also the day's timeline.
 
 Remaining time is computed from the session's stamps each second; nothing is counted. The
 pane repaints at most once a second while a session runs, and only the parts whose text
@@ -23,7 +24,7 @@ from cockpit.core import focus as core
 from cockpit.errors import CockpitError
 from cockpit.services import alerts
 from cockpit.services import focus as svc
-from cockpit.tui.focus.render import day_line, session_texts
+from cockpit.tui.focus.render import day_line, session_texts, timeline_text
 from cockpit.tui.shell.pane import Command, Pane
 from cockpit.tui.shell.safe import safe, safe_content
 
@@ -81,6 +82,8 @@ class FocusPane(Pane):
     FocusPane.-idle #focus-task, FocusPane.-idle #focus-cat { display: none; }
     FocusPane.-idle #focus-hint { display: block; }
     FocusPane #focus-hint { display: none; color: $text-muted; text-wrap: wrap; }
+    FocusPane #focus-timeline { display: none; height: auto; margin-top: 1; }
+    FocusPane.-wide #focus-timeline { display: block; }
     """
 
     def __init__(self, ctx: Context) -> None:
@@ -88,6 +91,7 @@ class FocusPane(Pane):
         self._session: core.Session | None = None
         self._today: core.DayStats | None = None
         self._texts: dict[str, str] = {}
+        self._day: list[core.FocusRecord] | None = None  # today's phases, read while the pane is wide
         self._hold = False  # the unclean-stop question is open: do not close phases yet
         self._syncing = False
         self._last_wall: dt.datetime | None = None
@@ -201,15 +205,22 @@ class FocusPane(Pane):
             today: core.DayStats | None = svc.today(self.ctx)
         except CockpitError:
             today = None
+        try:  # the timeline's phases: read only while it is shown
+            day = svc.records_for_day(self.ctx) if self.has_class("-wide") else None
+        except CockpitError:
+            day = None
         if on_ui:
-            self._show(s, today)
+            self._show(s, today, day)
         else:
-            self.app.call_from_thread(self._show, s, today)
+            self.app.call_from_thread(self._show, s, today, day)
 
-    def _show(self, s: core.Session | None, today: core.DayStats | None) -> None:
+    def _show(
+        self, s: core.Session | None, today: core.DayStats | None, day: list[core.FocusRecord] | None = None
+    ) -> None:
         changed = s != self._session
         self._session = s
         self._today = today or self._today
+        self._day = day if day is not None else self._day
         self._redraw()
         if changed or self._ticker is None:
             # an unchanged session keeps its ticker: a reload each second (another process
@@ -311,6 +322,22 @@ class FocusPane(Pane):
             assert clock is not None
             clock.update(text)
 
+    def wide_changed(self, wide: bool) -> None:
+        if wide:
+            self._reload_worker()  # reads today's phases, then draws the timeline
+
+    def _timeline(self, now: dt.datetime) -> None:
+        """The day's timeline (wide form only), built on first use."""
+        if self._day is None or not self.has_class("-wide"):
+            return
+        text = timeline_text(self._day, self._session, now, self.ctx.clock.tz, self.content_size.width)
+        if self._texts.get("focus-timeline") == text:
+            return
+        self._texts["focus-timeline"] = text
+        widget = self.lazy_child("focus-timeline", lambda: Static("", markup=False))
+        assert isinstance(widget, Static)
+        widget.update(safe_content(text, newlines=True))
+
     def _redraw(self, now: dt.datetime | None = None) -> None:
         s = self._session
         now = now or self.ctx.clock.now()
@@ -318,6 +345,7 @@ class FocusPane(Pane):
         for name in ("running", "break", "paused", "overrun", "idle"):
             self.set_class(st == name, f"-{name}")
         self._put("focus-day", day_line(self._today, self.ctx.config.focus.daily_goal, s))
+        self._timeline(now)
         if not s:
             self._put("focus-head", "No sprint running.")
             return
@@ -447,18 +475,11 @@ class FocusPane(Pane):
         )
 
     def commands(self) -> Iterable[Command]:
-        yield ("Focus: start a sprint", "90-minute sprint, then a break", lambda: self.action_start("sprint"))
-        yield ("Focus: start a deep-work block", "3-4 hours of sprints", lambda: self.action_start("block"))
-        yield (
-            "Focus: start a pomodoro set",
-            "25/5, long break after four",
-            lambda: self.action_start("pomodoro"),
-        )
-        yield (
-            "Focus: start a time-box",
-            "a countdown that shows the overrun",
-            lambda: self.action_start("timebox"),
-        )
+        start = self.action_start
+        yield ("Focus: start a sprint", "90-minute sprint, then a break", lambda: start("sprint"))
+        yield ("Focus: start a deep-work block", "3-4 hours of sprints", lambda: start("block"))
+        yield ("Focus: start a pomodoro set", "25/5, long break after four", lambda: start("pomodoro"))
+        yield ("Focus: start a time-box", "a countdown that shows the overrun", lambda: start("timebox"))
         yield ("Focus: pause or resume", "", self.action_toggle_pause)
         yield ("Focus: extend +10 min", "", self.action_extend)
         yield ("Focus: finish early", "end the sprint now and take the break", self.action_finish)

@@ -61,3 +61,13 @@ def session_texts(s: core.Session, now: dt.datetime, width: int, category: str) 
         "focus-task": task or "(no task)",
         "focus-cat": category,
     }
+
+
+def timeline_text(
+    day: list[core.FocusRecord], s: core.Session | None, now: dt.datetime, tz: dt.tzinfo, width: int
+) -> str:
+    """The day's timeline (the wide form): a title with the day's totals, the hours, the bar, a legend."""
+    from cockpit.core.focus_day import LEGEND, timeline
+
+    t = timeline(day, s, now, tz, max(24, width))
+    return "\n".join((f"Timeline: {t.summary}", t.axis, t.bar, LEGEND))

@@ -1,6 +1,8 @@
 """The GPU jobs pane: hosts with their GPUs (bars, temperature, power, sparkline), a jobs table,
-host errors with their last-seen time. Polling runs in a worker thread; each host's result is
-applied as it arrives and only widgets whose text changed are updated.
+host errors with their last-seen time; in a wide terminal (160×48 and up, zoomed or not) also
+each GPU's utilisation history as a sparkline as wide as the pane. Polling runs in a worker
+thread; each host's result is applied as it arrives and only widgets whose text changed are
+updated.
 """
 
 from __future__ import annotations
@@ -63,6 +65,30 @@ def render_host(st: HostState, history: dict[int, deque[float | None]], wide: bo
     return "\n".join(lines)
 
 
+def render_history(
+    states: list[HostState], history: dict[str, dict[int, deque[float | None]]], width: int
+) -> str:
+    """One line per GPU: ``host:0 ▂▃▅▇███▇ now 100% avg 63% max 100%`` (the newest sample right)."""
+    from cockpit.core.gpu import sparkline
+
+    rows = [
+        (st.name, g.index, list(history.get(st.name, {}).get(g.index, []))) for st in states for g in st.gpus
+    ]
+    if not rows:
+        return ""
+    names = [f"{safe(name, max_len=16)}:{index}" for name, index, _ in rows]
+    name_w = max(len(n) for n in names)
+    spark_w = max(8, width - name_w - 28)
+    lines = [f"Utilisation, last {spark_w} polls"]
+    for label, (_, _, values) in zip(names, rows, strict=True):
+        known = [v for v in values if v is not None]
+        now = _n(values[-1] if values else None, "%", 4)
+        avg = _n(sum(known) / len(known) if known else None, "%", 4)
+        top = _n(max(known) if known else None, "%", 4)
+        lines.append(f"{label:<{name_w}} {sparkline(values, spark_w):<{spark_w}} now{now} avg{avg} max{top}")
+    return "\n".join(lines)
+
+
 def job_row(j: JobView) -> tuple[str, ...]:
     where = j.tmux_target or (f"pid {j.pid}" if j.pid else None)
     where = where or (f"slurm {j.slurm_id}" if j.slurm_id else "-")
@@ -105,6 +131,8 @@ class GpuPane(Pane):
     GpuPane .gpu-host { height: auto; }
     GpuPane .gpu-host.-error { color: $error; }
     GpuPane #gpu-jobs { height: auto; max-height: 1fr; overflow-x: hidden; }
+    GpuPane #gpu-history { display: none; height: auto; margin-bottom: 1; }
+    GpuPane.-wide #gpu-history.-filled { display: block; }
     GpuPane.-compact #gpu-jobs, GpuPane.-compact #gpu-nojobs { display: none; }
     """
 
@@ -116,6 +144,7 @@ class GpuPane(Pane):
         self.poller: Poller | None = None
         self.states: dict[str, HostState] = {}
         self.rendered: dict[str, str] = {}
+        self._history_text = ""  # the utilisation history shown (wide form)
         self.history: dict[str, dict[int, deque[float | None]]] = {}
         self.rows: dict[str, tuple[str, ...]] = {}
         self.jobs: dict[str, JobView] = {}
@@ -221,6 +250,7 @@ class GpuPane(Pane):
         for g in st.gpus:
             hist.setdefault(g.index, deque(maxlen=self.ctx.config.gpu.history_points)).append(g.util_pct)
         wide = self.size.width >= 70
+        self._draw_history()
         text = render_host(st, hist, wide)
         if self.rendered.get(st.name) == text:
             return
@@ -233,6 +263,31 @@ class GpuPane(Pane):
             w.update(safe_content(text, newlines=True))
             w.set_class(not st.ok, "-error")
             self.updates += 1
+
+    def wide_changed(self, wide: bool) -> None:
+        if wide:
+            self._draw_history()
+
+    def _draw_history(self) -> None:
+        """Each GPU's utilisation history (wide form only; built when the first GPU answers)."""
+        if not self.has_class("-wide") or self.poller is None:
+            return
+        states = [self.states[h.name] for h in self.poller.hosts if h.name in self.states]
+        text = render_history([st for st in states if st.ok], self.history, self.content_size.width)
+        if text == self._history_text:
+            return
+        widget = self.lazy_child(
+            "gpu-history",
+            (lambda: Static("", markup=False)) if text else None,
+            before="gpu-jobs" if self._table() else "gpu-nojobs",
+        )
+        if widget is None:
+            return
+        assert isinstance(widget, Static)
+        self._history_text = text
+        widget.set_class(bool(text), "-filled")
+        widget.update(safe_content(text, newlines=True))
+        self.updates += 1
 
     def apply_jobs(self, states: list[HostState]) -> None:
         for st in states:

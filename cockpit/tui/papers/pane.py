@@ -1,7 +1,9 @@
-"""The Papers pane: this week's queue (at most N papers), reading passes, notes, fetching."""
+"""The Papers pane: this week's queue (at most N papers), reading passes, notes, fetching; in
+a wide terminal (160×48 and up, zoomed or not) also each queued paper's three passes side by side."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shlex
 import subprocess
@@ -15,6 +17,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from cockpit.core import papers as core
+from cockpit.core.clock import from_stamp
 from cockpit.errors import CorruptFileError
 from cockpit.tui.shell.pane import Command, Pane
 from cockpit.tui.shell.safe import safe, safe_content
@@ -40,6 +43,33 @@ def item_prompt(item: QueueItem, week: str) -> Content:
     return Content.assemble((title, "bold"), "\n", (safe(line2, 200), "dim"))
 
 
+def pass_cell(p: core.Pass, now: dt.datetime) -> str:
+    """``✓ 14/15m`` done (actual/planned), ``▶ 20/45m`` reading (so far), ``· 45m`` to read."""
+    if p.finished:
+        actual = "?" if p.actual is None else f"{p.actual:.0f}"
+        return f"✓ {actual}/{p.planned}m"
+    if p.started:
+        try:
+            so_far = f"{max(0.0, (now - from_stamp(p.started)).total_seconds()) / 60:.0f}"
+        except ValueError:
+            so_far = "?"
+        return f"▶ {so_far}/{p.planned}m"
+    return f"· {p.planned}m"
+
+
+def passes_table(items: list[QueueItem], now: dt.datetime, width: int) -> str:
+    """The queue's passes: one row per paper (position and id), one column per pass."""
+    col = max(10, min(14, (width - 14) // 3))
+    head = "Passes".ljust(14) + "".join(f"pass {n}".ljust(col) for n, _, _ in core.PASSES)
+    rows = [head.rstrip()]
+    for i, item in enumerate(items, 1):
+        cells = {p.n: pass_cell(p, now) for p in item.passes}
+        name = f"{i} {safe(item.arxiv_id, 11)}"[:13].ljust(14)
+        rows.append((name + "".join(cells.get(n, "").ljust(col) for n, _, _ in core.PASSES)).rstrip())
+    rows.append("✓ done   ▶ reading   · to read")
+    return "\n".join(rows)
+
+
 class PapersPane(Pane):
     PANE_ID = "papers"
     TITLE = "Papers"
@@ -59,6 +89,8 @@ class PapersPane(Pane):
     PapersPane #papers-warning { height: auto; color: $warning; display: none; }
     PapersPane #papers-queue { height: 1fr; border: none; padding: 0; background: transparent; }
     PapersPane #papers-status { height: auto; max-height: 2; color: $text-muted; }
+    PapersPane #papers-passes { display: none; height: auto; margin-top: 1; }
+    PapersPane.-wide #papers-passes.-filled { display: block; }
     """
 
     def __init__(self, ctx: Any) -> None:
@@ -126,6 +158,23 @@ class PapersPane(Pane):
         if not self._said:
             hint = "No papers queued. t triage the digest · f fetch" if not self._items else ""
             self.query_one("#papers-status", Static).update(hint)
+        self._draw_passes()
+
+    def wide_changed(self, wide: bool) -> None:
+        if wide:
+            self._draw_passes()
+
+    def _draw_passes(self) -> None:
+        """The queue's passes (wide form only; built when a paper is queued)."""
+        if not self.has_class("-wide"):
+            return
+        widget = self.lazy_child("papers-passes", (lambda: Static("", markup=False)) if self._items else None)
+        if widget is None:
+            return
+        assert isinstance(widget, Static)
+        widget.set_class(bool(self._items), "-filled")
+        text = passes_table(self._items, self.ctx.clock.now(), self.content_size.width)
+        widget.update(safe_content(text, newlines=True))
 
     def _queue(self, create: bool = False) -> OptionList | None:
         """The queue list, built when the first paper is queued (the first frame may have none)."""

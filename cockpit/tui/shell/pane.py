@@ -23,6 +23,9 @@ class Pane(Vertical, can_focus=True):
     - ``reload()`` is called when the store changed (this or another process wrote it).
     - ``commands()`` adds entries to the command palette.
     - The ``-compact`` class is set while the pane is small; style the compact form with it.
+    - The ``-wide`` class is set in a wide terminal (WIDE_SCREEN and up: 160×48), while the pane
+      has room for its extra view (every pane of that grid, or zoomed); ``wide_changed`` builds
+      that view on first use. An 80×24 terminal never shows one, zoomed or not.
     """
 
     PANE_ID: ClassVar[str] = ""
@@ -30,6 +33,9 @@ class Pane(Vertical, can_focus=True):
     NUMBER: ClassVar[int] = 0
     COMPACT_WIDTH: ClassVar[int] = 40
     COMPACT_HEIGHT: ClassVar[int] = 12
+    WIDE_WIDTH: ClassVar[int] = 50
+    WIDE_HEIGHT: ClassVar[int] = 18
+    WIDE_SCREEN: ClassVar[tuple[int, int]] = (160, 48)
 
     DEFAULT_CSS = """
     Pane {
@@ -100,15 +106,32 @@ class Pane(Vertical, can_focus=True):
     def compact_changed(self, compact: bool) -> None:
         """The pane switched between its compact and full forms (after the class is set)."""
 
+    def wide_changed(self, wide: bool) -> None:
+        """The pane got (or lost) the room for its extra view (after the ``-wide`` class is set).
+        Called after a refresh, so building the view never delays the frame that shows the pane."""
+
     def on_resize(self, event: events.Resize) -> None:
         compact = event.size.width < self.COMPACT_WIDTH or event.size.height < self.COMPACT_HEIGHT
         changed = compact != self.has_class("-compact")
         self.set_class(compact, "-compact")
         if changed:
             self.compact_changed(compact)
+        screen_w, screen_h = self.app.size
+        wide = screen_w >= self.WIDE_SCREEN[0] and screen_h >= self.WIDE_SCREEN[1]
+        wide = wide and event.size.width >= self.WIDE_WIDTH and event.size.height >= self.WIDE_HEIGHT
+        if wide != self.has_class("-wide"):
+            self.set_class(wide, "-wide")
+            self.call_after_refresh(self._wide_now)
         if changed and self.screen.focused is self:
             # e.g. zoomed: the main widget hidden in the compact form is shown now; give it the focus
             self.call_after_refresh(self._refocus)
+
+    def _wide_now(self) -> None:
+        self.wide_changed(self.has_class("-wide"))  # the class as it is now (it may have flipped back)
+
+    @property
+    def wide(self) -> bool:
+        return self.has_class("-wide")
 
     def _refocus(self) -> None:
         if self.screen.focused is self:  # unless the user moved on meanwhile
