@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
+
+from cockpit.core.record import record
 
 Urgency = Literal["low", "normal", "critical"]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Alert:
     title: str
     body: str = ""

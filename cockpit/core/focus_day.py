@@ -11,24 +11,24 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from cockpit.core.clock import from_stamp
 from cockpit.core.focus_records import FocusRecord, Session
+from cockpit.core.record import record
 
 FOCUS, BREAK, PAUSE, EMPTY, INTERRUPTION, LATER = "█", "░", "-", "·", "!", " "
 LEGEND = f"{FOCUS} focus {BREAK} break {PAUSE} paused {INTERRUPTION} interruption"
 FIRST_HOUR, LAST_HOUR = 8, 18  # the axis covers at least these hours; it grows to fit the day
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Span:
     kind: str  # "focus" | "break" | "pause"
     start: dt.datetime
     end: dt.datetime
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Timeline:
     axis: str
     bar: str

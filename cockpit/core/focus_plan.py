@@ -8,15 +8,15 @@ from __future__ import annotations
 import datetime as dt
 import math
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
 from cockpit.core.clock import to_stamp
 from cockpit.core.focus import FocusError
 from cockpit.core.focus_records import MODES, Session
+from cockpit.core.record import record
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Plan:
     """The lengths of a session: its focus phases, breaks, and how many rounds."""
 
@@ -103,7 +103,7 @@ def new_session(
     )
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class TaskChoice:
     """One of today's open MITs, as the start dialog offers it."""
 
@@ -112,7 +112,7 @@ class TaskChoice:
     category: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class StartDefaults:
     """What the start dialog proposes: a task, a category, the mode's length, today's open MITs."""
 

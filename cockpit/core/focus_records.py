@@ -12,9 +12,9 @@ as before these classes existed). Stamps stay ISO strings (UTC), as they are sto
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
+from cockpit.core.record import record
 from cockpit.errors import RecordError
 
 Pause = tuple[str, str | None]  # (from, to); to is None while the pause lasts
@@ -70,7 +70,7 @@ def _pauses(doc: Mapping[str, Any], record: str) -> tuple[Pause, ...]:
     return tuple(out)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Interruption:
     at: str
     kind: str  # "internal" | "external"
@@ -95,7 +95,7 @@ def _interruptions(doc: Mapping[str, Any], record: str) -> tuple[Interruption, .
     return tuple(Interruption.from_doc(i) for i in raw)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Anchor:
     """Wall clock minus a clock that never steps, on one boot (see services.focus)."""
 
@@ -106,7 +106,7 @@ class Anchor:
         return {"boot": self.boot, "offset": self.offset}
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Session:
     """The live session: its current phase is ``phase_start`` + ``planned_s`` + ``pauses``."""
 
@@ -204,7 +204,7 @@ class Session:
         return doc
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class FocusRecord:
     """One finished phase, as kept in ``focus_sessions`` and booked as time."""
 
@@ -271,7 +271,7 @@ class FocusRecord:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class FocusDoc:
     """The ``focus`` document: the live session (or None) and what the last one used."""
 

@@ -5,17 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from cockpit.core.clock import from_stamp
 from cockpit.core.focus_records import COMPLETED, MODE_LABELS, FocusRecord, Session
+from cockpit.core.record import record
 
 if TYPE_CHECKING:
     from cockpit.core.alerts import Alert
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DayStats:
     """One day's focus: sprints counted, focus seconds, interruptions; goal and streak."""
 

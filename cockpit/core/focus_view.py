@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from cockpit.core.clock import to_stamp
 from cockpit.core.focus import elapsed_s, phase_end, remaining_s, state
 from cockpit.core.focus_records import MODE_LABELS, Session
 from cockpit.core.focus_stats import fmt_clock
+from cockpit.core.record import record
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SessionView:
     """The session as shown at one moment: its state and times computed from the stamps."""
 

@@ -12,9 +12,10 @@ Pure values: no I/O, no store. A document whose field has the wrong type raises
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import field, fields
 from typing import TYPE_CHECKING, Any
 
+from cockpit.core.record import record
 from cockpit.errors import RecordError
 
 if TYPE_CHECKING:
@@ -51,7 +52,7 @@ JOB_KEYS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Job:
     """One stored job. ``id`` is the store's id; absent fields are None."""
 
@@ -146,7 +147,7 @@ _JOB_KINDS: dict[str, tuple[type, ...]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class JobView:
     """One job as a host's poll saw it: a GPU process (grouped by tmux pane), a job launched by
     cockpit, or a Slurm job (then ``slurm`` holds what Slurm said)."""
@@ -196,7 +197,7 @@ class JobView:
         return {k: list(self.gpus) if k == "gpus" else getattr(self, k) for k in keys}
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class HostState:
     """What one poll of one host saw, as the TUI and the CLI get it."""
 

@@ -11,9 +11,10 @@ mit_since (local date the MIT was first picked) and mit_days (every local date i
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
+from cockpit.core.record import record
 from cockpit.errors import RecordError
 
 
@@ -57,7 +58,7 @@ def _days(doc: Mapping[str, Any]) -> tuple[str, ...]:
     raise RecordError(f"{_where('task', doc, 'mit_days')} must be a list of dates, got {v!r}")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Task:
     id: str
     title: str = ""
@@ -131,7 +132,7 @@ def tasks_of(docs: list[dict[str, Any]]) -> list[Task]:
     return [Task.from_doc(d) for d in docs]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ClosedDay:
     """An evening shutdown: when the day was closed and its MITs done of planned."""
 
@@ -151,7 +152,7 @@ class ClosedDay:
         return {"closed": self.closed, "mits_done": self.mits_done, "mits_total": self.mits_total}
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class MitsDay:
     """The doc "mits": the local date of the last app start and the closed days."""
 

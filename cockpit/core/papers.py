@@ -30,10 +30,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from cockpit.core import papers_text as _text
+from cockpit.core.record import record
 from cockpit.errors import RecordError
 
 Doc = dict[str, Any]
@@ -113,7 +114,7 @@ def _what(kind: str, doc: Any) -> str:
     return f"{kind} {aid}"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Paper:
     """One announced paper of the weekly digest, with the user's decision (None until decided)."""
 
@@ -184,7 +185,7 @@ class Paper:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Decision:
     """keep / skip / later / like for one paper, stored in the paper's ISO week partition."""
 
@@ -220,7 +221,7 @@ class Decision:
         return d
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Pass:
     """One reading pass: planned and actual minutes, start and finish stamps."""
 
@@ -260,7 +261,7 @@ class Pass:
         return d
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class QueueItem:
     """A kept paper in the reading queue (enough metadata for BibTeX and the pane)."""
 
@@ -407,7 +408,7 @@ def rolled_over(items: Iterable[QueueItem], week: str) -> list[QueueItem]:
     return [i for i in items if i.rolled_over(week)]
 
 
-@dataclass(frozen=True)
+@record
 class KeepResult:
     ok: bool
     week: str

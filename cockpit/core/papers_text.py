@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from cockpit.core.record import record
+
 if TYPE_CHECKING:
     from cockpit.core.papers import QueueItem
 
@@ -173,7 +175,7 @@ def expected_announcement(now_et: dt.datetime) -> dt.date | None:
     return None if day.weekday() >= 5 else day
 
 
-@dataclass(frozen=True)
+@record
 class FeedCheck:
     state: str  # "ok" | "weekend" | "empty" | "stale"
     message: str

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from cockpit.core.papers import Paper
+from cockpit.core.record import record
 
 Vec = dict[str, float]
 
@@ -124,7 +125,7 @@ class Profile:
     seeds: list[Paper] = field(default_factory=list)  # papers the user named as seeds
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Ranked:
     """A paper with its score and the features that added most to it (what the TUI and CLI get)."""
 

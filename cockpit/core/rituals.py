@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from cockpit.core.clock import from_stamp
 from cockpit.core.focus_records import FocusRecord
 from cockpit.core.focus_stats import MIN_SPRINT_MINUTES, counts_as_sprint, local_day
 from cockpit.core.mits_records import Task, number, opt_text, text
+from cockpit.core.record import record
 from cockpit.core.tasks import (
     add_days,
     day_bounds,
@@ -39,7 +40,7 @@ def _by_category(doc: Mapping[str, Any], what: str) -> dict[str, float]:
     raise RecordError(f"{what}: by_category must map categories to seconds, got {v!r}")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class WeekNumbers:
     """The weekly retro's numbers for one ISO week (also stored inside its retro)."""
 
@@ -82,7 +83,7 @@ class WeekNumbers:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Retro:
     """A saved weekly retro (collection "retros")."""
 
@@ -124,7 +125,7 @@ class Retro:
         return {"worked": self.worked, "didnt": self.didnt, "drop": self.drop}[key]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DaySummary:
     """The evening shutdown's numbers for one local day."""
 

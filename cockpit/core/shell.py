@@ -4,13 +4,13 @@ cockpit.services.storecheck."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
+from cockpit.core.record import record
 from cockpit.errors import RecordError
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Settings:
     """The choices the TUI remembers (the ``settings`` document); None: never chosen."""
 
@@ -26,7 +26,7 @@ class Settings:
         return cls(theme=theme)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class StoreProblem:
     """One store file that cannot be read, left untouched until it is restored or fixed."""
 

@@ -27,16 +27,16 @@ import shutil
 import subprocess
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 
 from cockpit.config import NotifyConfig
 from cockpit.core.alerts import Alert
+from cockpit.core.record import record
 from cockpit.core.text import clean
 
 CHANNELS = ("toast", "bell", "osc", "tmux", "desktop", "webhook")
 
 
-@dataclass(frozen=True)
+@record
 class ChannelResult:
     channel: str
     ok: bool

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from cockpit.core.audit.records import Tracking
+from cockpit.core.record import record
 
 
-@dataclass(frozen=True)
+@record
 class Away:
     """A stretch while tracking with no input (or the tmux client detached)."""
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from cockpit.core.audit.records import Entry
 from cockpit.core.clock import UTC
+from cockpit.core.record import record
 
 DAY = dt.timedelta(days=1)
 
@@ -31,7 +31,7 @@ def days(start: dt.date, end: dt.date) -> list[dt.date]:
     return [start + dt.timedelta(days=i) for i in range((end - start).days)]
 
 
-@dataclass(frozen=True)
+@record
 class Segment:
     """The part of an entry inside one local day."""
 

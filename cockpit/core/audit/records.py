@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from cockpit.core.clock import from_stamp, to_stamp
+from cockpit.core.record import record
 from cockpit.errors import RecordError
 
 
@@ -63,7 +63,7 @@ def _names(kind: str, doc: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(v)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Entry:
     """One time entry; ``end`` None while it runs."""
 
@@ -104,7 +104,7 @@ class Entry:
         return (self.end_or(now) - self.start).total_seconds()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Tracking:
     """What is being tracked: the running entry's id, start (``since``) and fields."""
 

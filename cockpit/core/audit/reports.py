@@ -9,9 +9,10 @@ from typing import Any
 
 from cockpit.core.audit.periods import DAY, day_length_s, days, local_midnight, segments
 from cockpit.core.audit.records import Entry
+from cockpit.core.record import record
 
 
-@dataclass(frozen=True)
+@record
 class CategoryInfo:
     id: str
     name: str

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from cockpit.core import audit as core
 from cockpit.core.clock import from_stamp, to_stamp
+from cockpit.core.record import record
 from cockpit.errors import CockpitError, UsageError
 from cockpit.services.atomic import atomic
 from cockpit.services.audit.common import (
@@ -33,7 +34,7 @@ class OverlapRefused(CockpitError):
     pass
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Deleted:
     """A deleted entry, and what ``undo_delete`` needs to put it back exactly as it was."""
 

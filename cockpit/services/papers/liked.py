@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from cockpit.core import papers as core
 from cockpit.core.clock import to_stamp
+from cockpit.core.record import record
 from cockpit.errors import CockpitError, UsageError
 from cockpit.services.papers.base import decisions, papers, parse_id, queue_items
 from cockpit.services.papers.intake import store_papers
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 BATCH = 50  # ids per API request (one page of the arXiv API)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Liked:
     """A paper of the library: liked since ``liked``; ``queued`` when it was kept too."""
 
@@ -97,7 +98,7 @@ def bibtex(ctx: Context, library_only: bool = False) -> str:
 # ------------------------------------------------------------------ several ids at once
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Outcome:
     arxiv_id: str
     ok: bool

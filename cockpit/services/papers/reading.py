@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cockpit.core import papers as core
 from cockpit.core.clock import from_stamp, to_stamp
+from cockpit.core.record import record
 from cockpit.errors import CockpitError, UsageError
 from cockpit.services.atomic import atomic
 from cockpit.services.papers.base import (
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 Doc = dict[str, Any]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Undo:
     """What one ``decide`` changed (the store's records as they were): pass it back to ``undo``."""
 
@@ -40,7 +41,7 @@ class Undo:
     queue_before: tuple[tuple[str, Doc | None], ...]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DecideResult:
     decision: str
     paper: core.Paper
@@ -166,7 +167,7 @@ def undo(ctx: Context, u: Undo) -> None:
                     q.put(qid, before)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class QueueView:
     week: str
     limit: int

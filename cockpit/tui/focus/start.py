@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -14,12 +12,13 @@ from textual.widgets.option_list import Option
 
 from cockpit.core.focus_plan import TaskChoice
 from cockpit.core.focus_records import MODE_LABELS
+from cockpit.core.record import record
 from cockpit.tui.shell.safe import SafeInput, safe
 
 NO_TASK = "-"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class StartRequest:
     """What the start dialog answers: the mode, the task, the category, the minutes typed."""
 

@@ -5,7 +5,6 @@ The pane and every screen of the instrument share these; nothing here knows the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.cells import cell_len, set_cell_size
@@ -18,6 +17,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from cockpit.core import tasks as core
+from cockpit.core.record import record
 from cockpit.tui.shell.safe import safe
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ class Entry:
         self.stage = t.stage
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Snapshot:
     """What the pane hands its open views (matrix, board, morning plan) on every change."""
 
