@@ -89,7 +89,7 @@ def cmd_gpu(args: argparse.Namespace, ctx: Context) -> int:
     try:
         states = poller.poll()
         try:
-            svc.record(ctx, states)
+            svc.record(ctx, states, poller=poller)
         except svc.StoreWriteError as e:  # a read-only or full disk: the snapshot is still right
             print(f"cockpit: warning: the job state could not be saved: {e}", file=sys.stderr)
     finally:

@@ -199,7 +199,7 @@ class GpuPane(Pane):
             return
         try:
             merged = {**self.states, **{st.name: st for st in states}}
-            states, _alerts = svc.record_states(self.ctx, states, list(merged.values()))
+            states, _alerts = svc.record_states(self.ctx, states, list(merged.values()), self.poller)
         except svc.CorruptFileError:
             pass  # the store banner names the file (the app shows it within a second); no toast per poll
         except Exception as e:  # noqa: BLE001 - a store problem is shown, polling goes on
