@@ -22,6 +22,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--all", action="store_true", help="include finished and failed jobs")
     p.set_defaults(func=cmd_jobs)
+    from cockpit.commands import journal
+
+    journal.register(p)
 
     p = sub.add_parser(
         "launch",

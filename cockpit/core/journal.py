@@ -48,6 +48,7 @@ def config_candidates(command: str) -> list[str]:
         toks += split(t) if " " in t else [t]
     out: list[str] = []
     for t in toks:
+        t = t.rstrip(";&|)")
         for part in (t, t.split("=", 1)[1] if "=" in t else ""):
             if part and not part.startswith("-") and part.lower().endswith(CONFIG_EXTS) and part not in out:
                 out.append(part)

@@ -199,7 +199,11 @@ def diff(
     ja, jb = a.get("_journal") or {}, b.get("_journal") or {}
     outs_a = (ja.get("data_version") or {}).get("outs") or {}
     outs_b = (jb.get("data_version") or {}).get("outs") or {}
-    data = [(p, outs_a.get(p), outs_b.get(p)) for p in sorted({*outs_a, *outs_b}) if outs_a.get(p) != outs_b.get(p)]
+    data = [
+        (p, outs_a.get(p), outs_b.get(p))
+        for p in sorted({*outs_a, *outs_b})
+        if outs_a.get(p) != outs_b.get(p)
+    ]
     pa = ((ja.get("outcome") or {}).get("params")) or {}
     pb = ((jb.get("outcome") or {}).get("params")) or {}
     params = [(k, pa.get(k), pb.get(k)) for k in sorted({*pa, *pb}) if pa.get(k) != pb.get(k)]

@@ -94,6 +94,8 @@ def records(data: bytes) -> list[bytes]:
         if kind == 0 and length == 0:  # zero padding to the block's end
             pos += left
             continue
+        if not 1 <= kind <= 4:
+            raise ValueError(f"chunk type {kind}")
         body = data[pos + HEADER : pos + HEADER + length]
         if len(body) < length:
             break
@@ -104,11 +106,9 @@ def records(data: bytes) -> list[bytes]:
             part = body
         elif kind == 3:
             part += body
-        elif kind == 4:
+        else:
             out.append(part + body)
             part = b""
-        else:
-            raise ValueError(f"chunk type {kind}")
     return out
 
 
