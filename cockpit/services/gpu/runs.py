@@ -14,6 +14,7 @@ from cockpit.services.gpu.records import jobs_collection
 
 if TYPE_CHECKING:
     from cockpit.context import Context
+    from cockpit.core.gpu_records import JobView
 
 
 def find(ctx: Context, ref: str) -> dict[str, Any]:
@@ -56,6 +57,27 @@ def note(ctx: Context, ref: str, text: str) -> Job:
     new = update_journal(ctx, doc["id"], {"outcome_note": text.strip()})
     assert new is not None
     return Job.from_doc(new)
+
+
+def id_of_view(ctx: Context, view: JobView) -> str | None:
+    """The stored job of a pane's row: the launched job, or the found one (host, pid, command)."""
+    if view.launched:
+        return view.launched
+    from cockpit.services.gpu.records import open_launched
+
+    for d in open_launched(ctx):
+        if d.get("discovered") and (d.get("host"), d.get("pid"), d.get("command")) == (
+            view.host,
+            view.pid,
+            view.command,
+        ):
+            return str(d["id"])
+    return None
+
+
+def outcome_note(ctx: Context, ref: str) -> str:
+    doc = jobs_collection(ctx).get(ref)
+    return str(((doc or {}).get("journal") or {}).get("outcome_note") or "")
 
 
 def rows(ctx: Context) -> list[dict[str, Any]]:
