@@ -49,7 +49,7 @@ def config_candidates(command: str) -> list[str]:
     out: list[str] = []
     for t in toks:
         t = t.rstrip(";&|)")
-        for part in (t, t.split("=", 1)[1] if "=" in t else ""):
+        for part in (t.split("=", 1)[1] if "=" in t else t,):
             if part and not part.startswith("-") and part.lower().endswith(CONFIG_EXTS) and part not in out:
                 out.append(part)
     return out[:MAX_CONFIGS]
