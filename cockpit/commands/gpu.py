@@ -22,6 +22,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--all", action="store_true", help="include finished and failed jobs")
     p.set_defaults(func=cmd_jobs)
+    from cockpit.commands import journal
+
+    journal.register(p)
 
     p = sub.add_parser(
         "launch",
@@ -89,7 +92,7 @@ def cmd_gpu(args: argparse.Namespace, ctx: Context) -> int:
     try:
         states = poller.poll()
         try:
-            svc.record(ctx, states)
+            svc.record(ctx, states, poller=poller)
         except svc.StoreWriteError as e:  # a read-only or full disk: the snapshot is still right
             print(f"cockpit: warning: the job state could not be saved: {e}", file=sys.stderr)
     finally:

@@ -78,6 +78,7 @@ class Job:
     tmux_target: str | None = None
     slurm_id: str | None = None
     stdout: str | None = None
+    journal: dict[str, Any] | None = None  # the experiment journal's entry (core.journal)
     # the document's own keys, in order, and any key this record does not know (kept as is)
     doc_keys: tuple[str, ...] = ()
     extra: tuple[tuple[str, Any], ...] = ()
@@ -144,6 +145,7 @@ _JOB_KINDS: dict[str, tuple[type, ...]] = {
     "tmux_target": _STR,
     "slurm_id": _STR,
     "stdout": _STR,
+    "journal": (dict,),
 }
 
 

@@ -361,3 +361,41 @@ def idle_cost(state: dict[str, Any], now: dt.datetime, cost_per_hour: float) -> 
     if not since or cost_per_hour <= 0:
         return 0.0
     return round(cost_per_hour * (now - from_stamp(since)).total_seconds() / 3600, 2)
+
+
+def idle_gpus(gpus: list[tuple[int, float | None]], busy: set[int], threshold_pct: float) -> list[int]:
+    """The GPUs (indices) below the threshold that no process uses; unknown utilisation counts
+    as idle only with no process on it."""
+    return [i for i, u in gpus if i not in busy and (u is None or u < threshold_pct)]
+
+
+def partial_idle_step(
+    state: dict[str, Any],
+    idle: list[int],
+    n_gpus: int,
+    now: dt.datetime,
+    cost_per_hour: float,
+    idle_minutes: int,
+    repeat_minutes: int,
+) -> tuple[dict[str, Any], float | None, int]:
+    """Advance a host's record of its idle GPUs while some (not all) are idle:
+    ``{"gpus": {index: since}, "alerted"}``.
+
+    Returns the new record and, when an alert is due (some GPU idle past ``idle_minutes``, then
+    again every ``repeat_minutes``), the money those GPUs burned (their share of the host's
+    ``cost_per_hour``) and how many they are. All GPUs idle is the whole-host alert's case."""
+    if cost_per_hour <= 0 or not idle or n_gpus <= 0 or len(idle) >= n_gpus:
+        return {}, None, 0
+    old = state.get("gpus") or {}
+    since = {str(i): old.get(str(i)) or to_stamp(now) for i in idle}
+    new: dict[str, Any] = {"gpus": since, "alerted": state.get("alerted")}
+    idle_s = {i: (now - from_stamp(since[str(i)])).total_seconds() for i in idle}
+    long = [i for i in idle if idle_s[i] >= idle_minutes * 60]
+    if not long:
+        return new, None, 0
+    last = state.get("alerted")
+    if last is not None and (now - from_stamp(last)).total_seconds() < repeat_minutes * 60:
+        return new, None, 0
+    new["alerted"] = to_stamp(now)
+    burned = sum(cost_per_hour / n_gpus * idle_s[i] / 3600 for i in long)
+    return new, round(burned, 2), len(long)

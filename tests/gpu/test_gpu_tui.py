@@ -245,3 +245,23 @@ async def test_a_stalled_host_never_holds_up_the_others_in_the_pane(gpu_ctx, fre
             assert "sent no SSH banner within 8 s" in pane.rendered["stall"]
     finally:
         stall.close()
+
+
+async def test_o_sets_the_selected_runs_outcome_note(gpu_ctx, fresh_hosts):
+    from cockpit.tui.app import CockpitApp
+
+    ctx = gpu_ctx(hosts=["h3"], gpu=FAST)
+    job = launch(ctx, "h3", ["sleep", "300"], "noted")
+    app = CockpitApp(ctx)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("5")
+        pane = app.query_one("#gpu")
+        await until(pilot, lambda: f"h3|{job.pane_id}" in pane.rows)
+        await pilot.press("o")
+        await until(pilot, lambda: type(app.screen).__name__ == "NoteForm")
+        await pilot.press(*"lr too high")
+        await pilot.press("enter")
+        await until(pilot, lambda: type(app.screen).__name__ != "NoteForm")
+    doc = svc.jobs_collection(ctx).get(job.id)
+    assert doc["journal"]["outcome_note"] == "lr too high"
+    fresh_hosts.hosts["h3"].kill_tmux()

@@ -66,7 +66,8 @@ def launch(
     session = session_name(name, now)
     run_id = f"{session}-{int(now.timestamp())}"
     run_dir = f'"$HOME/.cache/cockpit/runs/"{shlex.quote(run_id)}'
-    env = f"CUDA_VISIBLE_DEVICES={shlex.quote(gpus)}; export CUDA_VISIBLE_DEVICES; " if gpus else ""
+    env = f"COCKPIT_RUN_ID={shlex.quote(run_id)}; export COCKPIT_RUN_ID; "
+    env += f"CUDA_VISIBLE_DEVICES={shlex.quote(gpus)}; export CUDA_VISIBLE_DEVICES; " if gpus else ""
     wrapper = f'R={run_dir}; {env}{run}\nc=$?; echo $c > "$R/exit_code.tmp" && mv "$R/exit_code.tmp" "$R/exit_code"; exit $c'
     cd = f"cd {shlex.quote(cwd)} || exit 41" if cwd else 'cd "$HOME" || exit 41'
     script = "\n".join(
@@ -113,7 +114,10 @@ def launch(
         "exit_code": None,
     }
     doc["id"] = jobs_collection(ctx).insert(doc)
-    return Job.from_doc(doc)
+    from cockpit.services.gpu import journal
+
+    journal.capture_quietly(ctx, poller, doc)
+    return Job.from_doc(jobs_collection(ctx).get(doc["id"]) or doc)
 
 
 def tail_job(poller: Poller, job: JobView, lines: int = 200) -> str:

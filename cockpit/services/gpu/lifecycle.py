@@ -20,23 +20,36 @@ from cockpit.services.gpu.records import jobs_collection, open_launched
 if TYPE_CHECKING:
     from cockpit.context import Context
     from cockpit.core.gpu_records import HostState, JobView
+    from cockpit.services.gpu.poller import Poller
     from cockpit.store import Collection
 
 
-def record(ctx: Context, states: list[HostState], all_states: list[HostState] | None = None) -> list[Alert]:
+def record(
+    ctx: Context,
+    states: list[HostState],
+    all_states: list[HostState] | None = None,
+    poller: Poller | None = None,
+) -> list[Alert]:
     """Advance jobs, idle records and the status section after a poll of ``states``' hosts; send
     the alerts. Returns them (``record_states`` also returns the advanced states)."""
-    return record_states(ctx, states, all_states)[1]
+    return record_states(ctx, states, all_states, poller)[1]
 
 
 def record_states(
-    ctx: Context, states: list[HostState], all_states: list[HostState] | None = None
+    ctx: Context,
+    states: list[HostState],
+    all_states: list[HostState] | None = None,
+    poller: Poller | None = None,
 ) -> tuple[list[HostState], list[Alert]]:
     """As ``record``; returns the states with their jobs' new lifecycle and their idle cost. The
-    status section counts ``all_states`` (default ``states``), the polled ones replaced."""
+    status section counts ``all_states`` (default ``states``), the polled ones replaced. The
+    journal then takes the poll's GPU use and the runs that started or ended (with ``poller``,
+    the folders of found jobs and the outcome of ended runs are read on their hosts)."""
     now = ctx.clock.now()
     col = jobs_collection(ctx)
     alerts: list[Alert] = []
+    found: list[dict[str, Any]] = []
+    ended: list[dict[str, Any]] = []
     # One step under the store's lock: two pollers (the TUI, `cockpit gpu`) never both advance a
     # job from the same state (two records of one discovered job, two alerts for one end).
     with ctx.store.atomic():
@@ -45,30 +58,69 @@ def record_states(
             if st.observation is None:
                 continue
             _advance_slurm_history(col, open_jobs, st, now)
-            alerts += _advance_discovered(ctx, col, open_jobs, st, now)
+            alerts += _advance_discovered(ctx, col, open_jobs, st, now, found, ended)
         alerts += _slurm_alerts(states)
-        states = _advance_launched(ctx, col, open_jobs, states, now, alerts)
+        states = _advance_launched(ctx, col, open_jobs, states, now, alerts, ended)
         states = advance_idle(ctx, states, now, alerts)
-    _send(ctx, alerts)
+    # the end alert of a run waits for its outcome (metrics, GPU-hours, cost, link), so the
+    # webhook's post of a 3 AM finish carries them
+    ends = {f"job:{j.get('id')}:{j.get('state')}" for j in ended}
+    _send(ctx, [a for a in alerts if a.key not in ends])
+    outcomes = _journal(ctx, poller, states, found, ended)
+    alerts = [_with_outcome(a, outcomes) if a.key in ends else a for a in alerts]
+    _send(ctx, [a for a in alerts if a.key in ends])
     done = {s.name: s for s in states}
     update_status(ctx, [done.get(s.name, s) for s in all_states] if all_states is not None else states)
     return states, alerts
 
 
+def _journal(
+    ctx: Context,
+    poller: Poller | None,
+    states: list[HostState],
+    found: list[dict[str, Any]],
+    ended: list[dict[str, Any]],
+) -> dict[str, str]:
+    """The journal's step; the outcome line of each run that ended, by job id."""
+    from cockpit.services.gpu import journal, outcome
+
+    try:
+        journal.step(ctx, poller, states, found, ended)
+        return outcome.finish_runs(ctx, poller, ended) if ended else {}
+    except Exception as e:  # noqa: BLE001 - the journal never stops the poller
+        import logging
+
+        logging.getLogger(__name__).warning("journal: %s", clean(repr(e), max_len=300))
+        return {}
+
+
+def _with_outcome(alert: Alert, outcomes: dict[str, str]) -> Alert:
+    line = outcomes.get(alert.key.split(":")[1])
+    return replace(alert, body=f"{alert.body}. {line}") if line else alert
+
+
 def _advance_discovered(
-    ctx: Context, col: Collection, open_jobs: list[dict[str, Any]], st: HostState, now: dt.datetime
+    ctx: Context,
+    col: Collection,
+    open_jobs: list[dict[str, Any]],
+    st: HostState,
+    now: dt.datetime,
+    found: list[dict[str, Any]],
+    ended: list[dict[str, Any]],
 ) -> list[Alert]:
     """GPU jobs found by process ancestry: kept as history, their end alerts too."""
     known = [j for j in open_jobs if j.get("discovered") and j.get("host") == st.name]
     views = [v.as_dict() for v in st.jobs if not v.launched and not v.slurm_id]
     new, changes = jc.discovered_changes(known, views, st.ok, now)
     if new:
-        col.insert_many(new)
+        for doc, jid in zip(new, col.insert_many(new), strict=True):
+            found.append({**doc, "id": jid})
     alerts: list[Alert] = []
     for jid, fields in changes.items():
         col.update(jid, fields)
         if fields.get("state") in jc.END_STATES:
             done = {**next(j for j in known if j["id"] == jid), **fields}
+            ended.append(done)
             a = jc.alert_for(done, now, ctx.config.gpu.early_failure_minutes)
             if a is not None:
                 alerts.append(a)
@@ -124,6 +176,7 @@ def _advance_launched(
     states: list[HostState],
     now: dt.datetime,
     alerts: list[Alert],
+    ended: list[dict[str, Any]],
 ) -> list[HostState]:
     """Jobs cockpit launched: running -> finished / failed / lost from the host's observation.
     Their views in ``states`` take the new state; a finished run may be booked as training."""
@@ -150,6 +203,8 @@ def _advance_launched(
                 rows[i] = replace(view, state=new_state)
         if new_state == jc.RUNNING:
             continue  # back from lost: no alert
+        if new_state in jc.END_STATES:
+            ended.append(dict(job))
         a = jc.alert_for(job, now, ctx.config.gpu.early_failure_minutes)
         if a is not None:
             alerts.append(a)

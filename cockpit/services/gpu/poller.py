@@ -19,6 +19,7 @@ from cockpit.core.clock import to_stamp
 from cockpit.core.gpu_records import HostState, JobView
 from cockpit.core.text import clean
 from cockpit.errors import CockpitError, UsageError
+from cockpit.services.gpu.journal import Memory
 from cockpit.services.gpu.records import recent_launched
 from cockpit.services.gpu.views import build_jobs, slurm_view
 from cockpit.sources import probe as probe_mod
@@ -101,6 +102,8 @@ class Poller:
         self.slurm_prev: dict[str, Any] = {}
         self.slurm_history_at: dict[str, float] = {}
         self.slurm_ended: dict[str, list[Any]] = {}
+        # the experiment journal's GPU use of each running job since its last write
+        self.journal = Memory()
 
     def host(self, name: str) -> HostConfig:
         for h in self.hosts:

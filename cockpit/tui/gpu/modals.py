@@ -1,4 +1,5 @@
-"""Modal screens of the GPU pane: tail (last 200 lines), kill confirmation, launch form."""
+"""Modal screens of the GPU pane: tail (last 200 lines), kill confirmation, launch form, a run's
+outcome note."""
 
 from __future__ import annotations
 
@@ -171,4 +172,44 @@ class LaunchForm(ModalScreen[None]):
         self.app.notify(
             f"launched {safe(job.session or '', max_len=40)} on {safe(job.host or '', max_len=30)}"
         )
+        self.dismiss(None)
+
+
+class NoteForm(ModalScreen[None]):
+    """The outcome note of the selected run, kept in its journal entry."""
+
+    BINDINGS = [Binding("escape", "dismiss", "Cancel", id="gpu.note_cancel")]
+    DEFAULT_CSS = _BOX.format(cls="NoteForm")
+
+    def __init__(self, ctx: Context, job: JobView) -> None:
+        super().__init__()
+        self.ctx, self.job = ctx, job
+
+    def compose(self) -> ComposeResult:
+        from cockpit.services.gpu import runs
+
+        self.ref = runs.id_of_view(self.ctx, self.job)
+        old = runs.outcome_note(self.ctx, self.ref) if self.ref else ""
+        with Vertical(classes="box") as box:
+            where = self.job.tmux_target or f"pid {self.job.pid}"
+            box.border_title = safe_content(
+                f"Outcome note: {safe(where, max_len=40)}  (Enter saves, Esc cancels)"
+            )
+            yield SafeInput(old, placeholder="how did it go?", id="note-text")
+            yield Static(
+                "" if self.ref else "this job is not in the journal yet", id="note-error", markup=False
+            )
+
+    def on_input_submitted(self) -> None:
+        from cockpit.services.gpu import runs
+
+        if not self.ref:
+            return
+        text = self.query_one("#note-text", SafeInput).value
+        try:
+            runs.note(self.ctx, self.ref, text)
+        except Exception as e:  # noqa: BLE001
+            self.query_one("#note-error", Static).update(safe(str(e), max_len=200))
+            return
+        self.app.notify("outcome note saved")
         self.dismiss(None)

@@ -121,6 +121,7 @@ class GpuPane(Pane):
         Binding("k", "kill", "Kill job", id="gpu.kill"),
         Binding("a", "attach", "Attach", id="gpu.attach"),
         Binding("l", "launch", "Launch", id="gpu.launch"),
+        Binding("o", "note", "Outcome note", id="gpu.note"),
         Binding("r", "refresh", "Poll now", id="gpu.refresh", show=False),
         # Enter on the table selects its row; on the pane itself (the table not focused yet) it tails too
         Binding("enter", "tail", "Tail", id="gpu.enter", show=False),
@@ -228,7 +229,7 @@ class GpuPane(Pane):
             return
         try:
             merged = {**self.states, **{st.name: st for st in states}}
-            states, _alerts = svc.record_states(self.ctx, states, list(merged.values()))
+            states, _alerts = svc.record_states(self.ctx, states, list(merged.values()), self.poller)
         except svc.CorruptFileError:
             pass  # the store banner names the file (the app shows it within a second); no toast per poll
         except Exception as e:  # noqa: BLE001 - a store problem is shown, polling goes on
@@ -410,6 +411,16 @@ class GpuPane(Pane):
         from cockpit.tui.gpu.modals import LaunchForm
 
         self.app.push_screen(LaunchForm(self.ctx, self.poller))
+
+    def action_note(self) -> None:
+        """The selected run's outcome note (the journal's ``cockpit jobs note``)."""
+        job = self.selected_job()
+        if job is None or job.slurm_id:
+            self.app.notify("select a job launched by cockpit or found on a GPU", severity="warning")
+            return
+        from cockpit.tui.gpu.modals import NoteForm
+
+        self.app.push_screen(NoteForm(self.ctx, job))
 
     def commands(self) -> list[Command]:
         return [

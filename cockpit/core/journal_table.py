@@ -1,0 +1,224 @@
+"""The journal as a table: one flat row per run (for ``cockpit jobs export`` and the runs
+table), sorting and filtering rows, and two runs side by side (``cockpit jobs diff``). Pure."""
+
+from __future__ import annotations
+
+import difflib
+import math
+from typing import Any
+
+from cockpit.core.text import clean
+
+#: the columns of ``cockpit jobs export`` (then one ``metric:NAME`` column per metric)
+COLUMNS = (
+    "id",
+    "host",
+    "name",
+    "state",
+    "started",
+    "ended",
+    "duration_s",
+    "exit_code",
+    "note",
+    "outcome_note",
+    "command",
+    "cwd",
+    "git_commit",
+    "git_dirty",
+    "diff_stat",
+    "configs",
+    "data_version",
+    "gpus",
+    "gpu_names",
+    "gpu_hours",
+    "peak_gpu_mem_mib",
+    "mean_util_pct",
+    "shared",
+    "cost",
+    "tracker",
+    "tracker_run",
+    "link",
+    "outcome_line",
+)
+
+
+def row(job: dict[str, Any]) -> dict[str, Any]:
+    """A run's flat row: the job's fields, its journal's, and ``metrics`` (name -> value)."""
+    j = job.get("journal") or {}
+    usage = j.get("usage") or {}
+    out = j.get("outcome") or {}
+    dv = j.get("data_version") or {}
+    stat = (j.get("diff_stat") or "").strip().splitlines()
+    metrics = out.get("metrics") if isinstance(out.get("metrics"), dict) else {}
+    return {
+        "id": job.get("id"),
+        "host": job.get("host"),
+        "name": job.get("name"),
+        "state": job.get("state"),
+        "started": job.get("started"),
+        "ended": job.get("ended"),
+        "duration_s": job.get("duration_s"),
+        "exit_code": job.get("exit_code"),
+        "note": job.get("note"),
+        "outcome_note": j.get("outcome_note"),
+        "command": job.get("command"),
+        "cwd": job.get("cwd"),
+        "git_commit": job.get("git_commit"),
+        "git_dirty": job.get("git_dirty"),
+        "diff_stat": stat[-1].strip() if stat else None,
+        "configs": "; ".join(f"{c.get('path')}@{str(c.get('sha256'))[:12]}" for c in j.get("configs") or [])
+        or None,
+        "data_version": str(dv.get("sha256"))[:12] if dv.get("sha256") else None,
+        "gpus": ",".join(str(g) for g in usage.get("gpus_seen") or job.get("gpus") or []) or None,
+        "gpu_names": ",".join(usage.get("gpu_names") or []) or None,
+        "gpu_hours": j.get("gpu_hours"),
+        "peak_gpu_mem_mib": usage.get("peak_gpu_mem_mib"),
+        "mean_util_pct": j.get("mean_util_pct"),
+        "shared": usage.get("shared"),
+        "cost": j.get("cost"),
+        "tracker": out.get("source"),
+        "tracker_run": out.get("run"),
+        "link": out.get("link"),
+        "outcome_line": out.get("line"),
+        "metrics": dict(metrics or {}),
+    }
+
+
+def metric_names(rows: list[dict[str, Any]]) -> list[str]:
+    names: dict[str, None] = {}
+    for r in rows:
+        for k in r.get("metrics") or {}:
+            names[k] = None
+    return sorted(names)
+
+
+def csv_text(rows: list[dict[str, Any]]) -> str:
+    """The rows as CSV: the fixed columns, then ``metric:NAME`` ones; every cell cleaned."""
+    import csv
+    import io
+
+    names = metric_names(rows)
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow([*COLUMNS, *(f"metric:{clean(n)}" for n in names)])
+    for r in rows:
+        cells = [r.get(c) for c in COLUMNS] + [(r.get("metrics") or {}).get(n) for n in names]
+        w.writerow(["" if v is None else clean(str(v)) for v in cells])
+    return buf.getvalue()
+
+
+def sort_key(value: Any) -> tuple[int, float, str]:
+    """Numbers before text, missing values last."""
+    if isinstance(value, bool):
+        return (0, float(value), "")
+    if isinstance(value, int | float) and not math.isnan(value):
+        return (0, float(value), "")
+    if value is None or value == "":
+        return (2, 0.0, "")
+    return (1, 0.0, str(value))
+
+
+def sort_rows(rows: list[dict[str, Any]], by: str, descending: bool = False) -> list[dict[str, Any]]:
+    """Rows sorted by a column or a metric (``metric:NAME`` or a metric's bare name); missing
+    values last either way."""
+    name = by.removeprefix("metric:")
+
+    def value(r: dict[str, Any]) -> Any:
+        if by in r and by != "metrics":
+            return r[by]
+        return (r.get("metrics") or {}).get(name)
+
+    have = [r for r in rows if value(r) not in (None, "")]
+    missing = [r for r in rows if value(r) in (None, "")]
+    return sorted(have, key=lambda r: sort_key(value(r)), reverse=descending) + missing
+
+
+def filter_rows(rows: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
+    """Rows whose hypothesis (the note) or outcome note holds ``text`` (any case)."""
+    t = text.strip().lower()
+    if not t:
+        return rows
+    return [r for r in rows if t in f"{r.get('note') or ''}\n{r.get('outcome_note') or ''}".lower()]
+
+
+# ---------------------------------------------------------------- two runs side by side
+
+SIDE_FIELDS = (
+    "host",
+    "state",
+    "exit_code",
+    "command",
+    "note",
+    "outcome_note",
+    "cwd",
+    "git_commit",
+    "git_dirty",
+    "diff_stat",
+    "data_version",
+    "gpus",
+    "duration_s",
+    "gpu_hours",
+    "mean_util_pct",
+    "peak_gpu_mem_mib",
+    "cost",
+    "tracker",
+    "link",
+)
+MAX_DIFF_LINES = 200
+
+
+def diff(
+    a: dict[str, Any],
+    b: dict[str, Any],
+    configs: dict[str, tuple[bytes | None, bytes | None]],
+) -> dict[str, Any]:
+    """Two runs side by side: the fields that differ, the config files (by path: same, only in
+    one, or a unified diff of their copies), the data version's outs, the params and metrics.
+
+    ``a`` and ``b`` are ``row``s with ``_journal`` (the whole journal); ``configs`` maps a
+    config's path to the contents of each run's private copy (None when it has none)."""
+    fields = [(f, a.get(f), b.get(f)) for f in SIDE_FIELDS if a.get(f) != b.get(f)]
+    cfg: list[dict[str, Any]] = []
+    for path, (ca, cb) in sorted(configs.items()):
+        if ca == cb:
+            cfg.append({"path": path, "change": "same"})
+        elif ca is None or cb is None:
+            cfg.append({"path": path, "change": "only in " + ("B" if ca is None else "A")})
+        else:
+            lines = list(
+                difflib.unified_diff(
+                    ca.decode("utf-8", "replace").splitlines(),
+                    cb.decode("utf-8", "replace").splitlines(),
+                    f"A/{path}",
+                    f"B/{path}",
+                    lineterm="",
+                )
+            )
+            cut = len(lines) > MAX_DIFF_LINES
+            cfg.append({"path": path, "change": "changed", "diff": lines[:MAX_DIFF_LINES], "cut": cut})
+    ja, jb = a.get("_journal") or {}, b.get("_journal") or {}
+    outs_a = (ja.get("data_version") or {}).get("outs") or {}
+    outs_b = (jb.get("data_version") or {}).get("outs") or {}
+    data = [
+        (p, outs_a.get(p), outs_b.get(p))
+        for p in sorted({*outs_a, *outs_b})
+        if outs_a.get(p) != outs_b.get(p)
+    ]
+    pa = ((ja.get("outcome") or {}).get("params")) or {}
+    pb = ((jb.get("outcome") or {}).get("params")) or {}
+    params = [(k, pa.get(k), pb.get(k)) for k in sorted({*pa, *pb}) if pa.get(k) != pb.get(k)]
+    ma, mb = a.get("metrics") or {}, b.get("metrics") or {}
+    metrics = []
+    for k in sorted({*ma, *mb}):
+        va, vb = ma.get(k), mb.get(k)
+        num = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (va, vb))
+        metrics.append((k, va, vb, round(vb - va, 6) if num else None))  # type: ignore[operator]
+    return {
+        "a": a.get("id"),
+        "b": b.get("id"),
+        "fields": fields,
+        "configs": cfg,
+        "data": data,
+        "params": params,
+        "metrics": metrics,
+    }
