@@ -13,14 +13,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import field
 from typing import Any
 
-from cockpit.core.clock import from_stamp
 from cockpit.core.focus_records import FocusRecord
 from cockpit.core.focus_stats import MIN_SPRINT_MINUTES, counts_as_sprint, local_day
 from cockpit.core.mits_records import Task, number, opt_text, text
 from cockpit.core.record import record
 from cockpit.core.tasks import (
     add_days,
-    day_bounds,
     effective_mits,
     history,
     is_open,
@@ -141,15 +139,6 @@ class DaySummary:
     by_category: dict[str, float]
 
 
-def _overlap(entry: dict[str, Any], start: dt.datetime, end: dt.datetime, now: dt.datetime) -> float:
-    try:
-        s = from_stamp(entry["start"])
-        e = from_stamp(entry["end"]) if entry.get("end") else now
-    except (KeyError, TypeError, ValueError):
-        return 0.0
-    return max(0.0, (min(e, end) - max(s, start)).total_seconds())
-
-
 def _focus_numbers(
     records: Iterable[FocusRecord], first: str, last: str, tz: dt.tzinfo, min_s: float, mit_ids: set[str]
 ) -> tuple[int, float, float]:
@@ -168,7 +157,7 @@ def _focus_numbers(
 
 
 def day_summary(
-    entries: Iterable[dict[str, Any]],
+    by_category: Mapping[str, float],
     tasks: Iterable[Task],
     day: str,
     tz: dt.tzinfo,
@@ -178,20 +167,12 @@ def day_summary(
     min_s: float = MIN_SPRINT_MINUTES * 60,
 ) -> DaySummary:
     """The evening shutdown's numbers for one local day. Sprints and their time come from the
-    focus records (``focus``), never from time entries (a paused sprint is two entries)."""
-    start, end = day_bounds(day, tz)
+    focus records (``focus``), never from time entries (a paused sprint is two entries); the time
+    by category is the time audit's report of the day (``by_category``), so the two agree."""
     items = list(tasks)
     mits = effective_mits(items, day, cap)
     mit_ids = {t.id for t in mits}
     sprints, sprint_s, mit_s = _focus_numbers(focus, day, day, tz, min_s, mit_ids)
-    by_cat: dict[str, float] = {}
-    for e in entries:
-        secs = _overlap(e, start, end, now)
-        if secs <= 0:
-            continue
-        if e.get("source") != "break":
-            cat = str(e.get("category") or "")
-            by_cat[cat] = by_cat.get(cat, 0.0) + secs
     done_today = [t for t in items if local_date(t.done, tz) == day]
     return DaySummary(
         date=day,
@@ -203,12 +184,12 @@ def day_summary(
         mits_done=sum(1 for t in mits if not is_open(t)),
         mits=tuple(mits),
         tasks_done=len(done_today),
-        by_category=dict(sorted(by_cat.items(), key=lambda kv: -kv[1])),
+        by_category=dict(sorted(by_category.items(), key=lambda kv: -kv[1])),
     )
 
 
 def week_summary(
-    entries: Iterable[dict[str, Any]],
+    by_category: Mapping[str, float],
     tasks: Iterable[Task],
     day: str,
     tz: dt.tzinfo,
@@ -216,20 +197,11 @@ def week_summary(
     focus: Iterable[FocusRecord] = (),
     min_s: float = MIN_SPRINT_MINUTES * 60,
 ) -> WeekNumbers:
-    """The weekly retro's numbers for the ISO week holding ``day`` (sprints from ``focus``)."""
+    """The weekly retro's numbers for the ISO week holding ``day`` (sprints from ``focus``, the
+    time by category from the time audit's report of the week, ``by_category``)."""
     first = week_start(day)
-    start, _ = day_bounds(first, tz)
-    _, end = day_bounds(add_days(first, 6), tz)
     items = list(tasks)
     sprints, sprint_s, _ = _focus_numbers(focus, first, add_days(first, 6), tz, min_s, set())
-    by_cat: dict[str, float] = {}
-    for e in entries:
-        secs = _overlap(e, start, end, now)
-        if secs <= 0:
-            continue
-        if e.get("source") != "break":
-            cat = str(e.get("category") or "")
-            by_cat[cat] = by_cat.get(cat, 0.0) + secs
     hist = history(items, tz, 7, add_days(first, 6))
     done = [t for t in items if (d := local_date(t.done, tz)) and first <= d <= add_days(first, 6)]
     return WeekNumbers(
@@ -241,5 +213,5 @@ def week_summary(
         mits_planned=sum(h["planned"] for h in hist),
         mits_done=sum(h["done"] for h in hist),
         tasks_done=len(done),
-        by_category=dict(sorted(by_cat.items(), key=lambda kv: -kv[1])),
+        by_category=dict(sorted(by_category.items(), key=lambda kv: -kv[1])),
     )

@@ -10,7 +10,9 @@
 - A focus phase that ends the session (stopped, abandoned, no break) stops tracking there, if
   the running entry is still the sprint's.
 
-Reading passes (a paper set) keep their own booking and do not touch tracking. Tracking is a
+A reading pass (a time-box with a paper set) keeps its own booking (source "reading", booked to
+the paper when the pass ends), so tracking stops while it runs, or the same minutes would count
+twice; when the pass ends, tracking resumes in the category that was stopped for it. Tracking is a
 convenience of the focus controls: a failure here never fails the control.
 """
 
@@ -68,6 +70,17 @@ def _resume_after_break(ctx: Context, category: str, at: dt.datetime) -> None:
         audit.start(ctx, category, source="manual", at=at)
 
 
+def _resume_after_pass(ctx: Context, r: FocusRecord) -> None:
+    """The pass ``r`` ended: tracking resumes in the category it stopped at the pass's start."""
+    from cockpit.services import audit
+
+    start = from_stamp(r.start)
+    near = audit.load(ctx, start - dt.timedelta(seconds=1), start + dt.timedelta(seconds=1))
+    stopped = [e for e in near if e.end is not None and abs((e.end - start).total_seconds()) < 1]
+    if stopped and stopped[-1].source != "break":
+        _resume_after_break(ctx, stopped[-1].category, from_stamp(r.end))
+
+
 def _end(ctx: Context, r: FocusRecord) -> None:
     from cockpit.services import audit
 
@@ -108,6 +121,8 @@ def follow(ctx: Context, before: Session | None, records: list[FocusRecord], aft
 def _follow(ctx: Context, before: Session | None, records: list[FocusRecord], after: Session | None) -> None:
     for i, r in enumerate(records):
         if r.paper:
+            if r.phase == "focus" and not (after is not None and after.id == r.session):
+                _resume_after_pass(ctx, r)
             continue
         end = from_stamp(r.end)
         nxt = records[i + 1] if i + 1 < len(records) else None
@@ -120,7 +135,11 @@ def _follow(ctx: Context, before: Session | None, records: list[FocusRecord], af
                 _end(ctx, r)
         elif r.category and not _followed_by("focus", r, nxt, after):
             _resume_after_break(ctx, r.category, end)
-    if after is None or after.paper or after.phase != "focus":
+    if after is not None and after.paper and after.phase == "focus":
+        if before is None or before.id != after.id:  # a pass begins: its own booking holds the time
+            _pause(ctx, from_stamp(after.phase_start))
+        return
+    if after is None or after.phase != "focus":
         return
     same = before is not None and before.id == after.id
     if not same or before is None or before.phase != "focus" or before.round != after.round:

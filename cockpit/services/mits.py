@@ -359,28 +359,23 @@ def history(ctx: Context, days: int = 14) -> list[dict[str, Any]]:
     return core.history(tasks_of(tasks(ctx).all()), ctx.clock.tz, days, today(ctx))
 
 
-def _entries_between(ctx: Context, start: dt.datetime, end: dt.datetime) -> list[dict[str, Any]]:
-    c = schema.time_entries(ctx.store)
-    months: list[str] = []
-    m = dt.date(start.year, start.month, 1) - dt.timedelta(days=1)  # a running entry may start earlier
-    m = m.replace(day=1)
-    while m <= end.date():
-        months.append(f"{m.year:04d}-{m.month:02d}")
-        m = (m + dt.timedelta(days=32)).replace(day=1)
-    have = set(c.parts())
-    return c.all(parts=[p for p in months if p in have])
-
-
 def day_summary(ctx: Context, day: str | None = None) -> DaySummary:
     from cockpit.core import rituals
 
     day = day or today(ctx)
-    start, end = core.day_bounds(day, ctx.clock.tz)
-    entries = _entries_between(ctx, start, end)
     items = tasks_of(tasks(ctx).all())
     return rituals.day_summary(
-        entries, items, day, ctx.clock.tz, ctx.clock.now(), cap(ctx), *_focus_records(ctx)
+        _by_category(ctx, day, day), items, day, ctx.clock.tz, ctx.clock.now(), cap(ctx), *_focus_records(ctx)
     )
+
+
+def _by_category(ctx: Context, first: str, last: str) -> dict[str, float]:
+    """Seconds by category from the local day ``first`` to ``last``: the time audit's own report,
+    so the shutdown and the retro always say what ``cockpit audit report`` says."""
+    from cockpit.services.audit.reading import report
+
+    r = report(ctx, dt.date.fromisoformat(first), dt.date.fromisoformat(last) + dt.timedelta(days=1), False)
+    return dict(r.categories)
 
 
 def _focus_records(ctx: Context) -> tuple[list[FocusRecord], float]:
@@ -395,11 +390,13 @@ def week_summary(ctx: Context, day: str | None = None) -> WeekNumbers:
 
     day = day or today(ctx)
     first = core.week_start(day)
-    start, _ = core.day_bounds(first, ctx.clock.tz)
-    _, end = core.day_bounds(core.add_days(first, 6), ctx.clock.tz)
-    entries = _entries_between(ctx, start, end)
     return rituals.week_summary(
-        entries, tasks_of(tasks(ctx).all()), day, ctx.clock.tz, ctx.clock.now(), *_focus_records(ctx)
+        _by_category(ctx, first, core.add_days(first, 6)),
+        tasks_of(tasks(ctx).all()),
+        day,
+        ctx.clock.tz,
+        ctx.clock.now(),
+        *_focus_records(ctx),
     )
 
 

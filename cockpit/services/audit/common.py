@@ -89,10 +89,10 @@ def check_task(ctx: Context, task: str | None) -> None:
     """A task link must name an existing task (MITs instrument)."""
     if not task:
         return
-    from cockpit.services import mits
+    from cockpit.services.mits_tasks import get_task
 
     try:
-        found = mits.get_task(ctx, task)
+        found = get_task(ctx, task)
     except NotFound:
         found = None
     if found is None:
