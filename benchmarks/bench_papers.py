@@ -34,7 +34,8 @@ def load_records() -> tuple[list[dict], str]:
         if f.exists():
             recs.extend(src.parse_bytes(f.read_bytes()).papers)
     if recs:
-        return recs, f"corpus metadata ({len(recs)} real records from {meta})"
+        where = "$COCKPIT_CORPUS" if os.environ.get("COCKPIT_CORPUS") else "../shared/corpus"
+        return recs, f"corpus metadata ({len(recs)} real records from {where}/arxiv/metadata)"
     rng = random.Random(0)
     words = (
         "attention diffusion graph kernel bayesian quantum spin lattice galaxy protein language token".split()

@@ -46,7 +46,7 @@ def data_file() -> Path:
     if not root:
         raise SystemExit(
             "bench ranking: set COCKPIT_CORPUS to the corpus folder (the one holding arxiv/ranking/), "
-            "e.g. COCKPIT_CORPUS=/work/shared/corpus python -m benchmarks ranking"
+            "e.g. COCKPIT_CORPUS=../shared/corpus python -m benchmarks ranking"
         )
     f = Path(root) / DATA
     if not f.is_file():
