@@ -75,7 +75,8 @@ def main() -> int:
             t0 = time.perf_counter()
             body = mod.run(quick=args.quick)
             took = time.perf_counter() - t0
-        cmd = f"python -m benchmarks {name}" + (" --quick" if args.quick else "")
+        env = getattr(mod, "CMD_ENV", "")  # e.g. the corpus the figures were measured on
+        cmd = f"{env + ' ' if env else ''}python -m benchmarks {name}" + (" --quick" if args.quick else "")
         stamp = time.strftime("%Y-%m-%d")
         body = f"{body.strip()}\n\n_Measured {stamp} on {machine()}; `{cmd}` ({took:.0f} s)._"
         print(f"== {name}\n{body}\n")

@@ -18,6 +18,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 HERE = Path(__file__).resolve().parent
+CMD_ENV = "COCKPIT_CORPUS=../shared/corpus"  # how BENCHMARKS.md names the run (relative to the repository)
 
 
 def corpus_dir() -> Path:
@@ -34,7 +35,8 @@ def load_records() -> tuple[list[dict], str]:
         if f.exists():
             recs.extend(src.parse_bytes(f.read_bytes()).papers)
     if recs:
-        return recs, f"corpus metadata ({len(recs)} real records from {meta})"
+        where = "$COCKPIT_CORPUS" if os.environ.get("COCKPIT_CORPUS") else "../shared/corpus"
+        return recs, f"corpus metadata ({len(recs)} real records from {where}/arxiv/metadata)"
     rng = random.Random(0)
     words = (
         "attention diffusion graph kernel bayesian quantum spin lattice galaxy protein language token".split()
@@ -269,7 +271,8 @@ def run(quick: bool) -> str:
     # keypress to frame (Pilot), on the same 3,000-paper week
     moves, noop = asyncio.run(keypress_latency(home, 40 if quick else 120))
 
-    ok = "✅" if t_rank <= 1.0 else "❌"
+    t_total = t_parse + t_store + t_rank_store  # DECISIONS.md: the goal is ingest plus rank <= 1 s
+    ok = "✅" if t_total <= 1.0 else "❌"
     ok_auc = "✅" if min(q[2] for q in goal_rows) >= 0.80 else "❌"
     qrows = "\n".join(
         f"| {label} | {noise:.0%} | {keeps} | **{auc:.3f}** ({worst:.3f}) | {ceiling:.3f} | {cold:.3f} |"
@@ -285,10 +288,11 @@ Text source: {origin}.
 |---|---|---|
 | parse (arXiv RSS read directly, same parser as the network path; feedparser for other feeds) | {t_parse:.2f} s | |
 | store (dedupe + write the week's partition) | {t_store:.2f} s | |
-| **rank** (TF-IDF + profile prior + model trained on 200 decisions, `why` for every paper; best of {k}) | **{t_rank:.3f} s** | ≤ 1 s {ok} |
+| **rank** (TF-IDF + profile prior + model trained on 200 decisions, `why` for every paper; best of {k}) | {t_rank:.3f} s | |
 | baseline: keyword-count sort, same papers (best of {k}) | {t_base:.3f} s | |
 | ratio rank / baseline | {t_rank / t_base:.1f}× | |
 | `services.papers.ranked` from the store (read week + decisions, train, rank, save profile) | {t_rank_store:.3f} s | |
+| **ingest + rank** (parse + store + `services.papers.ranked`) | **{t_total:.2f} s** | ≤ 1 s {ok} |
 
 **Ranking quality: ROC-AUC of keep vs skip on held-out decisions** ({len(uniq)} real arXiv records
 from the corpus metadata). A simulated user decides every paper by a hidden rule; a share of the

@@ -34,6 +34,7 @@ from xml.sax.saxutils import escape
 
 DATA = "arxiv/ranking/ml_arxiv_hf_2025Q4.jsonl.gz"
 TRAIN_WEEKS = 9
+CMD_ENV = "COCKPIT_CORPUS=../shared/corpus"  # how BENCHMARKS.md names the run (relative to the repository)
 TOP = 60
 # The cold-start profile: five keywords a reader of Hugging Face Daily Papers would write down,
 # chosen by hand before any figure was computed (not tuned).
@@ -46,7 +47,7 @@ def data_file() -> Path:
     if not root:
         raise SystemExit(
             "bench ranking: set COCKPIT_CORPUS to the corpus folder (the one holding arxiv/ranking/), "
-            "e.g. COCKPIT_CORPUS=/work/shared/corpus python -m benchmarks ranking"
+            "e.g. COCKPIT_CORPUS=../shared/corpus python -m benchmarks ranking"
         )
     f = Path(root) / DATA
     if not f.is_file():

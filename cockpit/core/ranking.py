@@ -66,11 +66,12 @@ def author_key(name: str) -> str:
 
 @dataclass(frozen=True)
 class Params:
-    """The model's settings (chosen by rolling-origin validation, see BENCHMARKS.md "Papers taste")."""
+    """The model's settings, chosen by ``python -m benchmarks.tune_ranking``: rolling-origin
+    validation inside weeks 1-9 of the replay (see BENCHMARKS.md "Papers taste")."""
 
-    bigrams: bool = False  # adjacent title words as one feature ("language model")
+    bigrams: bool = True  # adjacent title words as one feature ("language model")
     team: bool = True  # the size of the author list, bucketed ("team:8-15")
-    unlabeled: float = 0.1  # weight of an undecided paper of a triaged week, as a skip
+    unlabeled: float = 0.2  # weight of an undecided paper of a triaged week, as a skip
     epochs: int = 10
     l2: float = 1e-4
 

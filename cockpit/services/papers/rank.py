@@ -24,7 +24,10 @@ if TYPE_CHECKING:
 log = logging.getLogger("cockpit.papers")
 
 
-UNLABELED_MAX = 1000  # undecided papers of triaged weeks the model trains on (the newest): ranking cost
+# Undecided papers of triaged weeks the model trains on as weak skips (the newest first); chosen
+# with the weight by ``python -m benchmarks.tune_ranking`` (weeks 1-9 only): 300 and 1,000 tie,
+# the smaller wins as each one costs ranking time.
+UNLABELED_MAX = 300
 
 
 def training(ctx: Context) -> tuple[list[tuple[core.Paper, int]], list[core.Paper]]:
