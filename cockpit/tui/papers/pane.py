@@ -156,7 +156,7 @@ class PapersPane(Pane):
                 self.focus()
             ol.display = bool(self._items)
         if not self._said:
-            hint = "No papers queued. t triage the digest · f fetch" if not self._items else ""
+            hint = "No papers queued: t triage · f fetch" if not self._items else ""
             self.query_one("#papers-status", Static).update(hint)
         self._draw_passes()
 
