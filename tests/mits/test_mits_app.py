@@ -307,7 +307,10 @@ async def test_other_process_changes_show_up(no_plan):
         assert titles(app.main.pane("mits")) == [("★", "from the CLI")]
 
 
-async def test_a_new_day_while_running_carries_over_and_offers_the_plan(ctx, clock):
+async def test_a_new_day_while_running_carries_over_and_offers_the_plan(ctx, clock, monkeypatch):
+    from cockpit.tui.mits.pane import MitsPane
+
+    monkeypatch.setattr(MitsPane, "DAY_CHECK_S", 0.2)  # the pane's own timer, sooner than 30 s
     mits.add_task(ctx, "unfinished", mit=True)
     app = CockpitApp(ctx)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -317,7 +320,7 @@ async def test_a_new_day_while_running_carries_over_and_offers_the_plan(ctx, clo
         pane = app.main.pane("mits")
         assert titles(pane) == [("★", "unfinished")]
         clock.advance(86400)
-        pane._check_day()  # the pane checks every 30 s
+        await pilot.pause(0.5)  # the timer sees the new day
         await settle(app, pilot)
         assert isinstance(app.screen, MorningPlanScreen)
         await pilot.press("escape")

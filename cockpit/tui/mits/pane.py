@@ -37,6 +37,7 @@ class MitsPane(TaskActions, Pane):
     PANE_ID = "mits"
     TITLE = "MITs"
     NUMBER = 2
+    DAY_CHECK_S: ClassVar[float] = 30.0  # how often a running app looks for a new local day
 
     BINDINGS: ClassVar = [
         Binding("a", "add", "Add", id="mits.add"),
@@ -96,12 +97,12 @@ class MitsPane(TaskActions, Pane):
             self.tasklist.empty = "Reading tasks..."
             self.call_after_refresh(self._reload_worker)
         self.submit(self._start_of_day)
+        self.set_interval(self.DAY_CHECK_S, self._check_day, name="mits-day")
 
     def _tasks_bytes(self) -> int:
         from cockpit.services import mits
 
         return mits.tasks_bytes(self.ctx)
-        self.set_interval(30, self._check_day, name="mits-day")
 
     def _check_day(self) -> None:
         """A new local day while the app runs: carry MITs over and offer the morning plan."""
