@@ -322,3 +322,21 @@ async def test_small_pane_does_not_edit_an_entry_it_does_not_show(berlin_ctx):
         await pilot.press("z", "delete")
         await pilot.pause()
         assert closed(ctx) == []
+
+
+async def test_split_or_merge_of_the_running_entry_says_why_not(berlin_ctx):
+    ctx = berlin_ctx
+    app = CockpitApp(ctx)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await open_pane(pilot)
+        await pilot.press("z", "m")  # tracking Model: the running entry is the list's first row
+        ctx.clock.advance(600)
+        await pilot.pause(0.3)
+        for key in ("slash", "j"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert not isinstance(app.screen, EntryEditor)
+        said = [n.message for n in app._notifications]
+        assert "the running entry cannot be split: switch category (or s to stop) first" in said
+        assert "the running entry cannot be merged: stop it (s) first" in said
+        assert audit.running(ctx).category == "model" and closed(ctx) == []

@@ -352,13 +352,18 @@ class AuditPane(Pane):
 
     def action_split(self) -> None:
         e = self.selected()
-        if e is not None and e.id != audit.RUNNING_ID:
+        if e is not None and e.id == audit.RUNNING_ID:
+            self.notify("the running entry cannot be split: switch category (or s to stop) first", severity="warning")
+        elif e is not None:
             self._editor("split", e)
 
     def action_merge(self) -> None:
         e = self.selected()
         rows = self._rows
-        if e is None or e.id == audit.RUNNING_ID:
+        if e is None:
+            return
+        if e.id == audit.RUNNING_ID:
+            self.notify("the running entry cannot be merged: stop it (s) first", severity="warning")
             return
         i = next(k for k, x in enumerate(rows) if x.id == e.id)
         if i + 1 >= len(rows) or rows[i + 1].id == audit.RUNNING_ID:
