@@ -313,16 +313,16 @@ def cmd_queue(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_read(args: argparse.Namespace, ctx: Context) -> int:
-    from cockpit.core import papers as core
-    from cockpit.services import focus
     from cockpit.services import papers as svc
+    from cockpit.services.papers.reading import PassBlocked
 
-    item, msg = svc.start_pass(ctx, svc.parse_id(args.id), args.pass_n, replace=args.replace)
+    try:
+        item, msg = svc.start_pass(ctx, svc.parse_id(args.id), args.pass_n, replace=args.replace)
+    except PassBlocked as e:
+        print(f"cockpit: error: {e}", file=sys.stderr)
+        print("(--replace stops the running session, its time kept, and starts the pass)", file=sys.stderr)
+        return e.exit_code
     print(msg)
-    n = core.running_pass(item)
-    untimed = n is not None and not item.passes[core.pass_index(item, n)].timebox
-    if untimed and focus.raw(ctx) is not None:
-        print("(--replace stops the running session, its time kept, and times the pass)", file=sys.stderr)
     return 0
 
 

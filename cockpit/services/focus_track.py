@@ -77,7 +77,7 @@ def _resume_after_pass(ctx: Context, r: FocusRecord) -> None:
     start = from_stamp(r.start)
     near = audit.load(ctx, start - dt.timedelta(seconds=1), start + dt.timedelta(seconds=1))
     stopped = [e for e in near if e.end is not None and abs((e.end - start).total_seconds()) < 1]
-    if stopped and stopped[-1].source != "break":
+    if stopped and stopped[-1].source not in ("break", "reading"):
         _resume_after_break(ctx, stopped[-1].category, from_stamp(r.end))
 
 

@@ -59,7 +59,9 @@ async def test_a_whole_day_by_keys_ends_with_the_three_instruments_agreeing(
     week = [feeds.item(f"2611.0000{i}", f"Paper {i} on sparse attention") for i in range(1, 4)]
     papers_svc.store_papers(ctx, src.parse_bytes(feeds.rss(week)).papers)
     toggl = tmp_path / "toggl.csv"  # this morning before cockpit: 07:00-08:00 Berlin, tagged "data"
-    toggl.write_text(TOGGL_HEAD + "Ann,a@x,,Crawl,,dedupe,No,2026-11-25,07:00:00,2026-11-25,08:00:00,01:00:00,data,\n")
+    toggl.write_text(
+        TOGGL_HEAD + "Ann,a@x,,Crawl,,dedupe,No,2026-11-25,07:00:00,2026-11-25,08:00:00,01:00:00,data,\n"
+    )
 
     app = CockpitApp(ctx)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
@@ -141,7 +143,9 @@ async def test_a_whole_day_by_keys_ends_with_the_three_instruments_agreeing(
     assert retro.worked == "sprint before the stand-up"
     entries = json.loads(run("audit", "export", "--format", "json")[1])
     # one running entry at a time: no minute is booked twice (the pass stopped Documentation)
-    spans = sorted((dt.datetime.fromisoformat(e["start"]), dt.datetime.fromisoformat(e["end"])) for e in entries)
+    spans = sorted(
+        (dt.datetime.fromisoformat(e["start"]), dt.datetime.fromisoformat(e["end"])) for e in entries
+    )
     assert all(a_end <= b_start for (_, a_end), (b_start, _) in zip(spans, spans[1:], strict=False)), spans
     focused = sum(e["seconds"] for e in entries if e["source"] in ("sprint", "reading"))
     # sprints and focused minutes: one 90-minute sprint (and a 15-minute reading pass) everywhere

@@ -27,7 +27,6 @@ pytestmark = pytest.mark.infra
 UUID = "GPU-00000000-0000-0000-0000-000000000000"
 
 
-
 def need_trackers() -> None:
     """The real trackers come with the test extra: skip without them (fail under CI=true)."""
     import importlib.util
@@ -35,6 +34,7 @@ def need_trackers() -> None:
     gone = [m for m in ("mlflow", "wandb") if importlib.util.find_spec(m) is None]
     if gone:
         unavailable("not installed: " + ", ".join(gone) + " (pip install -e '.[test]')")
+
 
 TRAIN = r"""
 import os, pathlib, sys, time

@@ -250,10 +250,14 @@ def test_read_during_a_sprint_says_so_and_replace_times_the_pass(ingested, capsy
     assert run(capsys, "papers", "keep", "2611.00002")[0] == 0
     assert run(capsys, "focus", "start", "--category", "model")[0] == 0
     code, out, err = run(capsys, "papers", "read", "2611.00001")
-    assert code == 0 and "no time-box (a sprint is running" in out and "cockpit focus stop" not in out
-    assert "--replace stops the running session" in err
+    # nothing starts beside the sprint (its tracking holds those minutes): exit 2, the way out named
+    assert code == 2 and "pass 1 of 2611.00001 not started: a sprint is running" in err
+    assert "--replace stops the running session" in err and out == ""
     ctx = Context.open(home)
     assert focus.raw(ctx).mode == "sprint"
+    from cockpit.services import papers as papers_svc
+
+    assert {i.arxiv_id: i.status for i in papers_svc.queue_items(ctx)}["2611.00001"] == "queued"
     code, out, err = run(capsys, "papers", "read", "2611.00002", "--replace")
     assert code == 0 and "focus time-box running" in out and err == ""
     s = focus.raw(Context.open(home))

@@ -203,6 +203,10 @@ def _save_passes(ctx: Context, item: core.QueueItem) -> None:
     queue(ctx).update(item.id, {"passes": [p.to_doc() for p in item.passes], "status": item.status})
 
 
+class PassBlocked(UsageError):
+    """A reading pass did not start because another focus session runs (nothing was written)."""
+
+
 @atomic
 def start_pass(
     ctx: Context, arxiv_id: str, n: int | None = None, replace: bool = False
@@ -210,9 +214,10 @@ def start_pass(
     """Start a reading pass: a focus time-box in Research/Learning booked to the paper.
 
     ``replace`` stops a running focus session first (its time is kept). Returns (item,
-    message). When the focus time-box cannot start (not available, or another session runs
-    and ``replace`` is off), the pass start is recorded here and its time is booked when it
-    finishes.
+    message). While another focus session runs and ``replace`` is off, nothing starts
+    (``PassBlocked``): the session's tracking already holds those minutes, and a pass beside it
+    would book them twice. When the time-box cannot start for another reason, the pass start is
+    recorded here and its time is booked when it finishes.
     """
     item = _queue_item(ctx, arxiv_id)
     n = n or core.next_pass(item)
@@ -238,7 +243,7 @@ def start_pass(
     except NotImplementedError:
         pass
     except focus.SessionRunning as e:
-        msg += f"; no time-box ({e.running}); the time is booked when the pass ends"
+        raise PassBlocked(f"pass {n} of {arxiv_id} not started: {e.running}") from None
     except CockpitError as e:
         msg += f"; no time-box ({e}); the time is booked when the pass ends"
     passes = list(started.passes)
