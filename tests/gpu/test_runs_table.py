@@ -178,3 +178,41 @@ def test_e2e_in_tmux_80x24_zoom_shows_the_runs_table_and_s_sorts_it(
         s.send("C-q")
         assert s.wait_exit() == 0
     fresh_hosts.hosts["h2"].kill_tmux()
+
+
+def test_a_found_jobs_training_time_in_the_audit_matches_its_journal(gpu_ctx, fresh_hosts, clock):
+    """[audit] jobs_as_training: a GPU job found in a pane is booked as training over exactly the
+    span its journal entry has (start, end, and so its GPU-hours)."""
+    import datetime as dt
+
+    from cockpit.core.clock import from_stamp
+    from cockpit.services import audit
+    from cockpit.services.gpu import runs
+
+    h2 = fresh_hosts.hosts["h2"]
+    h2.sh("tmux new-session -d -s mine 'sleep 300'")
+    pid = int(h2.sh("tmux list-panes -t mine -F '#{pane_pid}'").split()[0])
+    h2.set_apps([(pid, UUID, 100, "python")])
+    ctx = gpu_ctx(hosts=["h2"], gpu="connect_timeout_s = 2.0\n[audit]\njobs_as_training = true")
+    p = svc.Poller(ctx, only=["h2"])
+    try:
+        svc.record_states(ctx, p.poll(), poller=p)
+        (rec,) = svc.jobs_collection(ctx).all()
+        assert rec["discovered"] and rec["state"] == "running"
+        assert audit.entries(ctx).all() == []  # booked when it ends
+        clock.advance(1800)
+        svc.record_states(ctx, p.poll(), poller=p)
+        clock.advance(1800)
+        h2.set_apps([])
+        svc.record_states(ctx, p.poll(), poller=p)
+    finally:
+        p.close()
+    job = runs.show(ctx, rec["id"])
+    assert job.state == "finished"
+    (entry,) = audit.entries(ctx).all()
+    assert entry["category"] == "training" and entry["source"] == "job"
+    assert (entry["start"], entry["end"]) == (job.started, job.ended)
+    assert job.ended == "2026-11-25T10:00:00+00:00"
+    hours = (from_stamp(entry["end"]) - from_stamp(entry["start"])) / dt.timedelta(hours=1)
+    assert hours == 1.0 and job.journal["gpu_hours"] == 1.0  # one GPU for the hour
+    h2.kill_tmux()
