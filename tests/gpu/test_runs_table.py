@@ -93,6 +93,13 @@ async def test_zoomed_gpu_pane_sorts_filters_and_opens_runs_by_keys(gpu_ctx, fre
         assert "Sort runs" not in footer(app)
         await pilot.press("s")
         assert not app.query("#gpu-runs")
+        await pilot.press("question_mark")  # ? lists the runs table's keys with their ids
+        await until(pilot, lambda: type(app.screen).__name__ == "HelpScreen")
+        ids = {w.binding_id: w.description for w in app.screen.query("HelpRow")}
+        assert ids["gpu.runs_sort"] == "Sort runs" and ids["gpu.runs_filter"] == "Filter runs"
+        assert {"gpu.runs_reverse", "gpu.runs_focus", "gpu.runs_filter_close", "gpu.entry_close"} <= set(ids)
+        await pilot.press("escape")
+        await until(pilot, lambda: type(app.screen).__name__ == "MainScreen")
         await pilot.press("z")
         await until(
             pilot, lambda: bool(app.query("#runs-table")) and app.query_one("#runs-table").row_count == 3

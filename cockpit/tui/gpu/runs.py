@@ -18,7 +18,7 @@ from textual.widgets import Static
 from cockpit.tui.shell.safe import SafeInput, safe, safe_content
 
 if TYPE_CHECKING:
-    from textual.widgets import DataTable, Input
+    from textual.widgets import DataTable
 
     from cockpit.context import Context
     from cockpit.tui.shell.pane import Pane
@@ -167,11 +167,11 @@ class RunsView(Vertical):
         box = self.filter_input()
         return bool(self.text) or (box is not None and box.display)
 
-    def on_input_changed(self, event: Input.Changed) -> None:
+    def on_input_changed(self, event: SafeInput.Changed) -> None:
         event.stop()
         self.set_filter(event.value)
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    def on_input_submitted(self, event: SafeInput.Submitted) -> None:
         event.stop()
         self.table.focus()
 
