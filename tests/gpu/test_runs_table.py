@@ -79,8 +79,9 @@ def footer(app) -> str:
     return " ".join(str(w.render()) for w in app.screen.query_one(KeyFooter).query("*"))
 
 
-async def test_zoomed_gpu_pane_sorts_filters_and_opens_runs_by_keys(gpu_ctx, fresh_hosts, clock):
+async def test_zoomed_gpu_pane_sorts_filters_and_opens_runs_by_keys(gpu_ctx, fresh_hosts, clock, monkeypatch):
     from cockpit.tui.app import CockpitApp
+    from cockpit.tui.gpu import runs as runs_view
 
     ctx = make_ctx(gpu_ctx, fresh_hosts)
     seed_runs(ctx, clock, fresh_hosts)
@@ -152,6 +153,14 @@ async def test_zoomed_gpu_pane_sorts_filters_and_opens_runs_by_keys(gpu_ctx, fre
         await pilot.pause(0.3)
         assert not app.query_one("#gpu-runs").display or not app.query_one("#gpu-runs").region.height
         assert "Sort runs" not in footer(app)
+        # a long journal: every run sorted and filtered, the table holds the first MAX_SHOWN
+        monkeypatch.setattr(runs_view, "MAX_SHOWN", 2)
+        await pilot.press("z")
+        await until(pilot, lambda: str(app.query_one("#runs-status").render()).endswith("shown"))
+        assert str(app.query_one("#runs-status").render()).endswith(
+            "by val_loss (ascending); the first 2 shown"
+        )
+        assert names(app) == ["a-run", "b-run"]
     fresh_hosts.hosts["h2"].kill_tmux()
 
 

@@ -39,6 +39,9 @@ COLUMNS = (
 METRIC_W = 8  # (the fixed columns and one metric fit 80 columns)
 #: the sort order of the first load: newest run first
 DEFAULT_SORT = ("started", True)
+#: the table holds the first rows of the order only (every run is sorted and filtered): a table
+#: row costs about 0.1 ms to add, so a key press redraws 5,000 runs in 50 ms, not 500
+MAX_SHOWN = 500
 
 
 def cell(field: str, value: Any) -> str:
@@ -184,7 +187,8 @@ class RunsView(Vertical):
             return
         table = self.table
         keep = self.selected_id()
-        self.shown = sort_rows(filter_rows(self.rows, self.text), self.sort, self.descending)
+        matching = sort_rows(filter_rows(self.rows, self.text), self.sort, self.descending)
+        self.shown = matching[:MAX_SHOWN]
         arrow = " ▼" if self.descending else " ▲"
         table.clear(columns=True)
         for f, label, width in COLUMNS:
@@ -207,7 +211,8 @@ class RunsView(Vertical):
             order = "newest first" if self.descending else "oldest first"
         else:
             order = "descending" if self.descending else "ascending"
-        self._status(f"Runs: {len(self.shown)} of {len(self.rows)}{where}, by {label} ({order})")
+        cut = f"; the first {len(self.shown)} shown" if len(matching) > len(self.shown) else ""
+        self._status(f"Runs: {len(matching)} of {len(self.rows)}{where}, by {label} ({order}){cut}")
 
     def selected_id(self) -> str | None:
         table = self.table
