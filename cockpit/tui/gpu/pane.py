@@ -338,7 +338,6 @@ class GpuPane(RunsKeys, Pane):
                         table.update_cell(k, cols[i], safe_content(b))
         self.rows = rows
         self.updates += 1
-        self.reload()  # a run started or ended: the runs table (zoomed) shows it
 
     # ------------------------------------------------------------ actions
 

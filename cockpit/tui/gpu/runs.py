@@ -260,6 +260,7 @@ class RunsKeys(_PaneBase):
         self.refresh_bindings()  # the runs table's keys show in the footer while zoomed
 
     def reload(self) -> None:
+        """The store changed (a run started or ended, a note): read the journal again, zoomed."""
         view = self._runs()
         if view is not None and self.zoomed:
             view.load()
