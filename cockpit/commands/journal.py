@@ -40,52 +40,12 @@ def _v(v: Any, digits: int = 4) -> str:
 
 
 def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
-    from cockpit.core.journal_table import row
     from cockpit.services.gpu import runs
 
-    job = runs.show(ctx, args.id)
-    doc = job.to_doc()
     if args.json:
-        print(dumps_clean({"job": doc}, ensure_ascii=False))
+        print(dumps_clean({"job": runs.show(ctx, args.id).to_doc()}, ensure_ascii=False))
         return 0
-    r = row(doc)
-    j = job.journal or {}
-    print(
-        f"{clean(str(job.id))} {job.state or ''} on {clean(job.host or '')}: {clean(job.name or '', max_len=60)}"
-    )
-    lines = [
-        ("hypothesis", r["note"]),
-        ("outcome note", r["outcome_note"]),
-        ("command", r["command"]),
-        ("cwd", r["cwd"]),
-        ("run id", j.get("run_id") or job.run_id),
-        ("git", f"{r['git_commit']}{' (dirty)' if r['git_dirty'] else ''}" if r["git_commit"] else None),
-        ("diff", r["diff_stat"]),
-        ("data version", r["data_version"]),
-        ("started", r["started"]),
-        ("ended", r["ended"]),
-        ("exit", r["exit_code"]),
-        ("GPUs", f"{r['gpus']} {r['gpu_names'] or ''}".strip() if r["gpus"] else None),
-        ("GPU-hours", r["gpu_hours"]),
-        ("peak GPU memory", f"{r['peak_gpu_mem_mib']:.0f} MiB" if r["peak_gpu_mem_mib"] else None),
-        (
-            "mean utilisation",
-            f"{r['mean_util_pct']}%" + (" (shared GPU)" if r["shared"] else "")
-            if r["mean_util_pct"] is not None
-            else None,
-        ),
-        ("cost", r["cost"]),
-        ("tracker", f"{r['tracker']} {r['tracker_run'] or ''}".strip() if r["tracker"] else None),
-        ("link", r["link"]),
-        ("last line", r["outcome_line"]),
-    ]
-    for label, value in lines:
-        if value is not None and value != "":
-            print(f"  {label + ':':18}{_v(value)}")
-    for c in j.get("configs") or []:
-        print(f"  {'config:':18}{_v(c.get('path'))} sha256 {_v(c.get('sha256'))[:16]}")
-    for k, v in r["metrics"].items():
-        print(f"  {'metric:':18}{_v(k)} = {_v(v, 6)}")
+    print("\n".join(runs.entry(ctx, args.id)))
     return 0
 
 

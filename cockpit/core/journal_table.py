@@ -141,6 +141,59 @@ def filter_rows(rows: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
     return [r for r in rows if t in f"{r.get('note') or ''}\n{r.get('outcome_note') or ''}".lower()]
 
 
+def _v(v: Any, digits: int = 4) -> str:
+    if v is None:
+        return "-"
+    if isinstance(v, float):
+        return f"{v:.{digits}g}"
+    return clean(str(v), max_len=200)
+
+
+def entry_lines(job: dict[str, Any]) -> list[str]:
+    """One run's journal entry as text lines, every value cleaned (``cockpit jobs show`` and
+    the runs table's Enter)."""
+    r = row(job)
+    j = job.get("journal") or {}
+    head = (
+        f"{clean(str(job.get('id')))} {job.get('state') or ''} on {clean(job.get('host') or '')}: "
+        f"{clean(job.get('name') or '', max_len=60)}"
+    )
+    mean = r["mean_util_pct"]
+    fields = [
+        ("hypothesis", r["note"]),
+        ("outcome note", r["outcome_note"]),
+        ("command", r["command"]),
+        ("cwd", r["cwd"]),
+        ("run id", j.get("run_id") or job.get("run_id")),
+        ("git", f"{r['git_commit']}{' (dirty)' if r['git_dirty'] else ''}" if r["git_commit"] else None),
+        ("diff", r["diff_stat"]),
+        ("data version", r["data_version"]),
+        ("started", r["started"]),
+        ("ended", r["ended"]),
+        ("exit", r["exit_code"]),
+        ("GPUs", f"{r['gpus']} {r['gpu_names'] or ''}".strip() if r["gpus"] else None),
+        ("GPU-hours", r["gpu_hours"]),
+        ("peak GPU memory", f"{r['peak_gpu_mem_mib']:.0f} MiB" if r["peak_gpu_mem_mib"] else None),
+        (
+            "mean utilisation",
+            f"{mean}%" + (" (shared GPU)" if r["shared"] else "") if mean is not None else None,
+        ),
+        ("cost", r["cost"]),
+        ("tracker", f"{r['tracker']} {r['tracker_run'] or ''}".strip() if r["tracker"] else None),
+        ("link", r["link"]),
+        ("last line", r["outcome_line"]),
+    ]
+    lines = [head]
+    lines += [
+        f"  {label + ':':18}{_v(value)}" for label, value in fields if value is not None and value != ""
+    ]
+    for c in j.get("configs") or []:
+        lines.append(f"  {'config:':18}{_v(c.get('path'))} sha256 {_v(c.get('sha256'))[:16]}")
+    for k, v in r["metrics"].items():
+        lines.append(f"  {'metric:':18}{_v(k)} = {_v(v, 6)}")
+    return lines
+
+
 # ---------------------------------------------------------------- two runs side by side
 
 SIDE_FIELDS = (

@@ -212,7 +212,7 @@ class CockpitApp(App[int]):
         pane = self.main.panes[number - 1]
         if self.main.has_class("-zoom"):
             for p in self.main.panes:
-                p.set_class(p is pane, "-zoomed")
+                p.set_zoomed(p is pane)
         self.main.go_to(pane)
 
     def action_zoom(self) -> None:

@@ -51,6 +51,11 @@ def show(ctx: Context, ref: str) -> Job:
     return Job.from_doc(live(ctx, find(ctx, ref)))
 
 
+def entry(ctx: Context, ref: str) -> list[str]:
+    """The run's journal entry as cleaned text lines (``cockpit jobs show``, the runs table)."""
+    return jt.entry_lines(Job.from_doc(live(ctx, find(ctx, ref))).to_doc())
+
+
 def note(ctx: Context, ref: str, text: str) -> Job:
     """Set the run's outcome note (the user's own words about how it went)."""
     doc = find(ctx, ref)

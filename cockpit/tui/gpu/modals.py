@@ -1,5 +1,5 @@
 """Modal screens of the GPU pane: tail (last 200 lines), kill confirmation, launch form, a run's
-outcome note."""
+outcome note, a run's journal entry."""
 
 from __future__ import annotations
 
@@ -213,3 +213,19 @@ class NoteForm(ModalScreen[None]):
             return
         self.app.notify("outcome note saved")
         self.dismiss(None)
+
+
+class RunEntry(ModalScreen[None]):
+    """One run's journal entry, as ``cockpit jobs show`` prints it (Enter on the runs table)."""
+
+    BINDINGS = [Binding("escape,q", "dismiss", "Close", id="gpu.entry_close")]
+    DEFAULT_CSS = _BOX.format(cls="RunEntry") + "RunEntry #entry-body { height: auto; }"
+
+    def __init__(self, ref: str, lines: list[str]) -> None:
+        super().__init__()
+        self.ref, self.lines = ref, lines
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="box") as box:
+            box.border_title = safe_content(f"run {safe(self.ref, 40)}  (Esc closes)")
+            yield Static(safe_content("\n".join(self.lines), newlines=True), id="entry-body")

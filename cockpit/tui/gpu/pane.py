@@ -1,8 +1,8 @@
 """The GPU jobs pane: hosts with their GPUs (bars, temperature, power, sparkline), a jobs table,
 host errors with their last-seen time; in a wide terminal (160×48 and up, zoomed or not) also
-each GPU's utilisation history as a sparkline as wide as the pane. Polling runs in a worker
-thread; each host's result is applied as it arrives and only widgets whose text changed are
-updated.
+each GPU's utilisation history as a sparkline as wide as the pane; zoomed, the journal's runs
+table (``cockpit.tui.gpu.runs``). Polling runs in a worker thread; each host's result is applied
+as it arrives and only widgets whose text changed are updated.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from cockpit.config import LOCAL_HOST
+from cockpit.tui.gpu.runs import RunsKeys
 from cockpit.tui.shell.pane import Command, Pane
 from cockpit.tui.shell.safe import safe, safe_content
 
@@ -111,7 +112,7 @@ def job_key(j: JobView) -> str:
     return f"{j.host}|{ident}"
 
 
-class GpuPane(Pane):
+class GpuPane(RunsKeys, Pane):
     PANE_ID = "gpu"
     TITLE = "GPU jobs"
     NUMBER = 5
@@ -123,6 +124,12 @@ class GpuPane(Pane):
         Binding("l", "launch", "Launch", id="gpu.launch"),
         Binding("o", "note", "Outcome note", id="gpu.note"),
         Binding("r", "refresh", "Poll now", id="gpu.refresh", show=False),
+        # the runs table (zoomed only: hidden from the footer otherwise)
+        Binding("s", "runs_sort", "Sort runs", id="gpu.runs_sort"),
+        Binding("S", "runs_reverse", "Reverse sort", id="gpu.runs_reverse", show=False),
+        Binding("slash", "runs_filter", "Filter runs", id="gpu.runs_filter"),
+        Binding("R", "runs_focus", "Runs/jobs table", id="gpu.runs_focus", show=False),
+        Binding("escape", "runs_filter_close", "Clear filter", id="gpu.runs_filter_close", show=False),
         # Enter on the table selects its row; on the pane itself (the table not focused yet) it tails too
         Binding("enter", "tail", "Tail", id="gpu.enter", show=False),
     ]
@@ -135,6 +142,10 @@ class GpuPane(Pane):
     GpuPane #gpu-history { display: none; height: auto; margin-bottom: 1; }
     GpuPane.-wide #gpu-history.-filled { display: block; }
     GpuPane.-compact #gpu-jobs, GpuPane.-compact #gpu-nojobs { display: none; }
+    GpuPane #gpu-runs { display: none; }
+    GpuPane.-zoomed #gpu-runs { display: block; }
+    GpuPane.-zoomed #gpu-jobs { max-height: 40%; }
+    GpuPane.-zoomed #gpu-hosts { max-height: 30%; }
     """
 
     # fixed widths: no re-layout when values change, and the table fits 80 columns

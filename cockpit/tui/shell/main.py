@@ -87,6 +87,6 @@ class MainScreen(Screen[None]):
         pane = self.current_pane() or self.panes[0]
         zoomed = not self.has_class("-zoom")
         for p in self.panes:
-            p.set_class(zoomed and p is pane, "-zoomed")
+            p.set_zoomed(zoomed and p is pane)
         self.set_class(zoomed, "-zoom")
         self.go_to(pane)

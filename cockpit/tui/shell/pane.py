@@ -26,6 +26,8 @@ class Pane(Vertical, can_focus=True):
     - The ``-wide`` class is set in a wide terminal (WIDE_SCREEN and up: 160×48), while the pane
       has room for its extra view (every pane of that grid, or zoomed); ``wide_changed`` builds
       that view on first use. An 80×24 terminal never shows one, zoomed or not.
+    - The ``-zoomed`` class is set while the pane is shown full screen (``z``); ``zoom_changed``
+      builds what only the zoom shows, after a refresh.
     """
 
     PANE_ID: ClassVar[str] = ""
@@ -109,6 +111,23 @@ class Pane(Vertical, can_focus=True):
     def wide_changed(self, wide: bool) -> None:
         """The pane got (or lost) the room for its extra view (after the ``-wide`` class is set).
         Called after a refresh, so building the view never delays the frame that shows the pane."""
+
+    def set_zoomed(self, zoomed: bool) -> None:
+        """Show the pane full screen, or back in the grid (the screen lays the panes out)."""
+        if zoomed == self.has_class("-zoomed"):
+            return
+        self.set_class(zoomed, "-zoomed")
+        self.call_after_refresh(self._zoom_now)
+
+    def zoom_changed(self, zoomed: bool) -> None:
+        """The pane was zoomed or unzoomed (after the class is set and the screen refreshed)."""
+
+    def _zoom_now(self) -> None:
+        self.zoom_changed(self.has_class("-zoomed"))
+
+    @property
+    def zoomed(self) -> bool:
+        return self.has_class("-zoomed")
 
     def on_resize(self, event: events.Resize) -> None:
         compact = event.size.width < self.COMPACT_WIDTH or event.size.height < self.COMPACT_HEIGHT
