@@ -24,6 +24,7 @@ from tests.harness.browser import (
     focus_terminal,
     has_titles,
     need_browser,
+    ocr,
     open_page,
     read_until,
     wait_for,
@@ -130,12 +131,19 @@ def test_s_in_the_browser_starts_a_sprint_that_the_cli_sees(served: Served, brow
     focus_terminal(page)
     page.keyboard.press("1")
     page.keyboard.press("s")
+    read_until(page, served.home / "s.png", lambda text: "Start a sprint" in text, "the sprint's start form")
+    page.keyboard.press("Enter")  # its defaults: today's first MIT, the last category, the usual length
 
     def running() -> dict[str, Any] | None:
         status = json.loads(served.cli("focus", "status", "--json").stdout)
         return status if status["state"] == "running" else None
 
-    status = wait_for(running, 30, "cockpit focus status --json to show a running sprint", step=0.5)
+    try:
+        status = wait_for(running, 30, "cockpit focus status --json to show a running sprint", step=0.5)
+    except AssertionError as e:
+        shot = served.home / "s-failed.png"
+        page.screenshot(path=str(shot))
+        raise AssertionError(f"{e}; the page reads:\n{ocr(shot)}") from None
     assert status["mode"] == "sprint"
 
 
