@@ -158,8 +158,11 @@ def run(quick: bool) -> str:
 | keypress `z` (zoom) to the repaint's first bytes at the page | {med(web)} | {p90(web)} | {len(web)} |
 | baseline: the same key in tmux ({cols}×{rows}), `send-keys` to the first byte at `pipe-pane` | {med(term)} | {p90(term)} | {len(term)} |
 
-Browser against tmux, keypress to frame: {ratio}× (the browser's figure adds the websocket hop,
-textual-serve's relay and Chromium's event loop; both include the app's own repaint).
+Browser against tmux, keypress to frame: {ratio}×. Both include the app's own repaint. The
+browser's clock starts at the page's keydown and adds the websocket hop and textual-serve's
+relay; the tmux clock starts before `tmux send-keys` (a process start) and ends at the `cat`
+that `pipe-pane` feeds, so tmux's figure carries more overhead of its own. Measured on a shared
+2-core machine: read the two as "the same order", not as the browser being faster.
 
 Memory per connected browser: each tab is one app process (textual-serve starts one per
 websocket). Server (aiohttp, textual-serve) RSS {mem1[0]:.0f} MiB with one tab, {mem3[0]:.0f} MiB with

@@ -16,6 +16,7 @@ The secret is made per run, or kept in the state folder (``serve.key``, 0600) wi
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import ipaddress
 import logging
@@ -23,6 +24,8 @@ import os
 import re
 import secrets
 import shlex
+import signal
+import socket
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -162,5 +165,16 @@ def app_command(home: str | None) -> str:
 
 
 def serve(command: str, host: str, port: int, key: str) -> int:
-    CockpitServer(command, host, port, key).serve()
+    """Listen, then say where (the start line comes only once the port is ours), then serve
+    until Ctrl+C or SIGTERM. An address or port that cannot be had raises OSError."""
+    family, *_, addr = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    sock = socket.create_server(addr[:2], family=family)
+    server = CockpitServer(command, host, port, key)
+    server.initialize_logging()
+    loop = asyncio.new_event_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, server.request_exit)
+    web.run_app(
+        server._make_app(), sock=sock, handle_signals=False, loop=loop, print=None, shutdown_timeout=2.0
+    )
     return 0

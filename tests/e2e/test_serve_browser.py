@@ -188,3 +188,51 @@ def _shots_dir() -> Path | None:
 
     d = os.environ.get("COCKPIT_SHOTS")
     return Path(d) if d else None
+
+
+def test_a_host_other_than_loopback_is_warned_about(tmp_path: Path) -> None:
+    # 192.0.2.1 (TEST-NET-1) is no address of this machine: the warning comes, then the bind fails
+    import subprocess
+    import sys
+
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cockpit",
+            "--home",
+            str(tmp_path),
+            "serve",
+            "--host",
+            "192.0.2.1",
+            "--port",
+            "8471",
+        ],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+    )
+    assert "warning: --host 192.0.2.1 is reachable from other machines" in r.stderr
+    assert r.returncode == 1 and "cannot listen on 192.0.2.1:8471" in r.stderr
+    assert "key=" not in r.stdout  # no link was shown for a server that never listened
+
+
+def test_stopping_the_server_ends_the_tabs_cockpits(served: Served, browser: Any) -> None:
+    import os
+    import signal
+
+    page = _page(browser, DESKTOP)
+    open_page(page, served.url)
+    apps = wait_for(served.apps, 10, "the tab's app process")
+    served.proc.send_signal(signal.SIGTERM)
+    wait_for(lambda: served.proc.poll() is not None, 20, "cockpit serve to stop on SIGTERM")
+    assert served.proc.returncode == 0
+
+    def gone() -> bool:
+        return all(
+            not os.path.exists(f"/proc/{pid}") or " Z " in Path(f"/proc/{pid}/stat").read_text()
+            for pid in apps
+        )
+
+    wait_for(gone, 10, "the tab's cockpit process to end with the server")
