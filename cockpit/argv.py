@@ -15,6 +15,7 @@ COMMAND_MODULES = (
     "cockpit.commands.audit",
     "cockpit.commands.papers",
     "cockpit.commands.gpu",
+    "cockpit.commands.serve",
 )
 
 

@@ -51,6 +51,12 @@ def _no_terminal() -> str | None:
     return f"the TUI needs a terminal ({what}); run it in a terminal, or use a subcommand (cockpit --help)"
 
 
+def _served() -> bool:
+    """This process is one browser tab's app under ``cockpit serve`` (textual-serve's web driver
+    talks over pipes by design): the "needs a terminal" rule is the terminal driver's only."""
+    return os.environ.get("COCKPIT_SERVED") == "1" and "web_driver" in os.environ.get("TEXTUAL_DRIVER", "")
+
+
 def _isatty(stream: Any) -> bool:
     try:
         return bool(stream.isatty())
@@ -83,7 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         ctx = Context.open()  # a bad config or an unusable home is said first, with its own code
         if args.command is None:
-            problem = _no_terminal()
+            problem = None if _served() else _no_terminal()
             if problem:
                 print(f"cockpit: error: {problem}", file=sys.stderr)
                 return 2

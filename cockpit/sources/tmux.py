@@ -53,6 +53,16 @@ def attach_command(host: str | None, session: str, server: str | None = None) ->
     return ["tmux", "new-window", "-n", session[:20], held]
 
 
+def attach_line(host: str | None, session: str, server: str | None = None) -> str:
+    """The shell line that attaches to ``session`` from a terminal of the user's own (what a
+    browser tab copies: it has no tmux window to open)."""
+    target = shlex.quote("=" + session)
+    if host is None:
+        sock = f" -S {shlex.quote(server)}" if server else ""
+        return f"tmux{sock} attach -t {target}"
+    return f"ssh -t {shlex.quote(host)} {shlex.quote(f'tmux attach -t {target}')}"
+
+
 def has_session(session: str, server: str | None) -> str | None:
     """Is ``session`` on the tmux server ``server`` (default: ``$TMUX``'s)? An error text, or None."""
     sock = ["-S", server] if server else []

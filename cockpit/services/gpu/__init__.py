@@ -16,6 +16,7 @@ from cockpit.core.gpu_records import JOB_KEYS, HostState, Job, JobView
 from cockpit.services.gpu.actions import (
     attach,
     attach_command,
+    attach_line,
     check_host,
     kill,
     launch,
@@ -44,6 +45,7 @@ __all__ = [
     "StoreWriteError",
     "attach",
     "attach_command",
+    "attach_line",
     "build_jobs",
     "check_host",
     "jobs_collection",

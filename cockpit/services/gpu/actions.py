@@ -182,6 +182,14 @@ def attach_command(host: str, session: str) -> list[str]:
     return cmd(None if host == LOCAL else host, session, current_server())
 
 
+def attach_line(host: str, session: str) -> str:
+    """The shell line a user types to attach to the job (``cockpit serve`` copies it)."""
+    from cockpit.sources.tmux import attach_line as line
+    from cockpit.sources.tmux import current_server
+
+    return line(None if host == LOCAL else host, session, current_server())
+
+
 def attach(host: str, session: str) -> str | None:
     """Open the job's tmux session in a new window of the user's session; a problem, or None.
 

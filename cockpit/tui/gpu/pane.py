@@ -407,6 +407,14 @@ class GpuPane(RunsKeys, Pane):
             self.app.notify("select a job running in tmux to attach to it", severity="warning")
             return
         session = str(job.tmux_target).rsplit(":", 1)[0]
+        if self.app.is_web:
+            # a browser tab has no tmux window to open: the shell line goes to its clipboard
+            from cockpit.services.gpu import attach_line
+
+            line = attach_line(job.host, session)
+            self.app.copy_to_clipboard(line)
+            self.app.notify(safe(f"Copied: {line}", max_len=200), title="Attach", timeout=10)
+            return
         problem = attach(job.host, session)
         if problem:
             self.app.notify(safe(problem, max_len=160), severity="warning", timeout=10)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Grid
 from textual.screen import Screen
@@ -22,6 +23,9 @@ from cockpit.tui.shell.safe import safe_content
 if TYPE_CHECKING:
     from cockpit.context import Context
 
+# Under this many columns (a phone, a narrow split) the panes stack in one column.
+NARROW_WIDTH = 60
+
 PANE_CLASSES: tuple[type[Pane], ...] = (FocusPane, MitsPane, AuditPane, PapersPane, GpuPane)
 
 
@@ -38,11 +42,15 @@ class MainScreen(Screen[None]):
         # Guess each pane's size from the terminal's, so a pane starts in its final (compact or
         # full) form: switching on the first resize would restyle and lay out everything again.
         width, height = self.app.size
+        narrow = width < NARROW_WIDTH
+        self.set_class(narrow, "-narrow")
         with Grid(id="panes"):
             for cls in PANE_CLASSES:
                 pane = cls(self.ctx)
                 cols = 2 if cls.PANE_ID == "gpu" else 1
                 w, h = width * cols // 3, (height - 1) // 2
+                if narrow:
+                    w, h = width, (height - 1) // len(PANE_CLASSES)
                 pane.set_class(w < cls.COMPACT_WIDTH or h < cls.COMPACT_HEIGHT, "-compact")
                 yield pane
         yield KeyFooter()
@@ -51,6 +59,9 @@ class MainScreen(Screen[None]):
         if self.focused is None:
             self.go_to(self.pane(self.ctx.config.ui.first_pane))
         self.show_problems([p.banner_line() for p in storecheck.problems(self.ctx)])
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
 
     @property
     def panes(self) -> list[Pane]:
