@@ -13,7 +13,9 @@ keeps (command, note, cwd, commit, times, exit):
   gpu_names}``, accumulated from the polls cockpit already makes;
 * ``gpu_hours``, ``cost``, ``mean_util_pct``: computed at the end (``finish``);
 * ``outcome``: what the tracker (or the pane) said: ``{source, run, name, link, metrics,
-  params}``; ``outcome_note``: the user's own words.
+  params}``; ``outcome_note``: the user's own words;
+* ``slurm``: for a Slurm job, what Slurm said: ``{job_id, state, nodes, partition, gpus,
+  gpu_ids, elapsed_s, signal}`` (``slurm_fields``).
 
 No I/O: the capture script's answer is parsed in ``cockpit.sources.journal_probe``.
 """
@@ -143,9 +145,13 @@ def mean_util(usage: dict[str, Any] | None) -> float | None:
 
 
 def gpu_count(job: dict[str, Any]) -> int:
-    """The GPUs a run held: those the polls saw it on, else those it was launched on."""
-    usage = (job.get("journal") or {}).get("usage") or {}
-    seen = usage.get("gpus_seen") or []
+    """The GPUs a run held: those the polls saw it on, else those Slurm allocated it, else
+    those it was launched on."""
+    j = job.get("journal") or {}
+    seen = (j.get("usage") or {}).get("gpus_seen") or []
+    slurm_gpus = (j.get("slurm") or {}).get("gpus")
+    if not seen and isinstance(slurm_gpus, int) and not isinstance(slurm_gpus, bool) and slurm_gpus > 0:
+        return slurm_gpus
     return len(seen) or len(job.get("gpus") or [])
 
 
@@ -169,3 +175,53 @@ def finish(job: dict[str, Any], end: dt.datetime, cost_per_hour: float) -> dict[
     else:
         j["cost"] = None
     return j
+
+
+# ---------------------------------------------------------------- a Slurm job's entry
+
+
+def slurm_fields(sj: dict[str, Any]) -> dict[str, Any]:
+    """A Slurm job's stored fields from what Slurm said (``SlurmJob.to_doc()``): its working
+    directory, its start and end (Slurm's own times; a pending job's start is only an estimate
+    and is left out), its exit code, and the journal's ``slurm`` part (job id, state, nodes,
+    partition, allocated GPUs from TRES/gres). Keys Slurm did not say are left out."""
+    from cockpit.core.slurm import PENDING_STATES, TERMINAL_STATES
+
+    state = str(sj.get("state") or "")
+    out: dict[str, Any] = {}
+    if sj.get("workdir"):
+        out["cwd"] = clean(str(sj["workdir"]), max_len=500)
+    if sj.get("start") and state not in PENDING_STATES:
+        out["started"] = str(sj["start"])
+    if sj.get("end") and state in TERMINAL_STATES:
+        out["ended"] = str(sj["end"])
+    if state in TERMINAL_STATES and isinstance(sj.get("exit_code"), int):
+        out["exit_code"] = sj["exit_code"]
+    gpus = sj.get("gpus")
+    slurm = {
+        "job_id": clean(str(sj.get("job_id") or ""), max_len=60),
+        "state": clean(state, max_len=40),
+        "nodes": clean(str(sj.get("nodes") or ""), max_len=200) or None,
+        "partition": clean(str(sj.get("partition") or ""), max_len=60) or None,
+        "gpus": gpus if isinstance(gpus, int) and not isinstance(gpus, bool) and gpus > 0 else 0,
+        "gpu_ids": clean(str(sj.get("gpu_ids") or ""), max_len=60) or None,
+        "elapsed_s": sj.get("elapsed_s") if isinstance(sj.get("elapsed_s"), int) else None,
+        "signal": sj.get("signal") if isinstance(sj.get("signal"), int) else None,
+    }
+    out["journal"] = {"slurm": slurm}
+    return out
+
+
+def with_slurm(doc: dict[str, Any], sj: dict[str, Any]) -> dict[str, Any]:
+    """The changes that give a stored Slurm job what Slurm says now: ``slurm_fields`` merged
+    into its journal, and its duration from Slurm's start and end when both are known."""
+    from cockpit.core.clock import from_stamp
+
+    changes = slurm_fields(sj)
+    changes["journal"] = {**(doc.get("journal") or {}), **changes["journal"]}
+    start = changes.get("started") or doc.get("started")
+    if start and changes.get("ended"):
+        changes["duration_s"] = max(
+            0, round((from_stamp(changes["ended"]) - from_stamp(start)).total_seconds())
+        )
+    return changes

@@ -48,6 +48,7 @@ def row(job: dict[str, Any]) -> dict[str, Any]:
     usage = j.get("usage") or {}
     out = j.get("outcome") or {}
     dv = j.get("data_version") or {}
+    slurm = j.get("slurm") or {}
     stat = (j.get("diff_stat") or "").strip().splitlines()
     metrics = out.get("metrics") if isinstance(out.get("metrics"), dict) else {}
     return {
@@ -69,7 +70,8 @@ def row(job: dict[str, Any]) -> dict[str, Any]:
         "configs": "; ".join(f"{c.get('path')}@{str(c.get('sha256'))[:12]}" for c in j.get("configs") or [])
         or None,
         "data_version": str(dv.get("sha256"))[:12] if dv.get("sha256") else None,
-        "gpus": ",".join(str(g) for g in usage.get("gpus_seen") or job.get("gpus") or []) or None,
+        "gpus": ",".join(str(g) for g in usage.get("gpus_seen") or job.get("gpus") or [])
+        or (f"{slurm['gpus']}x" if isinstance(slurm.get("gpus"), int) and slurm["gpus"] > 0 else None),
         "gpu_names": ",".join(usage.get("gpu_names") or []) or None,
         "gpu_hours": j.get("gpu_hours"),
         "peak_gpu_mem_mib": usage.get("peak_gpu_mem_mib"),
@@ -171,6 +173,7 @@ def entry_lines(job: dict[str, Any]) -> list[str]:
         ("started", r["started"]),
         ("ended", r["ended"]),
         ("exit", r["exit_code"]),
+        ("slurm", _slurm_line(j.get("slurm"))),
         ("GPUs", f"{r['gpus']} {r['gpu_names'] or ''}".strip() if r["gpus"] else None),
         ("GPU-hours", r["gpu_hours"]),
         ("peak GPU memory", f"{r['peak_gpu_mem_mib']:.0f} MiB" if r["peak_gpu_mem_mib"] else None),
@@ -192,6 +195,20 @@ def entry_lines(job: dict[str, Any]) -> list[str]:
     for k, v in r["metrics"].items():
         lines.append(f"  {'metric:':18}{_v(k)} = {_v(v, 6)}")
     return lines
+
+
+def _slurm_line(s: Any) -> str | None:
+    """``job 42 COMPLETED on n1 (partition gpu)``: what Slurm said of a Slurm job."""
+    if not isinstance(s, dict) or not s.get("job_id"):
+        return None
+    line = f"job {s.get('job_id')} {s.get('state') or ''}".rstrip()
+    if s.get("signal"):
+        line += f" signal {s['signal']}"
+    if s.get("nodes"):
+        line += f" on {s['nodes']}"
+    if s.get("partition"):
+        line += f" (partition {s['partition']})"
+    return line
 
 
 # ---------------------------------------------------------------- two runs side by side

@@ -70,3 +70,65 @@ def test_runs_table_sorts_5000_runs_by_a_metric_fast_and_filters_by_hypothesis()
     assert out[0]["metrics"]["acc"] == 100 and out[-1]["id"] == "none"
     assert len(jt.filter_rows(rows, "LR 3")) == 500
     assert jt.csv_text(rows[:1]).splitlines()[0].endswith("metric:acc")
+
+
+def _slurm_doc(**kw: object) -> dict:
+    from cockpit.core.slurm import SlurmJob
+
+    t0 = dt.datetime(2026, 11, 25, 8, 0, tzinfo=dt.UTC)
+    base: dict = {
+        "job_id": "42",
+        "name": "train",
+        "state": "COMPLETED",
+        "nodes": "n[1-2]",
+        "partition": "gpu",
+        "gpus": 4,
+        "exit_code": 0,
+        "start": t0,
+        "end": t0 + dt.timedelta(minutes=90),
+        "workdir": "/home/ana/exp",
+    }
+    base.update(kw)
+    return SlurmJob(**base).to_doc()
+
+
+def test_a_slurm_jobs_entry_is_what_slurm_said_with_gpu_hours_and_cost():
+    doc = {"host": "login", "slurm_id": "42", "state": "finished", "started": "2026-11-25T09:00:00+00:00"}
+    doc.update(cj.with_slurm(doc, _slurm_doc()))
+    assert doc["cwd"] == "/home/ana/exp"
+    assert doc["started"] == "2026-11-25T08:00:00+00:00"  # Slurm's start, not the first sight
+    assert doc["ended"] == "2026-11-25T09:30:00+00:00"
+    assert doc["exit_code"] == 0 and doc["duration_s"] == 5400
+    s = doc["journal"]["slurm"]
+    assert (s["job_id"], s["state"], s["nodes"], s["partition"], s["gpus"]) == (
+        "42",
+        "COMPLETED",
+        "n[1-2]",
+        "gpu",
+        4,
+    )
+    j = cj.finish(doc, dt.datetime.fromisoformat(doc["ended"]), cost_per_hour=2.0)
+    assert j["gpu_hours"] == 6.0  # 4 GPUs x 1.5 h
+    assert j["cost"] == 3.0  # the login host's cost_per_hour x 1.5 h (its GPU count is unknown)
+    row = jt.row({**doc, "journal": j})
+    assert row["gpus"] == "4x" and row["cwd"] == "/home/ana/exp"
+    lines = "\n".join(jt.entry_lines({**doc, "id": "7", "journal": j}))
+    assert "job 42 COMPLETED on n[1-2] (partition gpu)" in lines and "GPU-hours:" in lines
+
+
+def test_a_slurm_job_without_gpus_or_folder_leaves_them_out():
+    doc = {"host": "login", "slurm_id": "43", "state": "failed"}
+    sj = _slurm_doc(job_id="43", gpus=None, workdir="", state="TIMEOUT", exit_code=0, signal=15)
+    doc.update(cj.with_slurm(doc, sj))
+    assert "cwd" not in doc and doc["journal"]["slurm"]["gpus"] == 0
+    j = cj.finish(doc, dt.datetime.fromisoformat(doc["ended"]), cost_per_hour=0.0)
+    assert j["gpu_hours"] == 0.0 and j["cost"] is None
+    assert jt.row({**doc, "journal": j})["gpus"] is None
+    assert "job 43 TIMEOUT signal 15" in "\n".join(jt.entry_lines({**doc, "id": "8", "journal": j}))
+
+
+def test_a_pending_slurm_jobs_estimated_start_is_not_its_start():
+    sj = _slurm_doc(state="PENDING", end=None, exit_code=None, name="x\x1b[31m")
+    f = cj.slurm_fields(sj)
+    assert "started" not in f and "ended" not in f and "exit_code" not in f
+    assert f["journal"]["slurm"]["state"] == "PENDING"

@@ -2,7 +2,8 @@
 its GPU use accumulated from the polls, and its end (GPU-hours, cost, outcome, the outcome's
 alert).
 
-* ``capture``: after ``launch`` (and for a GPU job found in a pane), one script on the host
+* ``capture``: after ``launch`` (and for a GPU job found in a pane, or a Slurm job first seen
+  pending or running, in its working directory on the login host), one script on the host
   reads the run's folder: git, diff, ``dvc.lock``, the config files named on its command line
   (a private copy of each under the data folder's ``journal/`` folder, 0600);
 * ``Memory``: the GPU use of each running job since its last write, held by the ``Poller``.
@@ -124,7 +125,7 @@ def capture(ctx: Context, poller: Poller, job: dict[str, Any], pid: int | None =
         j["run_id"] = clean(text("run_id"), max_len=100)
     elif job.get("run_id"):
         j["run_id"] = job["run_id"]
-    if pid is not None:  # a found job: what /proc and its folder give
+    if pid is not None or job.get("slurm_id"):  # a found or Slurm job: what its folder gives
         if text("cwd"):
             fields["cwd"] = clean(text("cwd"), max_len=500)
         if text("git_commit"):

@@ -17,6 +17,10 @@ from cockpit.core.text import clean
 from cockpit.services.gpu.idle import advance_idle
 from cockpit.services.gpu.records import jobs_collection, open_launched
 
+#: At most this many Slurm jobs that ended in one poll have their outcome read on the host;
+#: the rest (a large array ending at once) get their GPU-hours and cost from Slurm alone.
+SLURM_ENDS_READ = 8
+
 if TYPE_CHECKING:
     from cockpit.context import Context
     from cockpit.core.gpu_records import HostState, JobView
@@ -57,7 +61,7 @@ def record_states(
         for st in states:
             if st.observation is None:
                 continue
-            _advance_slurm_history(col, open_jobs, st, now)
+            _advance_slurm_history(ctx, col, open_jobs, st, now, found, ended)
             alerts += _advance_discovered(ctx, col, open_jobs, st, now, found, ended)
         alerts += _slurm_alerts(states)
         states = _advance_launched(ctx, col, open_jobs, states, now, alerts, ended)
@@ -128,30 +132,57 @@ def _advance_discovered(
 
 
 def _advance_slurm_history(
-    col: Collection, open_jobs: list[dict[str, Any]], st: HostState, now: dt.datetime
+    ctx: Context,
+    col: Collection,
+    open_jobs: list[dict[str, Any]],
+    st: HostState,
+    now: dt.datetime,
+    found: list[dict[str, Any]],
+    ended: list[dict[str, Any]],
 ) -> None:
     """Slurm jobs kept as history only: their alerts come from the transitions (``_slurm_alerts``),
-    so one state change never raises two alerts."""
+    so one state change never raises two alerts. Their journal entry is what Slurm says, taken on
+    a job's first sight and at its end only: a job first seen active has its folder read like a
+    found job's (``found``), one that ends is finished like any run (``ended``, a few per poll);
+    one first seen already ended (history) gets its GPU-hours and cost here, nothing read."""
+    from cockpit.core import journal as cj
+
     known_slurm = [j for j in open_jobs if j.get("slurm_id") and j.get("host") == st.name]
     slurm_views = [v for v in st.jobs if v.slurm_id]
     if not known_slurm and not slurm_views:
         return
     s_new, s_changes = jc.slurm_changes(known_slurm, [v.as_dict() for v in slurm_views], st.ok, now)
-    starts = {v.slurm_id: v.slurm.start if v.slurm is not None else None for v in slurm_views}
+    said = {v.slurm_id: v.slurm.to_doc() for v in slurm_views if v.slurm is not None}
+    cph = next((h.cost_per_hour for h in ctx.config.hosts if h.name == st.name), 0.0)
     for doc in s_new:
-        start = starts.get(doc["slurm_id"])
-        if start:
-            doc["started"] = to_stamp(start)
+        if doc["slurm_id"] in said:
+            doc.update(cj.with_slurm(doc, said[doc["slurm_id"]]))
+        if doc.get("state") in jc.END_STATES:
+            doc["journal"] = cj.finish(doc, from_stamp(doc["ended"]), cph)
     if s_new:
-        col.insert_many(s_new)
+        for doc, jid in zip(s_new, col.insert_many(s_new), strict=True):
+            if doc.get("state") not in jc.END_STATES and doc.get("cwd"):
+                found.append({**doc, "id": jid})
     seen = {v.slurm_id for v in slurm_views}
     for t in st.slurm_transitions:  # Slurm forgot a running job: its record ends as lost
         ids = t.members or (t.job.job_id,)
         for k in known_slurm:
             if t.lifecycle == "lost" and k["slurm_id"] in ids and k["slurm_id"] not in seen:
                 s_changes[k["id"]] = {"state": jc.LOST, "ended": to_stamp(now)}
-    for jid, fields in s_changes.items():
-        col.update(jid, fields)
+    finished = 0
+    for k in known_slurm:
+        fields = s_changes.get(k["id"])
+        if fields is None:
+            continue
+        if fields.get("state") in jc.END_STATES and k["slurm_id"] in said:
+            fields.update(cj.with_slurm(k, said[k["slurm_id"]]))
+            done = {**k, **fields}
+            if finished < SLURM_ENDS_READ:  # its tracker's outcome is read after the poll
+                ended.append(done)
+                finished += 1
+            else:
+                fields["journal"] = cj.finish(done, from_stamp(done["ended"]), cph)
+        col.update(k["id"], fields)
 
 
 def _slurm_alerts(states: list[HostState]) -> list[Alert]:
