@@ -4,6 +4,7 @@ louder for an early crash), tail of the job's stdout file, and Kill cancelling t
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -25,10 +26,14 @@ def cli(home, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def poll(ctx, poller: svc.Poller) -> tuple[dict[str, svc.JobView], list[tuple[str, str, str]]]:
+def poll(
+    ctx, poller: svc.Poller, journal: bool = False
+) -> tuple[dict[str, svc.JobView], list[tuple[str, str, str]]]:
+    """One poll and its record; with ``journal``, the poller too (as the pane and `cockpit gpu`
+    pass it), so runs' folders and outcomes are read on the host."""
     (st,) = poller.poll()
     assert st.ok, st.error
-    (st,), alerts = svc.record_states(ctx, [st])
+    (st,), alerts = svc.record_states(ctx, [st], poller=poller if journal else None)
     return {j.slurm_id: j for j in st.jobs if j.slurm_id}, alerts
 
 
@@ -163,3 +168,59 @@ def test_history_is_asked_every_45_s_not_every_poll(
         assert counted_sacct() == 2
     finally:
         poller.close()
+
+
+def test_a_slurm_job_gets_a_journal_entry_from_what_slurm_says(login: LoginNode, slurm_ctx, home) -> None:
+    """A real job with its own --chdir: first seen running (its folder read on the login node
+    like a found job's), then seen ended; its entry in jobs --json, jobs show and the runs rows.
+    The test cluster has no GRES: the GPU fields are 0 / absent."""
+    c = login.slurm
+    work = c.out / f"exp-{'acct' if c.accounting else 'plain'}-{time.monotonic_ns()}"
+    work.mkdir()
+    git = ["git", "-C", str(work), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run(["git", "init", "-q", str(work)], check=True)
+    (work / "train.py").write_text("print('x')\n")
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "one"], check=True)
+    (work / "notes.txt").write_text("untracked: the tree is dirty\n")
+    head = subprocess.run(
+        [*git, "rev-parse", "HEAD"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    jid = c.sbatch("-J", "journal-job", "--chdir", str(work), "-o", "%x-%j.out", wrap="sleep 3; exit 3")
+    c.wait_state(jid, "RUNNING", timeout=60)
+
+    ctx = slurm_ctx()
+    poller = svc.Poller(ctx)
+    poller.slurm_history_s = 0
+    try:
+        jobs, _ = poll(ctx, poller, journal=True)
+        assert jobs[jid].state == "running"
+        c.wait_state(jid, "FAILED", timeout=60)
+        wait_sacct(login, jid)
+        jobs, _ = poll(ctx, poller, journal=True)
+        assert jobs[jid].state == "failed"
+    finally:
+        poller.close()
+
+    r = cli(home, "jobs", "--all", "--json")
+    assert r.returncode == 0, r.stderr
+    (doc,) = [j for j in json.loads(r.stdout)["jobs"] if j.get("slurm_id") == jid]
+    assert doc["host"] == HOST and doc["command"] == "journal-job"
+    assert doc["cwd"] == str(work) and doc["git_commit"] == head and doc["git_dirty"] is True
+    assert doc["state"] == "failed" and doc["exit_code"] == 3
+    started, ended = (dt.datetime.fromisoformat(doc[k]) for k in ("started", "ended"))
+    assert 2 <= (ended - started).total_seconds() <= 30  # Slurm's own start and end, not the polls'
+    j = doc["journal"]
+    assert j["slurm"]["job_id"] == jid and j["slurm"]["state"] == "FAILED"
+    assert j["slurm"]["nodes"] == "localhost" and j["slurm"]["gpus"] == 0
+    assert j["gpu_hours"] == 0.0 and j["cost"] is None  # no GRES on the test cluster, no cost_per_hour
+
+    r = cli(home, "jobs", "show", doc["id"])
+    assert r.returncode == 0, r.stderr
+    assert f"job {jid} FAILED on localhost" in r.stdout and "cwd:" in r.stdout and str(work) in r.stdout
+    assert "GPUs:" not in r.stdout
+
+    r = cli(home, "jobs", "export", "--format", "json")
+    assert r.returncode == 0, r.stderr
+    (row,) = [x for x in json.loads(r.stdout)["runs"] if x["id"] == doc["id"]]  # the runs table's rows
+    assert row["cwd"] == str(work) and row["exit_code"] == 3 and row["gpus"] is None
