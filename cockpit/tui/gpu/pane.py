@@ -144,8 +144,8 @@ class GpuPane(RunsKeys, Pane):
     GpuPane.-compact #gpu-jobs, GpuPane.-compact #gpu-nojobs { display: none; }
     GpuPane #gpu-runs { display: none; }
     GpuPane.-zoomed #gpu-runs { display: block; }
-    GpuPane.-zoomed #gpu-jobs { max-height: 40%; }
-    GpuPane.-zoomed #gpu-hosts { max-height: 30%; }
+    GpuPane.-zoomed.-runs #gpu-jobs { max-height: 40%; }
+    GpuPane.-zoomed.-runs #gpu-hosts { max-height: 30%; }
     """
 
     # fixed widths: no re-layout when values change, and the table fits 80 columns

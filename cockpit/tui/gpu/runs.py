@@ -64,6 +64,8 @@ class RunsFilter(SafeInput):
 class RunsView(Vertical):
     DEFAULT_CSS = """
     RunsView { height: 1fr; min-height: 5; }
+    RunsView.-empty { height: auto; min-height: 1; }
+    RunsView.-empty #runs-table { display: none; }
     RunsView #runs-status { height: 1; color: $text-muted; }
     RunsView #runs-filter { height: 1; }
     RunsView #runs-table { height: 1fr; overflow-x: auto; }
@@ -114,6 +116,10 @@ class RunsView(Vertical):
         self.rows = rows
         self.metrics = metric_names(rows)
         self.loaded = True
+        # no run yet: one line, and the hosts and jobs above keep the pane's room
+        self.set_class(not rows, "-empty")
+        if self.parent is not None:
+            self.parent.set_class(bool(rows), "-runs")
         if self.sort not in {k for k, _ in self.sorts()}:
             self.sort, self.descending = DEFAULT_SORT
         self.redraw()
@@ -212,6 +218,9 @@ class RunsView(Vertical):
         else:
             order = "descending" if self.descending else "ascending"
         cut = f"; the first {len(self.shown)} shown" if len(matching) > len(self.shown) else ""
+        if not self.rows:
+            self._status("Runs: none in the journal yet (l launches one)")
+            return
         self._status(f"Runs: {len(matching)} of {len(self.rows)}{where}, by {label} ({order}){cut}")
 
     def selected_id(self) -> str | None:
