@@ -132,3 +132,23 @@ def test_a_pending_slurm_jobs_estimated_start_is_not_its_start():
     f = cj.slurm_fields(sj)
     assert "started" not in f and "ended" not in f and "exit_code" not in f
     assert f["journal"]["slurm"]["state"] == "PENDING"
+
+
+def test_a_slurm_gpu_job_is_training_time_under_jobs_as_training_a_cpu_job_is_not(home, clock, write_config):
+    """[audit] jobs_as_training counts the GPU time of jobs cockpit found, Slurm's too: a Slurm
+    job that held GPUs is booked over Slurm's own start and end; one without GPUs is not."""
+    from cockpit.context import Context
+    from cockpit.services import audit
+    from cockpit.services.gpu import jobs_collection
+    from cockpit.services.gpu.outcome import finish_run
+
+    write_config("[audit]\njobs_as_training = true\n")
+    ctx = Context.open(home, clock=clock)
+    for sid, gpus in (("42", 4), ("43", None)):
+        doc = {"host": "login", "slurm_id": sid, "state": "finished", "name": "train"}
+        doc.update(cj.with_slurm(doc, _slurm_doc(job_id=sid, gpus=gpus)))
+        doc["id"] = jobs_collection(ctx).insert(doc)
+        finish_run(ctx, None, doc)
+    (entry,) = audit.entries(ctx).all()
+    assert (entry["category"], entry["source"]) == ("training", "job")
+    assert (entry["start"], entry["end"]) == ("2026-11-25T08:00:00+00:00", "2026-11-25T09:30:00+00:00")

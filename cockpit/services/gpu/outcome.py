@@ -53,9 +53,18 @@ def finish_run(ctx: Context, poller: Poller | None, doc: dict[str, Any]) -> dict
         if outcome is not None:
             changes["outcome"] = outcome
     new = update_journal(ctx, cur["id"], changes)
-    if new is not None and ctx.config.audit.jobs_as_training and cur.get("discovered"):
+    if new is not None and ctx.config.audit.jobs_as_training and _found_gpu_run(cur, new):
         _book_found(ctx, new)
     return new
+
+
+def _found_gpu_run(cur: dict[str, Any], new: dict[str, Any]) -> bool:
+    """A GPU run cockpit found rather than launched (launched ones are booked on their own): a
+    job found in a tmux pane, or a Slurm job that held GPUs."""
+    if cur.get("discovered"):
+        return True
+    gpus = ((new.get("journal") or {}).get("slurm") or {}).get("gpus")
+    return bool(cur.get("slurm_id")) and isinstance(gpus, int) and not isinstance(gpus, bool) and gpus > 0
 
 
 def _book_found(ctx: Context, job: dict[str, Any]) -> None:
