@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
+from textual.worker import Worker, WorkerState
 
 from cockpit.core import tasks as core
 from cockpit.tui.mits.rows import show_title
@@ -106,11 +107,17 @@ class ShutdownScreen(ModalScreen[bool]):
         self._stop_and_close()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="mits-write")
-    def _stop_and_close(self) -> None:
+    def _stop_and_close(self) -> bool:
         from cockpit.services import focus
 
         focus.stop_all(self.ctx)  # nothing runs through the night
-        self.app.call_from_thread(self.dismiss, True)
+        return True
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # dismissed once the worker has ended: dismissing from inside it removed the screen, and
+        # so cancelled the worker, while it still waited for the dismiss to return
+        if event.worker.name == "_stop_and_close" and event.state == WorkerState.SUCCESS:
+            self.dismiss(True)
 
     def action_cancel(self) -> None:
         self.dismiss(False)
